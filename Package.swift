@@ -1,0 +1,23 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "KLTransformer",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "KLTensor", targets: ["KLTensor"]),
+        .executable(name: "klt-bench", targets: ["klt-bench"]),
+    ],
+    targets: [
+        // C kernels compiled by the Swift toolchain's own clang: the OpenBLAS loader (dlopen, so the
+        // right CPU kernel can be forced before the library initialises) and vectorised math with
+        // run-time ISA dispatch (AVX-512 / AVX2 / portable), which needs no build flags.
+        .target(
+            name: "CKLKernels",
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])), .linkedLibrary("m", .when(platforms: [.linux]))]
+        ),
+        .target(name: "KLTensor", dependencies: ["CKLKernels"]),
+        .executableTarget(name: "klt-bench", dependencies: ["KLTensor"]),
+        .testTarget(name: "KLTensorTests", dependencies: ["KLTensor"]),
+    ]
+)

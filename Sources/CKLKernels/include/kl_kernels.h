@@ -1,0 +1,48 @@
+#ifndef KL_KERNELS_H
+#define KL_KERNELS_H
+// C kernels for KLTensor. Everything here is called from Swift through thin wrappers in
+// Sources/KLTensor/Backend; no Swift code calls OpenBLAS or the vector routines directly.
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// ---- OpenBLAS, loaded lazily with dlopen (kl_blas.c) --------------------------------------
+// Loads libopenblas once. On x86-64 with AVX-512 and no user setting, OPENBLAS_CORETYPE is set to
+// SkylakeX before loading, because Debian's 0.3.21 misdetects newer Xeons as "Prescott" (5x slower).
+// Returns 1 when OpenBLAS is usable, 0 otherwise (library absent, symbol missing, or
+// KLT_DISABLE_BLAS=1 in the environment).
+int kl_blas_load(void);
+// The OpenBLAS core name in use ("SkylakeX", "Haswell", ...), or "" when not loaded.
+const char *kl_blas_corename(void);
+// The OpenBLAS configuration string, or "" when not loaded.
+const char *kl_blas_config(void);
+// Sets OpenBLAS's own thread count (no-op when not loaded).
+void kl_blas_set_threads(int threads);
+// Row-major C = alpha * op(A) * op(B) + beta * C, op = transpose when trans != 0.
+void kl_blas_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
+                   const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
+
+// ---- Vectorised elementwise math (kl_vmath.c) -------------------------------------------------
+// y[i] = f(x[i]) for i < n; x and y may alias (in-place). Run-time dispatch to AVX-512, AVX2+FMA or
+// portable code. Accuracy: relative error <= 2e-6 for exp/log/sin/cos (|x| <= 1e4 for sin/cos),
+// absolute error <= 2e-6 for tanh/erf, over the whole float range, with IEEE handling of
+// inf/nan/overflow (exp(+big) = inf, exp(-big) = 0, log(0) = -inf, log(<0) = nan).
+void kl_vexp(const float *x, float *y, size_t n);
+void kl_vlog(const float *x, float *y, size_t n);
+void kl_vsin(const float *x, float *y, size_t n);
+void kl_vcos(const float *x, float *y, size_t n);
+void kl_vtanh(const float *x, float *y, size_t n);
+void kl_verf(const float *x, float *y, size_t n);
+// Which instruction set the vector routines use: "avx512", "avx2" or "portable".
+const char *kl_vmath_isa(void);
+// Forces the vector routines to an ISA no higher than `level` (0 portable, 1 avx2, 2 avx512) for
+// tests and benchmarks; the CPU's own limit still applies. Returns the level in force.
+int kl_vmath_force_level(int level);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

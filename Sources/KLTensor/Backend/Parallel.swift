@@ -1,0 +1,66 @@
+import Dispatch
+import Foundation
+
+/// Splits loops over the machine's cores.
+///
+/// Every multi-threaded kernel in KLTensor goes through this one type, so the thread count is
+/// set in one place and never multiplied: OpenBLAS itself is kept single-threaded
+/// (see `GEMM`) and parallelism comes from splitting work here.
+public enum Parallel {
+    /// Number of worker threads used by large ops; defaults to the active processor count.
+    /// Set it to 1 to make every op run on the calling thread.
+    nonisolated(unsafe) public static var threadCount: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Calls `body(start, end)` on disjoint sub-ranges covering `0..<count`, in parallel when the
+    /// total work (`count * costPerItem`, in rough "flops") is large enough to pay for a thread hop
+    /// (about 100 µs of work per chunk).
+    ///
+    /// The split points depend only on `count` and `threadCount`, never on timing, so results that
+    /// depend on the split (none should) are reproducible.
+    @inlinable
+    public static func forRanges(_ count: Int, costPerItem: Int = 1, _ body: (Int, Int) -> Void) {
+        let chunks = chunkCount(count: count, costPerItem: costPerItem)
+        if chunks <= 1 {
+            if count > 0 { body(0, count) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let box = UnsafeSendableBox(body)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let start = count * chunk / chunks
+                let end = count * (chunk + 1) / chunks
+                if start < end { box.value(start, end) }
+            }
+        }
+    }
+
+    /// Calls `body(i)` for every `i` in `0..<count`, in parallel when the work is large enough.
+    @inlinable
+    public static func forEach(_ count: Int, costPerItem: Int = 1, _ body: (Int) -> Void) {
+        forRanges(count, costPerItem: costPerItem) { start, end in
+            for i in start..<end { body(i) }
+        }
+    }
+
+    /// The number of chunks `forRanges` uses: one per thread when the work exceeds the threshold.
+    @usableFromInline
+    static func chunkCount(count: Int, costPerItem: Int) -> Int {
+        let threads = threadCount
+        guard threads > 1, count > 1 else { return 1 }
+        let work = count.multipliedReportingOverflow(by: max(1, costPerItem))
+        if !work.overflow && work.partialValue < minimumParallelWork { return 1 }
+        return min(threads, count)
+    }
+
+    /// Work (in elementary operations) below which splitting across threads costs more than it saves.
+    @usableFromInline
+    static let minimumParallelWork = 1 << 16
+}
+
+/// Carries a non-Sendable value into `concurrentPerform`'s `@Sendable` closure. Only used where the
+/// callers guarantee the chunks touch disjoint memory.
+@usableFromInline
+struct UnsafeSendableBox<Value>: @unchecked Sendable {
+    @usableFromInline let value: Value
+    @usableFromInline init(_ value: Value) { self.value = value }
+}

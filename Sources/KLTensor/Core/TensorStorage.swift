@@ -1,0 +1,31 @@
+/// A fixed-size, 64-byte aligned buffer of `Float`s: the memory behind one or more tensors.
+///
+/// Storage is a reference type so that views (`reshaped`) share memory without copying. Ops never
+/// write into the storage of their inputs; the only writers are the op that creates a tensor,
+/// gradient accumulation into `Tensor.grad`, and explicit in-place updates such as an optimizer step
+/// (`Tensor.withUnsafeMutableBufferPointer`).
+public final class TensorStorage: @unchecked Sendable {
+    /// The first element. Valid for `count` elements while the storage is alive.
+    public let pointer: UnsafeMutablePointer<Float>
+    /// Number of elements.
+    public let count: Int
+
+    /// Allocates uninitialised storage for `count` elements.
+    public init(uninitializedCount count: Int) {
+        precondition(count >= 0, "TensorStorage: negative element count \(count)")
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    /// Allocates storage filled with `value`.
+    public convenience init(repeating value: Float, count: Int) {
+        self.init(uninitializedCount: count)
+        pointer.initialize(repeating: value, count: count)
+    }
+
+    deinit { pointer.deallocate() }
+
+    /// The contents as a buffer pointer.
+    public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
+}

@@ -1,0 +1,117 @@
+/// Layer normalisation (fused) and batch normalisation over rows.
+extension Tensor {
+    /// Normalises over the last axis to zero mean and unit variance (biased, like PyTorch), then
+    /// applies the affine `γ·x̂ + β`. `gamma` and `beta` have shape (D,) for input (…, D).
+    public func layerNorm(gamma: Tensor, beta: Tensor, epsilon: Float = 1e-5) -> Tensor {
+        let d = shape.last ?? 0
+        precondition(gamma.shape == [d] && beta.shape == [d],
+                     "layerNorm: gamma \(gamma.shape) and beta \(beta.shape) must be [\(d)] for input \(shape)")
+        let rows = d == 0 ? 0 : count / d
+        let y = Tensor(shape: shape, storage: TensorStorage(uninitializedCount: count))
+        let normalized = TensorStorage(uninitializedCount: count)
+        let inverseDeviation = TensorStorage(uninitializedCount: rows)
+        let x = storage.pointer, out = y.storage.pointer, xhat = normalized.pointer, rstd = inverseDeviation.pointer
+        let gp = gamma.storage.pointer, bp = beta.storage.pointer
+        Parallel.forRanges(rows, costPerItem: 6 * d) { start, end in
+            for row in start..<end {
+                let xr = x + row * d, hr = xhat + row * d, yr = out + row * d
+                let mean = Tensor.contiguousSum(xr, d) / Float(d)
+                var variance: Float = 0
+                for i in 0..<d { let c = xr[i] - mean; variance += c * c }
+                let r = 1 / (variance / Float(d) + epsilon).squareRoot()
+                rstd[row] = r
+                for i in 0..<d {
+                    hr[i] = (xr[i] - mean) * r
+                    yr[i] = hr[i] * gp[i] + bp[i]
+                }
+            }
+        }
+        return Tensor.record("layerNorm", y, inputs: [self, gamma, beta]) { g in
+            let xhat = normalized.pointer, rstd = inverseDeviation.pointer
+            let gradIn = Tensor(shape: y.shape, storage: TensorStorage(uninitializedCount: y.count))
+            let dgamma = Tensor.zeros([d]), dbeta = Tensor.zeros([d])
+            let gr = g.storage.pointer, dx = gradIn.storage.pointer
+            let dg = dgamma.storage.pointer, db = dbeta.storage.pointer
+            for row in 0..<rows {
+                let g0 = gr + row * d, h0 = xhat + row * d, d0 = dx + row * d
+                var meanDxhat: Float = 0, meanDxhatXhat: Float = 0
+                for i in 0..<d {
+                    let dxh = g0[i] * gp[i]
+                    meanDxhat += dxh
+                    meanDxhatXhat += dxh * h0[i]
+                    dg[i] += g0[i] * h0[i]
+                    db[i] += g0[i]
+                }
+                meanDxhat /= Float(d)
+                meanDxhatXhat /= Float(d)
+                let r = rstd[row]
+                for i in 0..<d { d0[i] = r * (g0[i] * gp[i] - meanDxhat - h0[i] * meanDxhatXhat) }
+            }
+            return [gradIn, dgamma, dbeta]
+        }
+    }
+
+    /// Batch normalisation of a (N, D) tensor over its rows (each of the D features normalised across
+    /// the N rows), then `γ·x̂ + β`.
+    ///
+    /// In training it uses the batch's mean and biased variance and updates `statistics` (running mean,
+    /// and running *unbiased* variance, with its momentum), as PyTorch's `BatchNorm1d`; in evaluation it
+    /// uses the running statistics and leaves them unchanged.
+    public func batchNorm(gamma: Tensor, beta: Tensor, statistics: BatchNormStatistics, training: Bool) -> Tensor {
+        precondition(rank == 2, "batchNorm: input must be (rows, features), got \(shape)")
+        let (n, d) = (shape[0], shape[1])
+        precondition(gamma.shape == [d] && beta.shape == [d] && statistics.features == d,
+                     "batchNorm: gamma \(gamma.shape), beta \(beta.shape), statistics [\(statistics.features)] must all be [\(d)] for input \(shape)")
+        guard training else {
+            let scale = gamma * (statistics.runningVariance + statistics.epsilon).rsqrt()
+            return (self - statistics.runningMean) * scale + beta
+        }
+        precondition(n > 1, "batchNorm: training needs more than one row to estimate a variance, got \(shape)")
+        let mean = self.mean(alongAxes: [0])
+        let centered = self - mean
+        let variance = centered.squared().mean(alongAxes: [0])
+        let normalized = centered * (variance + statistics.epsilon).rsqrt()
+        statistics.update(batchMean: mean, batchVariance: variance, rows: n)
+        return normalized * gamma + beta
+    }
+}
+
+/// The running mean and variance of a batch-normalisation layer, updated in training and used in
+/// evaluation. A reference type because the layer's forward pass updates it.
+public final class BatchNormStatistics: @unchecked Sendable {
+    /// Number of features (D).
+    public let features: Int
+    /// Weight of the newest batch in the running averages (PyTorch's default 0.1).
+    public let momentum: Float
+    /// Added to the variance before the square root.
+    public let epsilon: Float
+    /// Running mean, shape (D,), starts at 0.
+    public private(set) var runningMean: Tensor
+    /// Running unbiased variance, shape (D,), starts at 1.
+    public private(set) var runningVariance: Tensor
+
+    /// Fresh statistics (mean 0, variance 1).
+    public init(features: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
+        self.features = features
+        self.momentum = momentum
+        self.epsilon = epsilon
+        runningMean = .zeros([features])
+        runningVariance = .ones([features])
+    }
+
+    /// Replaces the running values (e.g. from a checkpoint).
+    public func load(mean: Tensor, variance: Tensor) {
+        precondition(mean.shape == [features] && variance.shape == [features],
+                     "BatchNormStatistics.load: expected [\(features)], got \(mean.shape) and \(variance.shape)")
+        runningMean = mean.copy()
+        runningVariance = variance.copy()
+    }
+
+    /// Folds one training batch's statistics into the running averages.
+    func update(batchMean: Tensor, batchVariance: Tensor, rows: Int) {
+        let unbiased = Float(rows) / Float(rows - 1)
+        let m = momentum
+        runningMean = withoutGradients { runningMean * (1 - m) + batchMean.detached() * m }
+        runningVariance = withoutGradients { runningVariance * (1 - m) + batchVariance.detached() * (m * unbiased) }
+    }
+}

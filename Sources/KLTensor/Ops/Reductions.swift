@@ -1,0 +1,136 @@
+/// Sum, mean and max over chosen axes.
+extension Tensor {
+    /// Sum over `axes` (all axes when empty). With `keepingDimensions` the reduced axes stay as size 1.
+    public func sum(alongAxes axes: [Int] = [], keepingDimensions: Bool = false) -> Tensor {
+        let axes = Shape.normalize(axes: axes, rank: rank, op: "sum")
+        let x = self
+        let kept = x.reducedShape(axes, keeping: true)
+        let result = x.sumValues(axes: axes).reshaped(to: keepingDimensions ? kept : x.reducedShape(axes, keeping: false))
+        return Tensor.record("sum", result, inputs: [x]) { g in
+            [g.reshaped(to: kept).expandedValues(to: x.shape)]
+        }
+    }
+
+    /// Mean over `axes` (all axes when empty).
+    public func mean(alongAxes axes: [Int] = [], keepingDimensions: Bool = false) -> Tensor {
+        let axes = Shape.normalize(axes: axes, rank: rank, op: "mean")
+        let n = axes.reduce(1) { $0 * shape[$1] }
+        return sum(alongAxes: axes, keepingDimensions: keepingDimensions) * (1 / Float(Swift.max(n, 1)))
+    }
+
+    /// Maximum over `axes` (all axes when empty). The gradient goes to the first maximal element.
+    public func max(alongAxes axes: [Int] = [], keepingDimensions: Bool = false) -> Tensor {
+        let axes = Shape.normalize(axes: axes, rank: rank, op: "max")
+        var result = self
+        for axis in axes.reversed() { result = result.maxAlong(axis: axis) }
+        return result.reshaped(to: reducedShape(axes, keeping: keepingDimensions))
+    }
+
+    /// Shape after reducing `axes` (sorted, normalised).
+    func reducedShape(_ axes: [Int], keeping: Bool) -> [Int] {
+        var result: [Int] = []
+        for (axis, size) in shape.enumerated() {
+            if axes.contains(axis) { if keeping { result.append(1) } } else { result.append(size) }
+        }
+        return result
+    }
+
+    /// The shape split as (outer, axis size, inner) around `axis`.
+    func splitAround(axis: Int) -> (outer: Int, size: Int, inner: Int) {
+        (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
+    }
+
+    /// Sum over sorted `axes` without recording, keeping reduced axes as size 1. Runs of adjacent
+    /// axes are reduced in one pass.
+    func sumValues(axes: [Int]) -> Tensor {
+        var current = self
+        var remaining = axes
+        while let last = remaining.last {
+            var first = last
+            while remaining.count > 1, remaining[remaining.count - 2] == first - 1 {
+                remaining.removeLast()
+                first -= 1
+            }
+            remaining.removeLast()
+            let outer = current.shape[..<first].reduce(1, *)
+            let size = current.shape[first...last].reduce(1, *)
+            let inner = current.shape[(last + 1)...].reduce(1, *)
+            var newShape = current.shape
+            for axis in first...last { newShape[axis] = 1 }
+            current = Tensor.sumMiddle(current, outer: outer, size: size, inner: inner, shape: newShape)
+        }
+        return current
+    }
+
+    /// Reduces the middle axis of an (outer, size, inner) view by summation.
+    private static func sumMiddle(_ x: Tensor, outer: Int, size: Int, inner: Int, shape: [Int]) -> Tensor {
+        let result = Tensor.zeros(shape)
+        let src = x.storage.pointer, dst = result.storage.pointer
+        if inner == 1 {
+            Parallel.forRanges(outer, costPerItem: size) { start, end in
+                for o in start..<end { dst[o] = contiguousSum(src + o * size, size) }
+            }
+        } else {
+            Parallel.forRanges(outer, costPerItem: size * inner) { start, end in
+                for o in start..<end {
+                    let out = dst + o * inner
+                    for s in 0..<size {
+                        let row = src + (o * size + s) * inner
+                        for i in 0..<inner { out[i] += row[i] }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Sum of `n` contiguous floats with 16 independent partial sums (vectorisable, and more accurate
+    /// than one running sum).
+    @inline(__always)
+    static func contiguousSum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+        var partial = SIMD16<Float>()
+        var i = 0
+        while i + 16 <= n {
+            partial += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+            i += 16
+        }
+        var total = partial.sum()
+        while i < n { total += p[i]; i += 1 }
+        return total
+    }
+
+    /// Maximum along one axis, keeping it as size 1, recording the gradient route.
+    private func maxAlong(axis: Int) -> Tensor {
+        let (outer, size, inner) = splitAround(axis: axis)
+        precondition(size > 0, "max: cannot reduce an empty axis of shape \(shape)")
+        var keptShape = shape
+        keptShape[axis] = 1
+        let result = Tensor(shape: keptShape, storage: TensorStorage(uninitializedCount: outer * inner))
+        var argmax = [Int32](repeating: 0, count: outer * inner)
+        let src = storage.pointer, dst = result.storage.pointer
+        argmax.withUnsafeMutableBufferPointer { arg in
+            for o in 0..<outer {
+                for i in 0..<inner {
+                    var best = src[o * size * inner + i], bestIndex = 0
+                    for s in 1..<size {
+                        let v = src[(o * size + s) * inner + i]
+                        if v > best || (best.isNaN && !v.isNaN) { best = v; bestIndex = s }
+                    }
+                    dst[o * inner + i] = best
+                    arg[o * inner + i] = Int32(bestIndex)
+                }
+            }
+        }
+        let inputShape = shape
+        return Tensor.record("max", result, inputs: [self]) { g in
+            let grad = Tensor.zeros(inputShape)
+            let gp = g.storage.pointer, out = grad.storage.pointer
+            for o in 0..<outer {
+                for i in 0..<inner {
+                    out[(o * size + Int(argmax[o * inner + i])) * inner + i] = gp[o * inner + i]
+                }
+            }
+            return [grad]
+        }
+    }
+}
