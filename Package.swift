@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "KLTensor", targets: ["KLTensor"]),
+        .library(name: "KLTransformer", targets: ["KLTransformer"]),
         .executable(name: "klt-bench", targets: ["klt-bench"]),
     ],
     targets: [
@@ -17,7 +18,11 @@ let package = Package(
             linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])), .linkedLibrary("m", .when(platforms: [.linux]))]
         ),
         .target(name: "KLTensor", dependencies: ["CKLKernels"]),
-        .executableTarget(name: "klt-bench", dependencies: ["KLTensor"]),
-        .testTarget(name: "KLTensorTests", dependencies: ["KLTensor"]),
+        .target(name: "KLTransformer", dependencies: ["KLTensor"]),
+        .executableTarget(name: "klt-bench", dependencies: ["KLTensor", "KLTransformer"]),
+        // Shared test helpers (finite-difference gradient checks, deterministic data); not a product.
+        .target(name: "KLTestSupport", dependencies: ["KLTensor"]),
+        .testTarget(name: "KLTensorTests", dependencies: ["KLTensor", "KLTestSupport"]),
+        .testTarget(name: "KLTransformerTests", dependencies: ["KLTransformer", "KLTensor", "KLTestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Testing
 @testable import KLTensor
+import KLTestSupport
 
 /// The tape's contract: accumulation, no-gradient scopes, release of saved buffers, errors.
 @Suite struct AutogradTests {

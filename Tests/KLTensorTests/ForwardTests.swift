@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KLTensor
+import KLTestSupport
 
 /// Forward results against plain reference loops.
 @Suite struct ForwardTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import KLTensor
+import KLTestSupport
 
 /// Finite-difference checks of every op's backward, on shapes that include broadcasting and size-1 axes.
 @Suite struct GradientTests {
@@ -216,5 +217,20 @@ import Testing
         var data = TestData(seed: 20)
         let x = data.tensor([3, 3], requiresGrad: true)
         checkGradients([x]) { x in (x[0] * x[0].exp() + Tensor.matmul(x[0], x[0])).tanh() }
+    }
+}
+
+/// Gradient checks of the fused per-head projection.
+@Suite struct HeadwiseProjectionTests {
+    @Test func matchesPerHeadMatmulAndGradients() {
+        var data = TestData(seed: 40)
+        let x = data.tensor([2, 3, 4, 5], requiresGrad: true)        // (N, L, H, d)
+        let w = data.tensor([4, 5, 6], requiresGrad: true)           // (H, d, M)
+        let fused = Tensor.headwiseProjection(x, w)
+        #expect(fused.shape == [2, 3, 4, 6])
+        let reference = Tensor.matmul(x.permuted([2, 0, 1, 3]).reshaped(to: [4, 6, 5]), w)  // (H, N·L, M)
+            .reshaped(to: [4, 2, 3, 6]).permuted([1, 2, 0, 3])
+        expectClose(fused.scalars, reference.scalars, tolerance: 1e-5)
+        checkGradients([x, w]) { Tensor.headwiseProjection($0[0], $0[1]) }
     }
 }

@@ -37,8 +37,12 @@ final class GradNode {
 
 extension Tensor {
     /// Builds the result of an op: records `pullback` when recording is on and an input requires
-    /// gradients, otherwise returns `result` as is. Every differentiable op goes through here.
-    static func record(_ op: String, _ result: Tensor, inputs: [Tensor],
+    /// gradients, otherwise returns `result` as is. Every differentiable op goes through here, and so
+    /// can a custom fused op defined outside this module (e.g. linear attention): compute `result`
+    /// from the inputs' buffers, then give the function that maps the output's gradient to one
+    /// gradient per input (nil where none is needed), each of its input's shape. The pullback runs
+    /// with recording off and may keep whatever it captured until it runs once.
+    public static func record(_ op: String, _ result: Tensor, inputs: [Tensor],
                        pullback: @escaping (Tensor) -> [Tensor?]) -> Tensor {
         guard GradientRecording.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return result }
         // An op may hand back one of its inputs unchanged (e.g. summing a scalar); recording onto that

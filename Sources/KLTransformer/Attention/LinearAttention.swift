@@ -1,0 +1,199 @@
+import KLTensor
+
+/// How the normaliser of linear attention is kept away from zero.
+///
+/// With positive features (PRF, elu+1) the denominator φ(q)·Σφ(k) is positive and the official
+/// `1/(x + 10⁻⁶)` is all that is needed. With trigonometric (RKS) features it can be zero or negative
+/// (spec §2.5, §9 B5), and `1/(x + 10⁻⁶)` then explodes.
+public struct DenominatorGuard: Sendable, Equatable {
+    /// Added to the denominator, as in the official code.
+    public var epsilon: Float
+    /// After adding `epsilon`, a denominator with |x| < `minimumMagnitude` is replaced by
+    /// ±`minimumMagnitude` (keeping its sign; no gradient flows through the replaced value).
+    /// 0 reproduces the official code exactly. **Deviation from the official code** when > 0.
+    public var minimumMagnitude: Float
+
+    /// A guard with the given constants.
+    public init(epsilon: Float = 1e-6, minimumMagnitude: Float = 1e-4) {
+        self.epsilon = epsilon
+        self.minimumMagnitude = minimumMagnitude
+    }
+
+    /// Exactly the official `1/(x + 10⁻⁶)`.
+    public static let official = DenominatorGuard(epsilon: 1e-6, minimumMagnitude: 0)
+
+    /// The guarded denominator and whether it was clamped (then it has no gradient).
+    @inline(__always)
+    func apply(_ x: Float) -> (value: Float, clamped: Bool) {
+        let shifted = x + epsilon
+        if abs(shifted) >= minimumMagnitude { return (shifted, false) }
+        return (shifted < 0 ? -minimumMagnitude : minimumMagnitude, true)
+    }
+}
+
+/// Non-causal linear attention (spec §1.2), as one fused op with its own backward:
+///
+///     out_l = Σ_s (φ(q_l)·φ(k_s)) pad_s v_s / (φ(q_l)·Σ_s pad_s φ(k_s) + ε)
+///
+/// computed as φ(Q)·(φ(K)ᵀV) in O(L·m·d_v) time per head and O(m·d_v) extra memory; no L×S matrix is
+/// ever formed. Key padding zeroes the rows of φ(K) before both sums. Works on (N, L, H, ·) layouts
+/// directly, one strided GEMM per head.
+public enum LinearAttention {
+    /// - Parameters:
+    ///   - queries: φ(Q), (N, L, H, m).
+    ///   - keys: φ(K), (N, S, H, m).
+    ///   - values: V, (N, S, H, d_v).
+    ///   - keyMask: (N, S), 1 for real tokens and 0 for padding; nil when nothing is padded.
+    ///   - denominatorGuard: how the normaliser is kept away from zero.
+    /// - Returns: (N, L, H, d_v).
+    public static func attend(queries: Tensor, keys: Tensor, values: Tensor, keyMask: Tensor? = nil,
+                              denominatorGuard: DenominatorGuard = DenominatorGuard()) -> Tensor {
+        precondition(queries.rank == 4 && keys.rank == 4 && values.rank == 4,
+                     "LinearAttention: queries \(queries.shape), keys \(keys.shape), values \(values.shape) must be (N, L, H, ·)")
+        let (n, l, h, m) = (queries.shape[0], queries.shape[1], queries.shape[2], queries.shape[3])
+        let s = keys.shape[1], dv = values.shape[3]
+        precondition(keys.shape == [n, s, h, m] && values.shape == [n, s, h, dv],
+                     "LinearAttention: keys \(keys.shape) and values \(values.shape) do not match queries \(queries.shape)")
+        if let keyMask {
+            precondition(keyMask.shape == [n, s], "LinearAttention: key mask \(keyMask.shape) must be [\(n), \(s)]")
+        }
+        let maskedKeys = keyMask.map { mask in
+            withoutGradients { keys * mask.reshaped(to: [n, s, 1, 1]) }
+        } ?? keys
+        let keyValue = Tensor.zeros([n, h, m, dv])       // Σ_s φ(k_s) v_sᵀ per head
+        let keySum = Tensor.zeros([n, h, m])              // Σ_s φ(k_s) per head
+        let numerator = Tensor.zeros([n, l, h, dv])
+        let denominator = Tensor.zeros([n, l, h])         // guarded
+        let clamped = Tensor.zeros([n, l, h])             // 1 where the guard replaced the value
+        let output = Tensor.zeros([n, l, h, dv])
+        let q = queries.storage.pointer, k = maskedKeys.storage.pointer, v = values.storage.pointer
+        let kv = keyValue.storage.pointer, ks = keySum.storage.pointer, num = numerator.storage.pointer
+        let den = denominator.storage.pointer, clamp = clamped.storage.pointer, out = output.storage.pointer
+        for b in 0..<n {
+            // KV_h = φ(K)_hᵀ V_h
+            GEMM.batchedMultiply(batch: h, transposeA: true, transposeB: false, m: m, n: dv, k: s,
+                                 a: k + b * s * h * m, lda: h * m, strideA: m,
+                                 b: v + b * s * h * dv, ldb: h * dv, strideB: dv,
+                                 c: kv + b * h * m * dv, ldc: dv, strideC: m * dv)
+            columnSums(k + b * s * h * m, rows: s, columns: h * m, into: ks + b * h * m)
+            // numerator_h = φ(Q)_h KV_h
+            GEMM.batchedMultiply(batch: h, transposeA: false, transposeB: false, m: l, n: dv, k: m,
+                                 a: q + b * l * h * m, lda: h * m, strideA: m,
+                                 b: kv + b * h * m * dv, ldb: dv, strideB: m * dv,
+                                 c: num + b * l * h * dv, ldc: h * dv, strideC: dv)
+        }
+        Parallel.forRanges(n * l, costPerItem: h * (m + 2 * dv)) { start, end in
+            for row in start..<end {
+                let b = row / l
+                for head in 0..<h {
+                    let qv = q + (row * h + head) * m, sum = ks + (b * h + head) * m
+                    var dot: Float = 0
+                    for i in 0..<m { dot += qv[i] * sum[i] }
+                    let (value, wasClamped) = denominatorGuard.apply(dot)
+                    den[row * h + head] = value
+                    clamp[row * h + head] = wasClamped ? 1 : 0
+                    let inverse = 1 / value
+                    let src = num + (row * h + head) * dv, dst = out + (row * h + head) * dv
+                    for j in 0..<dv { dst[j] = src[j] * inverse }
+                }
+            }
+        }
+        return Tensor.record("linearAttention", output, inputs: [queries, keys, values]) { gradOutput in
+            backward(gradOutput, queries: queries, maskedKeys: maskedKeys, values: values, keyMask: keyMask,
+                     keyValue: keyValue, keySum: keySum, output: output, denominator: denominator, clamped: clamped)
+        }
+    }
+
+    /// Gradients of `attend` with respect to φ(Q), φ(K), V. With Z = 1/den:
+    /// dnum = Z·G, dden = −Z·rowsum(G ⊙ out) (0 where clamped), dφQ = dnum·KVᵀ + dden·Σφ(K)ᵀ,
+    /// dKV = φQᵀ·dnum, dΣφ(K) = φQᵀ·dden, dφK = (V·dKVᵀ + dΣφ(K))⊙pad, dV = φ(K)⊙pad·dKV.
+    private static func backward(_ gradOutput: Tensor, queries: Tensor, maskedKeys: Tensor, values: Tensor, keyMask: Tensor?,
+                                 keyValue: Tensor, keySum: Tensor, output: Tensor, denominator: Tensor,
+                                 clamped: Tensor) -> [Tensor?] {
+        let (n, l, h, m) = (queries.shape[0], queries.shape[1], queries.shape[2], queries.shape[3])
+        let s = values.shape[1], dv = values.shape[3]
+        let gradNumerator = Tensor.zeros([n, l, h, dv])
+        let gradDenominator = Tensor.zeros([n, l, h])
+        let g = gradOutput.storage.pointer, o = output.storage.pointer, den = denominator.storage.pointer
+        let clamp = clamped.storage.pointer, dnum = gradNumerator.storage.pointer, dden = gradDenominator.storage.pointer
+        Parallel.forRanges(n * l * h, costPerItem: 3 * dv) { start, end in
+            for index in start..<end {
+                let inverse = 1 / den[index]
+                var dot: Float = 0
+                for j in 0..<dv {
+                    dot += g[index * dv + j] * o[index * dv + j]
+                    dnum[index * dv + j] = g[index * dv + j] * inverse
+                }
+                dden[index] = clamp[index] != 0 ? 0 : -dot * inverse
+            }
+        }
+        let gradQueries = Tensor.zeros(queries.shape), gradKeys = Tensor.zeros(maskedKeys.shape)
+        let gradValues = Tensor.zeros(values.shape)
+        let gradKeyValue = Tensor.zeros([n, h, m, dv]), gradKeySum = Tensor.zeros([n, h, m])
+        let q = queries.storage.pointer, k = maskedKeys.storage.pointer, v = values.storage.pointer
+        let kv = keyValue.storage.pointer, ks = keySum.storage.pointer
+        let dq = gradQueries.storage.pointer, dk = gradKeys.storage.pointer, dvp = gradValues.storage.pointer
+        let dkv = gradKeyValue.storage.pointer, dks = gradKeySum.storage.pointer
+        for b in 0..<n {
+            // dφQ_h = dnum_h · KV_hᵀ
+            GEMM.batchedMultiply(batch: h, transposeA: false, transposeB: true, m: l, n: m, k: dv,
+                                 a: dnum + b * l * h * dv, lda: h * dv, strideA: dv,
+                                 b: kv + b * h * m * dv, ldb: dv, strideB: m * dv,
+                                 c: dq + b * l * h * m, ldc: h * m, strideC: m)
+            // dKV_h = φQ_hᵀ · dnum_h
+            GEMM.batchedMultiply(batch: h, transposeA: true, transposeB: false, m: m, n: dv, k: l,
+                                 a: q + b * l * h * m, lda: h * m, strideA: m,
+                                 b: dnum + b * l * h * dv, ldb: h * dv, strideB: dv,
+                                 c: dkv + b * h * m * dv, ldc: dv, strideC: m * dv)
+            // dφK_h = V_h · dKV_hᵀ ; dV_h = φK_h · dKV_h
+            GEMM.batchedMultiply(batch: h, transposeA: false, transposeB: true, m: s, n: m, k: dv,
+                                 a: v + b * s * h * dv, lda: h * dv, strideA: dv,
+                                 b: dkv + b * h * m * dv, ldb: dv, strideB: m * dv,
+                                 c: dk + b * s * h * m, ldc: h * m, strideC: m)
+            GEMM.batchedMultiply(batch: h, transposeA: false, transposeB: false, m: s, n: dv, k: m,
+                                 a: k + b * s * h * m, lda: h * m, strideA: m,
+                                 b: dkv + b * h * m * dv, ldb: dv, strideB: m * dv,
+                                 c: dvp + b * s * h * dv, ldc: h * dv, strideC: dv)
+        }
+        // The denominator's terms: dφQ += dden ⊗ Σφ(K); dΣφ(K) = Σ_l dden_l φQ_l; dφK += dΣφ(K).
+        Parallel.forRanges(n * l, costPerItem: h * m) { start, end in
+            for row in start..<end {
+                let b = row / l
+                for head in 0..<h {
+                    let scale = dden[row * h + head], sum = ks + (b * h + head) * m, target = dq + (row * h + head) * m
+                    for i in 0..<m { target[i] += scale * sum[i] }
+                }
+            }
+        }
+        for b in 0..<n {
+            for row in 0..<l {
+                for head in 0..<h {
+                    let scale = dden[(b * l + row) * h + head], qv = q + ((b * l + row) * h + head) * m
+                    let target = dks + (b * h + head) * m
+                    for i in 0..<m { target[i] += scale * qv[i] }
+                }
+            }
+        }
+        let mask = keyMask?.storage.pointer
+        Parallel.forRanges(n * s, costPerItem: h * m) { start, end in
+            for row in start..<end {
+                let b = row / s
+                let keep = mask?[row] ?? 1
+                for head in 0..<h {
+                    let sum = dks + (b * h + head) * m, target = dk + (row * h + head) * m
+                    for i in 0..<m { target[i] = (target[i] + sum[i]) * keep }
+                }
+            }
+        }
+        return [gradQueries, gradKeys, gradValues]
+    }
+
+    /// Sums the rows of a row-major (rows × columns) matrix into `result` (which it overwrites).
+    static func columnSums(_ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into result: UnsafeMutablePointer<Float>) {
+        result.update(repeating: 0, count: columns)
+        for r in 0..<rows {
+            let row = matrix + r * columns
+            for c in 0..<columns { result[c] += row[c] }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import KLTensor
+
+/// A feature map φ with φ(q)·φ(k) ≈ κ(q, k): the one place a kernel of linear attention is defined.
+///
+/// A kernel is a class conforming to this protocol: its learned parameters (tensors with
+/// `requiresGrad`), its randomness (`randomness`: a seeded generator plus a redraw policy), and
+/// `features(_:)`, written with KLTensor ops so that gradients to every parameter come for free.
+/// Attention calls `prepareForward(training:)` once per forward pass, then `features` for queries and
+/// keys. Each attention layer owns its own instance; nothing is shared across layers.
+public protocol FeatureMap: Module {
+    /// Per-head input dimension d.
+    var inputDimension: Int { get }
+    /// Number of features per head and mixture component, m (`features` returns C·m per head).
+    var featureCount: Int { get }
+    /// The seeded generator of this map's random draws and when they are renewed.
+    var randomness: FeatureRandomness { get set }
+    /// Draws fresh random quantities (ε, ω, Π, …) from `randomness.generator`.
+    func redraw()
+    /// Called by attention once at the start of every forward pass, before `features`. The default
+    /// advances the redraw schedule (`advanceRandomness`); maps that derive per-pass quantities
+    /// shared by queries and keys (the generator's ω) compute them here.
+    func prepareForward(training: Bool)
+    /// φ(x) for x of shape (N, L, H, d), giving (N, L, H, m). `isQuery` is only used by maps that
+    /// stabilise queries and keys differently (FAVOR+ exp-only); most ignore it.
+    func features(_ x: Tensor, isQuery: Bool, training: Bool) -> Tensor
+    /// Number C of kernels in a mixture map (1 for an ordinary map). With C > 1, `features` returns
+    /// (N, L, H, C·m) — the C components' features side by side — and attention runs one normalised
+    /// linear attention per component and mixes the outputs with `mixtureWeights()`.
+    var mixtureComponents: Int { get }
+    /// The C mixture weights (summing to 1), or nil for an ordinary map.
+    func mixtureWeights() -> Tensor?
+}
+
+extension FeatureMap {
+    /// Advances the redraw schedule by one forward pass and redraws when it is due.
+    public func advanceRandomness(training: Bool) {
+        if randomness.advance(training: training) { redraw() }
+    }
+
+    /// The default per-pass preparation: advance the redraw schedule.
+    public func prepareForward(training: Bool) { advanceRandomness(training: training) }
+
+    /// An ordinary map is one kernel.
+    public var mixtureComponents: Int { 1 }
+
+    /// An ordinary map has no mixture weights.
+    public func mixtureWeights() -> Tensor? { nil }
+
+    /// Maps without parameters have none to report.
+    public var parameters: [NamedParameter] { [] }
+}
+
+/// When a feature map renews its random draws.
+public enum RedrawPolicy: Equatable, Sendable, CustomStringConvertible {
+    /// A fresh draw at every forward pass (the paper's learned kernels).
+    case everyCall
+    /// A fresh draw every `n` forward passes (the Performer's 1000).
+    case every(Int)
+    /// One draw at construction, never renewed.
+    case never
+
+    public var description: String {
+        switch self {
+        case .everyCall: "every call"
+        case .every(let n): "every \(n) calls"
+        case .never: "never"
+        }
+    }
+}
+
+/// A feature map's random state: its generator, its redraw policy, and how many forward passes it
+/// has seen. Saved in checkpoints so that a resumed run draws the same numbers.
+public struct FeatureRandomness: Codable, Equatable, Sendable {
+    /// Where every random quantity of the map comes from.
+    public var generator: RandomGenerator
+    /// How often draws are renewed.
+    public var policy: RedrawPolicy
+    /// When true, evaluation passes reuse the current draw instead of advancing the schedule (the
+    /// official code's `deterministic_eval`); when false, evaluation redraws like training does.
+    public var frozenInEvaluation: Bool
+    /// Forward passes counted so far.
+    public private(set) var calls: Int = 0
+
+    /// A schedule seeded by `seed`.
+    public init(seed: UInt64, policy: RedrawPolicy, frozenInEvaluation: Bool = false) {
+        generator = RandomGenerator(seed: seed)
+        self.policy = policy
+        self.frozenInEvaluation = frozenInEvaluation
+    }
+
+    /// Counts one forward pass and says whether a redraw is due now.
+    mutating func advance(training: Bool) -> Bool {
+        if !training && frozenInEvaluation { return false }
+        defer { calls += 1 }
+        switch policy {
+        case .everyCall: return true
+        case .every(let n): return calls % max(n, 1) == 0
+        case .never: return false
+        }
+    }
+}
+
+extension RedrawPolicy: Codable {
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let n = try container.decode(Int.self)
+        self = n == 1 ? .everyCall : n <= 0 ? .never : .every(n)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .everyCall: try container.encode(1)
+        case .every(let n): try container.encode(n)
+        case .never: try container.encode(0)
+        }
+    }
+}

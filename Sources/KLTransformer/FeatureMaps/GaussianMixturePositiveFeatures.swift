@@ -1,0 +1,106 @@
+import Foundation
+import KLTensor
+
+/// GMM-PRF (`mix-gauss-positive`, spec §2.4): positive random features whose spectral distribution is
+/// learned, one Gaussian N(μ_h, diag(e^{σ_h})) per head.
+///
+/// ω_h = diag(e^{σ_h/2})·ε + μ_h with ε ∈ R^{d×M} ~ N(0, I) shared by the heads (reparameterisation,
+/// so μ and σ get gradients), φ_h(x) = exp(x̃ᵀω_h − ‖x̃‖² − ½ln M) (m = M). Kernel:
+/// E[φ_h(q)·φ_h(k)] = exp(μ_hᵀz + ½zᵀdiag(e^{σ_h})z − ‖q̃‖² − ‖k̃‖²), z = q̃ + k̃; the Gaussian kernel
+/// exp(−‖q̃ − k̃‖²/2) at μ = 0, σ = 0.
+public final class GaussianMixturePositiveFeatures: FeatureMap {
+    public let inputDimension: Int
+    public let featureCount: Int
+    /// Number of heads (one Gaussian each).
+    public let heads: Int
+    /// Learned means μ, (H, d); init U(±1/√d).
+    public let mean: Tensor
+    /// Learned log-variances σ, (H, d); init Xavier-uniform on (H, d).
+    public let logVariance: Tensor
+    public var randomness: FeatureRandomness
+    /// The current standard-normal draw ε, (d, M).
+    public private(set) var epsilon: Tensor
+
+    /// A map with M = `featureCount` frequencies per head; parameters drawn from `generator`.
+    public init(inputDimension d: Int, heads: Int, featureCount: Int, generator: inout RandomGenerator,
+                randomness: FeatureRandomness) {
+        inputDimension = d
+        self.heads = heads
+        self.featureCount = featureCount
+        logVariance = Initialization.xavierUniform([heads, d], fanIn: d, fanOut: heads, generator: &generator)
+        mean = Initialization.uniform([heads, d], bound: 1 / Float(d).squareRoot(), generator: &generator)
+        self.randomness = randomness
+        epsilon = Tensor.zeros([d, featureCount])
+        redraw()
+    }
+
+    public var parameters: [NamedParameter] { [NamedParameter("mean", mean), NamedParameter("logVariance", logVariance)] }
+
+    public func redraw() {
+        epsilon = Tensor.randomNormal([inputDimension, featureCount], generator: &randomness.generator)
+    }
+
+    /// The current frequencies ω, (H, d, M).
+    public func frequencies() -> Tensor {
+        let d = inputDimension
+        let scale = (logVariance * 0.5).exp().reshaped(to: [heads, d, 1])
+        return scale * epsilon.reshaped(to: [1, d, featureCount]) + mean.reshaped(to: [heads, d, 1])
+    }
+
+    public func features(_ x: Tensor, isQuery: Bool, training: Bool) -> Tensor {
+        let scaled = FeatureMath.scaled(x)
+        let u = Tensor.headwiseProjection(scaled, frequencies())
+        let offset = FeatureMath.squaredNorm(scaled) + Float(0.5 * Foundation.log(Double(featureCount)))
+        return FeatureMath.positive(u, offset: offset)
+    }
+}
+
+/// Hyperbolic GMM-PRF (`mix-gauss-positive-hyperbolic`, spec §2.11; in the official code, not in the
+/// paper's table): ω_h = e^{σ_h/2}·ε + μ_h with one scalar log-variance per head, ε ∈ R^{d×n/2}, and
+/// the antithetic pair φ = [exp(x̃ᵀω − c), exp(−x̃ᵀω − c)], c = ‖x̃‖² + ½ln n (m = n).
+public final class HyperbolicGaussianMixtureFeatures: FeatureMap {
+    public let inputDimension: Int
+    /// The official `n_dims`: n/2 frequencies, n features.
+    public let nominalDimensions: Int
+    /// Number of heads.
+    public let heads: Int
+    /// Learned means μ, (H, d); init U(±0.5).
+    public let mean: Tensor
+    /// Learned scalar log-variance per head σ, (H,); init U(±0.5).
+    public let logVariance: Tensor
+    public var randomness: FeatureRandomness
+    /// The current standard-normal draw ε, (d, n/2).
+    public private(set) var epsilon: Tensor
+
+    public var featureCount: Int { 2 * (nominalDimensions / 2) }
+
+    /// A map with n = `nominalDimensions`.
+    public init(inputDimension d: Int, heads: Int, nominalDimensions: Int, generator: inout RandomGenerator,
+                randomness: FeatureRandomness) {
+        inputDimension = d
+        self.heads = heads
+        self.nominalDimensions = nominalDimensions
+        mean = Initialization.uniform([heads, d], bound: 0.5, generator: &generator)
+        logVariance = Initialization.uniform([heads], bound: 0.5, generator: &generator)
+        self.randomness = randomness
+        epsilon = Tensor.zeros([d, nominalDimensions / 2])
+        redraw()
+    }
+
+    public var parameters: [NamedParameter] { [NamedParameter("mean", mean), NamedParameter("logVariance", logVariance)] }
+
+    public func redraw() {
+        epsilon = Tensor.randomNormal([inputDimension, nominalDimensions / 2], generator: &randomness.generator)
+    }
+
+    public func features(_ x: Tensor, isQuery: Bool, training: Bool) -> Tensor {
+        let d = inputDimension, half = nominalDimensions / 2
+        let omega = (logVariance * 0.5).exp().reshaped(to: [heads, 1, 1]) * epsilon.reshaped(to: [1, d, half])
+            + mean.reshaped(to: [heads, d, 1])
+        let scaled = FeatureMath.scaled(x)
+        let u = Tensor.headwiseProjection(scaled, omega)
+        let offset = FeatureMath.squaredNorm(scaled) + Float(0.5 * Foundation.log(Double(nominalDimensions)))
+        return Tensor.concatenate([FeatureMath.positive(u, offset: offset), FeatureMath.positive(-u, offset: offset)],
+                                  alongAxis: -1)
+    }
+}
