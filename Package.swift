@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "KLTensor", targets: ["KLTensor"]),
         .library(name: "KLTransformer", targets: ["KLTransformer"]),
+        .library(name: "KLTasks", targets: ["KLTasks"]),
+        .library(name: "KLTraining", targets: ["KLTraining"]),
         .executable(name: "klt-bench", targets: ["klt-bench"]),
     ],
     targets: [
@@ -19,10 +21,14 @@ let package = Package(
         ),
         .target(name: "KLTensor", dependencies: ["CKLKernels"]),
         .target(name: "KLTransformer", dependencies: ["KLTensor"]),
+        .target(name: "KLTasks", dependencies: ["KLTensor"]),
+        .target(name: "KLTraining", dependencies: ["KLTensor", "KLTransformer", "KLTasks"]),
         .executableTarget(name: "klt-bench", dependencies: ["KLTensor", "KLTransformer"]),
         // Shared test helpers (finite-difference gradient checks, deterministic data); not a product.
         .target(name: "KLTestSupport", dependencies: ["KLTensor"]),
         .testTarget(name: "KLTensorTests", dependencies: ["KLTensor", "KLTestSupport"]),
         .testTarget(name: "KLTransformerTests", dependencies: ["KLTransformer", "KLTensor", "KLTestSupport"]),
+        .testTarget(name: "KLTasksTests", dependencies: ["KLTasks", "KLTensor"]),
+        .testTarget(name: "KLTrainingTests", dependencies: ["KLTraining", "KLTransformer", "KLTasks", "KLTensor", "KLTestSupport"]),
     ]
 )

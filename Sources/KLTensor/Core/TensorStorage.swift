@@ -16,6 +16,7 @@ public final class TensorStorage: @unchecked Sendable {
         self.count = count
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        TensorMemory.allocated(count * MemoryLayout<Float>.stride)
     }
 
     /// Allocates storage filled with `value`.
@@ -24,7 +25,10 @@ public final class TensorStorage: @unchecked Sendable {
         pointer.initialize(repeating: value, count: count)
     }
 
-    deinit { pointer.deallocate() }
+    deinit {
+        pointer.deallocate()
+        TensorMemory.released(count * MemoryLayout<Float>.stride)
+    }
 
     /// The contents as a buffer pointer.
     public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }

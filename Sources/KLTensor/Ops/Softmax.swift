@@ -80,13 +80,13 @@ extension Tensor {
         if logarithmic {
             let shifted = UnsafeMutablePointer<Float>.allocate(capacity: n)
             defer { shifted.deallocate() }
-            VectorMath.apply(.exp, y, shifted, count: n)
+            VectorMath.applySerially(.exp, y, shifted, count: n)
             var total: Float = 0
             for i in 0..<n where keep?[i] ?? 1 != 0 { total += shifted[i] }
             let logTotal = Foundation.log(total)
             for i in 0..<n { y[i] = keep?[i] ?? 1 != 0 ? y[i] - logTotal : -.infinity }
         } else {
-            VectorMath.apply(.exp, y, y, count: n)
+            VectorMath.applySerially(.exp, y, y, count: n)
             if let keep { for i in 0..<n where keep[i] == 0 { y[i] = 0 } }
             var total: Float = 0
             for i in 0..<n { total += y[i] }

@@ -34,8 +34,8 @@ public final class FastFoodFeatures: FeatureMap {
     /// Learned B (nil: drawn).
     public let learnedSigns: Tensor?
     public var randomness: FeatureRandomness
-    /// The current permutation Π.
-    public private(set) var permutation: [Int]
+    /// The current permutation Π, stored as floats so that it travels with the other buffers.
+    public private(set) var permutation: Tensor
     private var drawnScale: Tensor, drawnGaussian: Tensor, drawnSigns: Tensor
 
     public var featureCount: Int {
@@ -58,7 +58,7 @@ public final class FastFoodFeatures: FeatureMap {
         learnedSigns = learnGaussianAndSigns
             ? Tensor.randomNormal([d], standardDeviation: deviation, generator: &generator, requiresGrad: true) : nil
         self.randomness = randomness
-        permutation = Array(0..<d)
+        permutation = Tensor(shape: [d], scalars: (0..<d).map(Float.init))
         drawnScale = .ones([d])
         drawnGaussian = .ones([d])
         drawnSigns = .ones([d])
@@ -70,9 +70,14 @@ public final class FastFoodFeatures: FeatureMap {
             .compactMap { name, tensor in tensor.map { NamedParameter(name, $0) } }
     }
 
+    public var buffers: [NamedParameter] {
+        [NamedParameter("permutation", permutation), NamedParameter("drawnScale", drawnScale),
+         NamedParameter("drawnGaussian", drawnGaussian), NamedParameter("drawnSigns", drawnSigns)]
+    }
+
     public func redraw() {
         let d = inputDimension
-        permutation = randomness.generator.permutation(d)
+        permutation = Tensor(shape: [d], scalars: randomness.generator.permutation(d).map(Float.init))
         drawnSigns = Tensor.randomRademacher([d], generator: &randomness.generator)
         drawnGaussian = Tensor.randomNormal([d], generator: &randomness.generator)
         let chi = randomness.generator.chi(degreesOfFreedom: d, count: d)
@@ -83,7 +88,7 @@ public final class FastFoodFeatures: FeatureMap {
     /// V·x̃ for x̃ of shape (…, d).
     func structuredProjection(_ scaled: Tensor) -> Tensor {
         let signs = learnedSigns ?? drawnSigns, gaussian = learnedGaussian ?? drawnGaussian, scale = learnedScale ?? drawnScale
-        let mixed = (scaled * signs).hadamardTransform().gathering(permutation, alongAxis: -1)
+        let mixed = (scaled * signs).hadamardTransform().gathering(permutation.scalars.map { Int($0) }, alongAxis: -1)
         return (mixed * gaussian).hadamardTransform() * scale * (1 / Float(inputDimension).squareRoot())
     }
 

@@ -29,6 +29,10 @@ public protocol FeatureMap: Module {
     var mixtureComponents: Int { get }
     /// The C mixture weights (summing to 1), or nil for an ordinary map.
     func mixtureWeights() -> Tensor?
+    /// State that is not trained but determines φ: the current random draw (ε, ω, Π, …) and running
+    /// statistics. Checkpoints save these and restore them by copying values into these tensors, so
+    /// a resumed run continues with exactly the same features.
+    var buffers: [NamedParameter] { get }
 }
 
 extension FeatureMap {
@@ -45,6 +49,9 @@ extension FeatureMap {
 
     /// An ordinary map has no mixture weights.
     public func mixtureWeights() -> Tensor? { nil }
+
+    /// Maps without random state have no buffers.
+    public var buffers: [NamedParameter] { [] }
 
     /// Maps without parameters have none to report.
     public var parameters: [NamedParameter] { [] }

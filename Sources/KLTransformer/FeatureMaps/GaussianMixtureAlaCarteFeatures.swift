@@ -49,6 +49,8 @@ public final class GaussianMixtureAlaCarteFeatures: FeatureMap {
         [NamedParameter("mean", mean), NamedParameter("logVariance", logVariance), NamedParameter("mixtureLogits", mixtureLogits)]
     }
 
+    public var buffers: [NamedParameter] { [NamedParameter("epsilon", epsilon)] }
+
     public func redraw() {
         epsilon = Tensor.randomNormal([inputDimension, nominalDimensions / 4], generator: &randomness.generator)
     }

@@ -57,6 +57,8 @@ public final class GaussianMixtureFourierFeatures: FeatureMap {
         [NamedParameter("mean", mean), NamedParameter("covarianceFactor", covarianceFactor)]
     }
 
+    public var buffers: [NamedParameter] { [NamedParameter("epsilon", epsilon)] }
+
     public func redraw() {
         epsilon = Tensor.randomNormal([inputDimension, nominalDimensions / 4], generator: &randomness.generator)
     }

@@ -36,6 +36,8 @@ public final class GaussianMixturePositiveFeatures: FeatureMap {
 
     public var parameters: [NamedParameter] { [NamedParameter("mean", mean), NamedParameter("logVariance", logVariance)] }
 
+    public var buffers: [NamedParameter] { [NamedParameter("epsilon", epsilon)] }
+
     public func redraw() {
         epsilon = Tensor.randomNormal([inputDimension, featureCount], generator: &randomness.generator)
     }
@@ -88,6 +90,8 @@ public final class HyperbolicGaussianMixtureFeatures: FeatureMap {
     }
 
     public var parameters: [NamedParameter] { [NamedParameter("mean", mean), NamedParameter("logVariance", logVariance)] }
+
+    public var buffers: [NamedParameter] { [NamedParameter("epsilon", epsilon)] }
 
     public func redraw() {
         epsilon = Tensor.randomNormal([inputDimension, nominalDimensions / 2], generator: &randomness.generator)

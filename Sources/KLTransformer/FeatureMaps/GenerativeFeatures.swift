@@ -117,6 +117,15 @@ public final class GenerativeFeatures: FeatureMap {
 
     public var parameters: [NamedParameter] { generatorNetwork.parameters.prefixed("generator") }
 
+    public var buffers: [NamedParameter] {
+        var result = [NamedParameter("noise", noise)]
+        for (index, norm) in generatorNetwork.normalizations.enumerated() {
+            result += [NamedParameter("generator.norm.\(index).runningMean", norm.statistics.runningMean),
+                       NamedParameter("generator.norm.\(index).runningVariance", norm.statistics.runningVariance)]
+        }
+        return result
+    }
+
     public func redraw() {
         noise = Tensor.randomNormal([nominalDimensions / 2, generatorNetwork.noiseDimensions[0]], generator: &randomness.generator)
     }

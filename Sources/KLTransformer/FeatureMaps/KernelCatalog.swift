@@ -105,7 +105,7 @@ public enum Kernel: String, CaseIterable, Sendable {
 
 /// The official code's task-specific choices of feature counts, smoothing and generator widths
 /// (spec §2.2); the catalog follows the ListOps column unless told otherwise.
-public enum KernelPreset: String, CaseIterable, Sendable {
+public enum KernelPreset: String, CaseIterable, Codable, Sendable {
     /// ListOps (d = 64 in the paper).
     case listOps
     /// Text / IMDb.

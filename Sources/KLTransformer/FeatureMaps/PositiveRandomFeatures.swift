@@ -43,6 +43,8 @@ public final class PositiveRandomFeatures: FeatureMap {
         redraw()
     }
 
+    public var buffers: [NamedParameter] { [NamedParameter("omega", omega)] }
+
     public func redraw() {
         omega = SpectralDraw.gaussianFrequencies(d: inputDimension, count: nominalDimensions / 2, orthogonal: orthogonal,
                                                   generator: &randomness.generator)
@@ -83,6 +85,8 @@ public final class ExponentialRandomFeatures: FeatureMap {
         omega = Tensor.zeros([inputDimension, featureCount])
         redraw()
     }
+
+    public var buffers: [NamedParameter] { [NamedParameter("omega", omega)] }
 
     public func redraw() {
         omega = SpectralDraw.gaussianFrequencies(d: inputDimension, count: featureCount, orthogonal: orthogonal,

@@ -33,6 +33,8 @@ public final class RandomFourierFeatures: FeatureMap {
         redraw()
     }
 
+    public var buffers: [NamedParameter] { [NamedParameter("omega", omega)] }
+
     public func redraw() {
         omega = SpectralDraw.gaussianFrequencies(d: inputDimension, count: nominalDimensions / 2, orthogonal: orthogonal,
                                                   generator: &randomness.generator)

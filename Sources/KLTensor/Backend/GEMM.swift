@@ -1,0 +1,249 @@
+import CKLKernels
+import Dispatch
+
+/// Where matrix products run.
+///
+/// OpenBLAS is loaded lazily at first use (see `kl_blas_load` in CKLKernels): on x86-64 CPUs
+/// with AVX-512 its `SkylakeX` kernel is forced unless the user set `OPENBLAS_CORETYPE`, since
+/// Debian's 0.3.21 misdetects newer Xeons as "Prescott" (5× slower). Without OpenBLAS (not
+/// installed, or `KLT_DISABLE_BLAS=1`) the built-in Swift GEMM runs instead.
+public enum ComputeBackend: Equatable, Sendable, CustomStringConvertible {
+    /// OpenBLAS was found and loaded; `core` is the CPU kernel it runs ("SkylakeX", "Haswell", …).
+    case openBLAS(core: String)
+    /// The built-in pure-Swift SIMD GEMM.
+    case swift
+
+    /// The backend in use now. The first access loads OpenBLAS if it is present.
+    public static var current: ComputeBackend {
+        if prefersSwift { return .swift }
+        return BLASLibrary.shared.map { .openBLAS(core: $0.core) } ?? .swift
+    }
+
+    /// Forces the Swift GEMM (`true`) or allows OpenBLAS (`false`, the default); for benchmarks and
+    /// tests that compare the two.
+    ///
+    /// A plain global for speed and simplicity: set it before starting work, not while products run
+    /// on other threads (a product that is already running finishes on the backend it started with).
+    nonisolated(unsafe) public static var prefersSwift = false
+
+    /// A human-readable name, e.g. "OpenBLAS 0.3.21 (core SkylakeX)" or "Swift SIMD GEMM (8×16, FMA)".
+    public var description: String {
+        switch self {
+        case .openBLAS(let core):
+            return "\(BLASLibrary.shared?.version ?? "OpenBLAS") (core \(core))"
+        case .swift:
+            let form = SwiftGEMM.usesFusedMultiplyAdd ? "FMA" : "multiply+add"
+            return "Swift SIMD GEMM (8×16, \(form))"
+        }
+    }
+}
+
+/// The loaded OpenBLAS library: nil when it is unavailable.
+struct BLASLibrary: Sendable {
+    /// Kernel name reported by `openblas_get_corename`.
+    let core: String
+    /// "OpenBLAS 0.3.21", the first two words of `openblas_get_config`.
+    let version: String
+
+    /// Loaded once, thread-safely (Swift's lazy static initialisation plus the loader's pthread_once).
+    static let shared: BLASLibrary? = {
+        guard kl_blas_load() != 0 else { return nil }
+        let config = String(cString: kl_blas_config())
+        let words = config.split(separator: " ").prefix(2)
+        let version = words.count == 2 ? words.joined(separator: " ") : "OpenBLAS"
+        return BLASLibrary(core: String(cString: kl_blas_corename()), version: version)
+    }()
+}
+
+/// Single-precision matrix products on row-major matrices, on OpenBLAS or the Swift GEMM
+/// (`ComputeBackend`).
+///
+/// Threading: OpenBLAS is kept at one thread and products are split here across
+/// `Parallel.threadCount` threads, each piece one single-threaded BLAS (or Swift) call, so BLAS
+/// threads never oversubscribe the cores when the caller itself runs in parallel (and
+/// many small per-head products parallelise far better over the batch than inside BLAS).
+public enum GEMM {
+    /// Products below this many floating-point operations (2·m·n·k) run on the calling thread:
+    /// about 40 µs of single-core work, several times a thread hop's cost. A variable only so
+    /// tests can force splitting on small products; not changed while products run.
+    nonisolated(unsafe) static var minimumParallelFlops = 1 << 22
+
+    /// Row-major `C = alpha·op(A)·op(B) + beta·C`.
+    ///
+    /// `op(A)` is m×k (`A` is stored k×m when `transposeA`), `op(B)` is k×n (`B` is stored n×k when
+    /// `transposeB`), `C` is m×n. `lda`, `ldb`, `ldc` are the distances between consecutive
+    /// stored rows (at least the stored row widths), so sub-matrices of larger buffers work. With
+    /// `beta == 0` the old contents of `C` are never read. `C` must not overlap `A` or `B`.
+    ///
+    /// Large products are split across `Parallel.threadCount` threads by blocks of rows of `C`
+    /// (by blocks of columns when `m` is too small to split), each block one single-threaded
+    /// BLAS/Swift call; small ones run on the calling thread.
+    public static func multiply(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        validate(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
+        guard m > 0, n > 0 else { return }
+        let useBLAS = usesBLAS(m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
+        let split = parallelSplit(m: m, n: n, work: flops(m: m, n: n, k: k))
+        guard split.pieces > 1 else {
+            run(useBLAS: useBLAS, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        let pointers = UnsafeSendableBox((a, b, c))
+        DispatchQueue.concurrentPerform(iterations: split.pieces) { piece in
+            let (a, b, c) = pointers.value
+            let range = split.range(piece)
+            guard !range.isEmpty else { return }
+            if split.byRows {
+                // Rows i of op(A): row i of A, or column i of A when transposed.
+                let aPiece = transposeA ? a + range.lowerBound : a + range.lowerBound * lda
+                run(useBLAS: useBLAS, transposeA: transposeA, transposeB: transposeB, m: range.count, n: n, k: k,
+                    alpha: alpha, a: aPiece, lda: lda, b: b, ldb: ldb, beta: beta,
+                    c: c + range.lowerBound * ldc, ldc: ldc)
+            } else {
+                // Columns j of op(B): column j of B, or row j of B when transposed.
+                let bPiece = transposeB ? b + range.lowerBound * ldb : b + range.lowerBound
+                run(useBLAS: useBLAS, transposeA: transposeA, transposeB: transposeB, m: m, n: range.count, k: k,
+                    alpha: alpha, a: a, lda: lda, b: bPiece, ldb: ldb, beta: beta,
+                    c: c + range.lowerBound, ldc: ldc)
+            }
+        }
+    }
+
+    /// `batch` independent row-major products `C_i = alpha·op(A_i)·op(B_i) + beta·C_i`, where
+    /// `A_i = a + i·strideA` (elements), likewise for `B` and `C`.
+    ///
+    /// A stride of 0 uses the same matrix for every item (e.g. a weight shared by all batch items);
+    /// the `C_i` must not overlap each other (so `strideC == 0` needs `batch <= 1`). Items run in
+    /// parallel when there are at least 2 and enough work, each as one single-threaded product;
+    /// when the items do not divide evenly among the threads, items are also split by rows so the
+    /// threads stay balanced. A single item goes through `multiply`.
+    public static func batchedMultiply(
+        batch: Int, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, strideA: Int, b: UnsafePointer<Float>, ldb: Int, strideB: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int
+    ) {
+        precondition(batch >= 0, "GEMM.batchedMultiply: negative batch \(batch)")
+        precondition(batch <= 1 || strideC != 0, "GEMM.batchedMultiply: strideC == 0 would make the outputs overlap")
+        validate(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
+        guard batch > 0, m > 0, n > 0 else { return }
+        if batch == 1 {
+            multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                     a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        let useBLAS = usesBLAS(m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
+        let itemFlops = flops(m: m, n: n, k: k)
+        let threads = Parallel.threadCount
+        let total = itemFlops.multipliedReportingOverflow(by: batch)
+        let parallel = threads > 1 && (total.overflow || total.partialValue >= minimumParallelFlops)
+
+        // Pieces per item: 1, unless the items would leave threads idle at the end
+        // (e.g. 3 items on 2 threads) and the items are big enough to cut by rows.
+        var piecesPerItem = 1
+        if parallel && batch % threads != 0 && batch < 4 * threads {
+            let wanted = (4 * threads + batch - 1) / batch
+            piecesPerItem = max(1, min(wanted, m / SwiftGEMM.mr, itemFlops / (minimumParallelFlops / 4)))
+        }
+        let tasks = batch * piecesPerItem
+        let workers = parallel ? min(threads, tasks) : 1
+        let pointers = UnsafeSendableBox((a, b, c))
+        let runTasks = { (worker: Int) in
+            let (a, b, c) = pointers.value
+            // Contiguous task ranges per worker: the split depends only on the sizes, never on timing.
+            for task in (tasks * worker / workers)..<(tasks * (worker + 1) / workers) {
+                let item = task / piecesPerItem, piece = task % piecesPerItem
+                let rowStart = m * piece / piecesPerItem, rowEnd = m * (piece + 1) / piecesPerItem
+                guard rowStart < rowEnd else { continue }
+                let aItem = a + item * strideA
+                let aPiece = transposeA ? aItem + rowStart : aItem + rowStart * lda
+                run(useBLAS: useBLAS, transposeA: transposeA, transposeB: transposeB, m: rowEnd - rowStart, n: n, k: k,
+                    alpha: alpha, a: aPiece, lda: lda, b: b + item * strideB, ldb: ldb, beta: beta,
+                    c: c + item * strideC + rowStart * ldc, ldc: ldc)
+            }
+        }
+        if workers == 1 {
+            runTasks(0)
+        } else {
+            let body = UnsafeSendableBox(runTasks)
+            DispatchQueue.concurrentPerform(iterations: workers) { body.value($0) }
+        }
+    }
+
+    // MARK: - Internals
+
+    /// Checks the shapes and leading dimensions (row strides) against the stored matrix widths.
+    static func validate(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, lda: Int, ldb: Int, ldc: Int) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "GEMM: negative size m=\(m) n=\(n) k=\(k)")
+        precondition(lda >= (transposeA ? m : k), "GEMM: lda \(lda) < width of A (\(transposeA ? m : k))")
+        precondition(ldb >= (transposeB ? k : n), "GEMM: ldb \(ldb) < width of B (\(transposeB ? k : n))")
+        precondition(ldc >= n, "GEMM: ldc \(ldc) < width of C (\(n))")
+    }
+
+    /// 2·m·n·k, saturating instead of overflowing.
+    static func flops(m: Int, n: Int, k: Int) -> Int {
+        let mn = m.multipliedReportingOverflow(by: n)
+        let mnk = mn.partialValue.multipliedReportingOverflow(by: max(k, 1))
+        let total = mnk.partialValue.multipliedReportingOverflow(by: 2)
+        return mn.overflow || mnk.overflow || total.overflow ? Int.max : total.partialValue
+    }
+
+    /// OpenBLAS when allowed, loaded, and all sizes fit its 32-bit integers.
+    static func usesBLAS(m: Int, n: Int, k: Int, lda: Int, ldb: Int, ldc: Int) -> Bool {
+        guard !ComputeBackend.prefersSwift, BLASLibrary.shared != nil else { return false }
+        let limit = Int(Int32.max)
+        return m <= limit && n <= limit && k <= limit && lda <= limit && ldb <= limit && ldc <= limit
+    }
+
+    /// How `multiply` cuts C: `pieces` contiguous blocks of rows (or columns), boundaries on
+    /// register-tile multiples (8 rows / 16 columns) so no piece adds ragged edge tiles.
+    struct Split: Sendable {
+        var pieces: Int
+        var byRows: Bool
+        var extent: Int
+        var quantum: Int
+
+        func range(_ piece: Int) -> Range<Int> {
+            let units = (extent + quantum - 1) / quantum
+            let start = min(extent, units * piece / pieces * quantum)
+            let end = min(extent, units * (piece + 1) / pieces * quantum)
+            return start..<end
+        }
+    }
+
+    static func parallelSplit(m: Int, n: Int, work: Int) -> Split {
+        let serial = Split(pieces: 1, byRows: true, extent: m, quantum: 1)
+        let threads = Parallel.threadCount
+        guard threads > 1, work >= minimumParallelFlops else { return serial }
+        let rowUnits = (m + SwiftGEMM.mr - 1) / SwiftGEMM.mr
+        let columnUnits = (n + SwiftGEMM.nr - 1) / SwiftGEMM.nr
+        if rowUnits >= threads || rowUnits >= columnUnits {
+            let pieces = min(threads, rowUnits)
+            return pieces > 1 ? Split(pieces: pieces, byRows: true, extent: m, quantum: SwiftGEMM.mr) : serial
+        }
+        let pieces = min(threads, columnUnits)
+        return pieces > 1 ? Split(pieces: pieces, byRows: false, extent: n, quantum: SwiftGEMM.nr) : serial
+    }
+
+    /// One single-threaded product on the chosen backend (m, n > 0).
+    @inline(__always)
+    static func run(
+        useBLAS: Bool, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if k == 0 || alpha == 0 {
+            // BLAS would return early too; doing it here also spares OpenBLAS's lda >= 1 checks.
+            SwiftGEMM.scale(m: m, n: n, beta: beta, c: c, ldc: ldc)
+        } else if useBLAS {
+            kl_blas_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha,
+                          a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        } else {
+            SwiftGEMM.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                               a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import KLTensor
+import KLTransformer
+
+/// Everything besides tensors that a resumed run needs to continue exactly where it stopped.
+public struct TrainingState: Codable, Equatable, Sendable {
+    /// Optimizer updates completed.
+    public var step: Int
+    /// Best validation accuracy so far, and the step it was reached at.
+    public var bestValidationAccuracy: Double
+    /// Step of the best validation accuracy (−1 before the first evaluation).
+    public var bestStep: Int
+    /// The dropout generator, as it was after `step` updates (and the evaluations in between).
+    public var dropoutGenerator: RandomGenerator
+    /// Each feature map's generator, policy and call count, by layer.
+    public var featureRandomness: [FeatureRandomness]
+    /// The run's settings (checked on resume).
+    public var settings: TrainingSettings
+}
+
+/// Saving and restoring a classifier with its optimizer and training state as one safetensors file.
+///
+/// Layout: tensors `param/<name>` (the model's parameters), `buffer/<name>` (feature-map draws and
+/// running statistics), `adam.m/<name>` and `adam.v/<name>` (optimizer moments); metadata
+/// `klt.format`, `klt.configuration` (the `EncoderConfiguration` as JSON) and `klt.state`
+/// (`TrainingState` as JSON). Files are written atomically by `SafeTensorsFile`.
+public enum Checkpoint {
+    /// The format tag; a file without it is not a KLTransformer checkpoint.
+    public static let format = "klt-checkpoint-1"
+
+    /// Writes the model, optimizer and state to `url`.
+    public static func save(model: SequenceClassifier, optimizer: AdamW?, state: TrainingState, to url: URL) throws {
+        var tensors: [String: Tensor] = [:]
+        for parameter in model.parameters { tensors["param/" + parameter.name] = parameter.tensor }
+        for buffer in model.buffers { tensors["buffer/" + buffer.name] = buffer.tensor }
+        if let optimizer {
+            for (index, parameter) in optimizer.parameters.enumerated() {
+                tensors["adam.m/" + parameter.name] = optimizer.firstMoments[index]
+                tensors["adam.v/" + parameter.name] = optimizer.secondMoments[index]
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let metadata = [
+            "klt.format": format,
+            "klt.configuration": String(decoding: try encoder.encode(model.configuration), as: UTF8.self),
+            "klt.state": String(decoding: try encoder.encode(state), as: UTF8.self),
+            "klt.optimizerStep": String(optimizer?.step ?? 0),
+        ]
+        try SafeTensorsFile(tensors: tensors, metadata: metadata).write(to: url)
+    }
+
+    /// A checkpoint read from disk, not yet applied to a model.
+    public struct Contents {
+        /// The model configuration stored in the file.
+        public let configuration: EncoderConfiguration
+        /// The training state stored in the file.
+        public let state: TrainingState
+        /// All tensors by name.
+        public let tensors: [String: Tensor]
+        /// Optimizer steps taken.
+        public let optimizerStep: Int
+        /// Where it was read from (for messages).
+        public let url: URL
+    }
+
+    /// Reads and validates a checkpoint file; a corrupt, truncated or foreign file is refused with an
+    /// error that names it.
+    public static func read(from url: URL) throws -> Contents {
+        let file = try SafeTensorsFile(contentsOf: url)
+        guard file.metadata["klt.format"] == format else {
+            throw TrainingError.incompatibleCheckpoint("\(url.path) is not a KLTransformer checkpoint (metadata klt.format is \(file.metadata["klt.format"].map { "'\($0)'" } ?? "missing"))")
+        }
+        let decoder = JSONDecoder()
+        do {
+            let configuration = try decoder.decode(EncoderConfiguration.self, from: Data((file.metadata["klt.configuration"] ?? "").utf8))
+            let state = try decoder.decode(TrainingState.self, from: Data((file.metadata["klt.state"] ?? "").utf8))
+            return Contents(configuration: configuration, state: state, tensors: file.tensors,
+                            optimizerStep: Int(file.metadata["klt.optimizerStep"] ?? "0") ?? 0, url: url)
+        } catch {
+            throw TrainingError.incompatibleCheckpoint("\(url.path): its configuration or training state cannot be read (\(error))")
+        }
+    }
+
+    /// Copies the checkpoint's parameters and buffers into `model` (and moments into `optimizer`),
+    /// after checking that the file was written for a model of the same configuration and that every
+    /// tensor is present with the right shape.
+    public static func restore(_ contents: Contents, into model: SequenceClassifier, optimizer: AdamW? = nil) throws {
+        guard contents.configuration == model.configuration else {
+            throw TrainingError.incompatibleCheckpoint("\(contents.url.path) was written for another model configuration: \(contents.configuration) (this model: \(model.configuration))")
+        }
+        func tensor(_ name: String, shape: [Int]) throws -> Tensor {
+            guard let tensor = contents.tensors[name] else {
+                throw TrainingError.incompatibleCheckpoint("\(contents.url.path) has no tensor '\(name)'")
+            }
+            guard tensor.shape == shape else {
+                throw TrainingError.incompatibleCheckpoint("\(contents.url.path): tensor '\(name)' has shape \(tensor.shape), the model needs \(shape)")
+            }
+            return tensor
+        }
+        let targets = model.parameters.map { ("param/" + $0.name, $0.tensor) } + model.buffers.map { ("buffer/" + $0.name, $0.tensor) }
+        let sources = try targets.map { name, target in try tensor(name, shape: target.shape) }
+        var moments: ([Tensor], [Tensor])?
+        if let optimizer {
+            moments = (try optimizer.parameters.map { try tensor("adam.m/" + $0.name, shape: $0.tensor.shape) },
+                       try optimizer.parameters.map { try tensor("adam.v/" + $0.name, shape: $0.tensor.shape) })
+        }
+        let maps = model.featureMaps
+        guard contents.state.featureRandomness.count == maps.count else {
+            throw TrainingError.incompatibleCheckpoint("\(contents.url.path) holds random state for \(contents.state.featureRandomness.count) feature maps, the model has \(maps.count)")
+        }
+        // Everything checked: now copy.
+        for ((_, target), source) in zip(targets, sources) {
+            target.withUnsafeMutableBufferPointer { destination in
+                source.withUnsafeBufferPointer { _ = destination.update(fromContentsOf: $0) }
+            }
+        }
+        for (map, randomness) in zip(maps, contents.state.featureRandomness) { map.randomness = randomness }
+        if let optimizer, let moments {
+            try optimizer.restore(step: contents.optimizerStep, firstMoments: moments.0, secondMoments: moments.1)
+        }
+    }
+}

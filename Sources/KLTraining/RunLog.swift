@@ -1,0 +1,30 @@
+import Foundation
+
+/// Appends one JSON object per line to `metrics.jsonl` in the run directory, so a run's curves can be
+/// read by any tool (and by `klt plot`) while it trains.
+public final class RunLog {
+    /// The metrics file.
+    public let url: URL
+    private let handle: FileHandle
+
+    /// Opens (creating if needed) `metrics.jsonl` in `directory` for appending.
+    public init(directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        url = directory.appendingPathComponent("metrics.jsonl")
+        if !FileManager.default.fileExists(atPath: url.path) {
+            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+            }
+        }
+        handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+    }
+
+    deinit { try? handle.close() }
+
+    /// Writes one record; values must be JSON-representable (numbers, strings, bools, arrays, dictionaries).
+    public func append(_ record: [String: Any]) throws {
+        let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+        try handle.write(contentsOf: data + Data("\n".utf8))
+    }
+}

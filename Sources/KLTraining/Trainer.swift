@@ -1,0 +1,272 @@
+import Foundation
+import KLTasks
+import KLTensor
+import KLTransformer
+
+/// How a classifier is trained: the paper's recipe by default (spec §5), with the schedule, clipping
+/// and evaluation cadence configurable.
+public struct TrainingSettings: Codable, Equatable, Sendable {
+    /// Optimizer updates to run.
+    public var steps: Int
+    /// Examples per update.
+    public var batchSize: Int
+    /// Learning rate by step.
+    public var schedule: LearningRateSchedule
+    /// AdamW hyper-parameters.
+    public var optimizer: AdamW.Settings
+    /// Clip the global gradient norm to this value (nil: no clipping, as the official code).
+    public var clipNorm: Double?
+    /// Evaluate on the validation set (and save checkpoints) every this many steps, and at the end.
+    public var evaluationInterval: Int
+    /// Evaluate on at most this many validation batches (nil: all).
+    public var evaluationBatches: Int?
+    /// Seeds the data order and dropout.
+    public var seed: UInt64
+
+    /// Settings with the paper's optimizer.
+    public init(steps: Int, batchSize: Int, schedule: LearningRateSchedule, optimizer: AdamW.Settings = AdamW.Settings(),
+                clipNorm: Double? = nil, evaluationInterval: Int, evaluationBatches: Int? = nil, seed: UInt64) {
+        self.steps = steps
+        self.batchSize = batchSize
+        self.schedule = schedule
+        self.optimizer = optimizer
+        self.clipNorm = clipNorm
+        self.evaluationInterval = evaluationInterval
+        self.evaluationBatches = evaluationBatches
+        self.seed = seed
+    }
+
+    /// Throws when a value is out of range, naming it.
+    public func validate() throws {
+        guard steps > 0 else { throw TrainingError.invalidSetting("steps must be positive, got \(steps)") }
+        guard batchSize > 0 else { throw TrainingError.invalidSetting("batch size must be positive, got \(batchSize)") }
+        guard evaluationInterval > 0 else { throw TrainingError.invalidSetting("evaluation interval must be positive, got \(evaluationInterval)") }
+        if let clipNorm, !(clipNorm > 0) { throw TrainingError.invalidSetting("clip norm must be positive, got \(clipNorm)") }
+    }
+}
+
+/// Loss and accuracy of a model on a data set.
+public struct Evaluation: Sendable, Equatable {
+    /// Mean cross-entropy.
+    public var loss: Double
+    /// Fraction classified correctly.
+    public var accuracy: Double
+    /// Examples evaluated.
+    public var count: Int
+}
+
+/// The outcome of `Trainer.run()`.
+public struct TrainingResult: Sendable {
+    /// Validation evaluation of the best checkpoint.
+    public var bestValidation: Evaluation
+    /// Step of the best checkpoint.
+    public var bestStep: Int
+    /// Test evaluation of the best checkpoint (nil without a test set).
+    public var test: Evaluation?
+    /// Accuracy of always predicting the most frequent training class on the test (or validation) set.
+    public var majorityBaseline: Double
+    /// Wall-clock seconds spent training (evaluation excluded).
+    public var trainingSeconds: Double
+    /// Training losses, one per step, in order (for resume checks and plots).
+    public var losses: [Float]
+    /// Where the best and last checkpoints are.
+    public var bestCheckpoint: URL, lastCheckpoint: URL
+}
+
+/// Trains a `SequenceClassifier`: shuffled batches, forward, cross-entropy, backward, optional clipping,
+/// AdamW with the schedule; periodic validation with best-on-validation and last checkpoints; a final
+/// test evaluation of the best checkpoint. Metrics go to `metrics.jsonl` in the run directory.
+public final class Trainer {
+    /// The model being trained.
+    public let model: SequenceClassifier
+    /// The optimizer.
+    public let optimizer: AdamW
+    /// The settings.
+    public let settings: TrainingSettings
+    /// Where checkpoints and metrics go.
+    public let runDirectory: URL
+    /// Training progress output.
+    public let progress: ProgressReporter
+    private let train: Batcher, validation: Batcher, test: Batcher?
+    private var state: TrainingState
+
+    /// A trainer for `model` on the given splits; a fresh run unless `resume` is applied.
+    public init(model: SequenceClassifier, train: [ClassificationExample], validation: [ClassificationExample],
+                test: [ClassificationExample]?, settings: TrainingSettings, runDirectory: URL,
+                progress: ProgressReporter = ProgressReporter()) throws {
+        try settings.validate()
+        guard !train.isEmpty, !validation.isEmpty else {
+            throw TrainingError.invalidSetting("training needs non-empty training and validation sets (got \(train.count) and \(validation.count) examples)")
+        }
+        let longest = (train + validation + (test ?? [])).map(\.tokens.count).max() ?? 0
+        guard longest <= model.configuration.maxLength else {
+            throw TrainingError.invalidSetting("an example has \(longest) tokens but the model's maximum length is \(model.configuration.maxLength)")
+        }
+        let labels = (train + validation + (test ?? [])).map(\.label)
+        if let bad = labels.first(where: { $0 < 0 || $0 >= model.configuration.classes }) {
+            throw TrainingError.invalidSetting("label \(bad) is outside 0..<\(model.configuration.classes)")
+        }
+        self.model = model
+        self.settings = settings
+        self.runDirectory = runDirectory
+        self.progress = progress
+        optimizer = AdamW(parameters: model.parameters, settings: settings.optimizer)
+        self.train = Batcher(examples: train, batchSize: settings.batchSize, seed: settings.seed, dropsLastPartialBatch: train.count >= settings.batchSize)
+        self.validation = Batcher(examples: validation, batchSize: settings.batchSize)
+        self.test = test.map { Batcher(examples: $0, batchSize: settings.batchSize) }
+        state = TrainingState(step: 0, bestValidationAccuracy: -1, bestStep: -1,
+                              dropoutGenerator: RandomGenerator(seed: settings.seed ^ 0x5EED_D80F),
+                              featureRandomness: model.featureMaps.map(\.randomness), settings: settings)
+    }
+
+    /// The best-on-validation checkpoint.
+    public var bestCheckpointURL: URL { runDirectory.appendingPathComponent("best.safetensors") }
+    /// The most recent checkpoint (for `--resume`).
+    public var lastCheckpointURL: URL { runDirectory.appendingPathComponent("last.safetensors") }
+
+    /// Continues from a checkpoint written by this trainer's `run()` for the same model and settings.
+    public func resume(from url: URL) throws {
+        let contents = try Checkpoint.read(from: url)
+        guard contents.state.settings == settings else {
+            throw TrainingError.incompatibleCheckpoint("\(url.path) was written with other training settings: \(contents.state.settings)")
+        }
+        try Checkpoint.restore(contents, into: model, optimizer: optimizer)
+        state = contents.state
+    }
+
+    /// Steps completed so far.
+    public var completedSteps: Int { state.step }
+
+    /// Trains until `settings.steps` (or `stopAfter` steps, for tests of resuming), evaluating and
+    /// checkpointing along the way, then evaluates the best checkpoint on the test set.
+    @discardableResult
+    public func run(stopAfter: Int? = nil) throws -> TrainingResult {
+        try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+        let log = try RunLog(directory: runDirectory)
+        let end = min(settings.steps, stopAfter ?? settings.steps)
+        var losses: [Float] = []
+        var trainingSeconds = 0.0, windowLoss = 0.0, windowCorrect = 0, windowCount = 0
+        let perEpoch = train.batchesPerEpoch
+        var epochBatches: (epoch: Int, batches: Batcher.Batches)?
+        while state.step < end {
+            let epoch = state.step / perEpoch
+            if epochBatches?.epoch != epoch { epochBatches = (epoch, train.shuffledBatches(epoch: epoch)) }
+            let batch = epochBatches!.batches[state.step % perEpoch]
+            let started = DispatchTime.now().uptimeNanoseconds
+            var context = ForwardContext(training: true, generator: state.dropoutGenerator)
+            let logits = model(tokens: batch.tokens, batch: batch.batchSize, length: batch.sequenceLength, lengths: batch.lengths,
+                               context: &context)
+            state.dropoutGenerator = context.generator
+            let loss = Tensor.crossEntropy(logits: logits, labels: batch.labels)
+            guard loss.item.isFinite else { throw TrainingError.nonFiniteLoss(step: state.step + 1, value: loss.item) }
+            try loss.backward()
+            if let name = GradientClipping.firstNonFiniteGradient(optimizer.parameters) {
+                throw TrainingError.nonFiniteGradient(step: state.step + 1, parameter: name)
+            }
+            let norm = settings.clipNorm.map { GradientClipping.clip(optimizer.parameters, maxNorm: $0) }
+                ?? GradientClipping.globalNorm(optimizer.parameters)
+            let rate = settings.schedule.rate(atStep: state.step)
+            optimizer.update(learningRate: rate)
+            state.step += 1
+            trainingSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            losses.append(loss.item)
+            let correct = Self.correctCount(logits, batch.labels)
+            windowLoss += Double(loss.item) * Double(batch.batchSize)
+            windowCorrect += correct
+            windowCount += batch.batchSize
+            progress.progress(step: state.step, total: settings.steps, loss: windowLoss / Double(windowCount),
+                              accuracy: Double(windowCorrect) / Double(windowCount),
+                              stepsPerSecond: Double(losses.count) / max(trainingSeconds, 1e-9))
+            try log.append(["kind": "train", "step": state.step, "loss": Double(loss.item),
+                            "accuracy": Double(correct) / Double(batch.batchSize), "learningRate": rate, "gradientNorm": norm,
+                            "seconds": trainingSeconds])
+            if state.step % settings.evaluationInterval == 0 || state.step == settings.steps {
+                let evaluation = evaluate(validation, limit: settings.evaluationBatches)
+                let improved = evaluation.accuracy > state.bestValidationAccuracy
+                if improved {
+                    state.bestValidationAccuracy = evaluation.accuracy
+                    state.bestStep = state.step
+                }
+                state.featureRandomness = model.featureMaps.map(\.randomness)
+                if improved { try Checkpoint.save(model: model, optimizer: optimizer, state: state, to: bestCheckpointURL) }
+                try Checkpoint.save(model: model, optimizer: optimizer, state: state, to: lastCheckpointURL)
+                try log.append(["kind": "validation", "step": state.step, "loss": evaluation.loss, "accuracy": evaluation.accuracy,
+                                "best": improved])
+                progress.message(String(format: "step %d: train loss %.4f acc %.3f | validation loss %.4f acc %.3f%@",
+                                        state.step, windowLoss / Double(windowCount), Double(windowCorrect) / Double(windowCount),
+                                        evaluation.loss, evaluation.accuracy, improved ? " (best)" : ""))
+                (windowLoss, windowCorrect, windowCount) = (0, 0, 0)
+            }
+        }
+        return try finish(losses: losses, trainingSeconds: trainingSeconds, log: log)
+    }
+
+    /// Evaluates the best checkpoint on validation and test and writes `summary.json`.
+    private func finish(losses: [Float], trainingSeconds: Double, log: RunLog) throws -> TrainingResult {
+        let finalState = state
+        var bestValidation = evaluate(validation, limit: nil)
+        var testEvaluation = test.map { evaluate($0, limit: nil) }
+        if FileManager.default.fileExists(atPath: bestCheckpointURL.path), state.bestStep != state.step {
+            let best = try Checkpoint.read(from: bestCheckpointURL)
+            try Checkpoint.restore(best, into: model)
+            bestValidation = evaluate(validation, limit: nil)
+            testEvaluation = test.map { evaluate($0, limit: nil) }
+            // Leave the trainer where training stopped, so a later resume continues from there.
+            try Checkpoint.restore(try Checkpoint.read(from: lastCheckpointURL), into: model)
+        }
+        state = finalState
+        let majority = Self.majorityBaseline(trainLabels: train.examples.map(\.label),
+                                             evaluationLabels: (test ?? validation).examples.map(\.label))
+        var summary: [String: Any] = ["bestStep": state.bestStep, "validationAccuracy": bestValidation.accuracy,
+                                      "validationLoss": bestValidation.loss, "majorityBaseline": majority,
+                                      "trainingSeconds": trainingSeconds, "steps": state.step]
+        if let testEvaluation { summary["testAccuracy"] = testEvaluation.accuracy; summary["testLoss"] = testEvaluation.loss }
+        try log.append(summary.merging(["kind": "summary"]) { $1 })
+        let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .prettyPrinted])
+        try data.write(to: runDirectory.appendingPathComponent("summary.json"), options: .atomic)
+        return TrainingResult(bestValidation: bestValidation, bestStep: state.bestStep, test: testEvaluation,
+                              majorityBaseline: majority, trainingSeconds: trainingSeconds, losses: losses,
+                              bestCheckpoint: bestCheckpointURL, lastCheckpoint: lastCheckpointURL)
+    }
+
+    /// Loss and accuracy of the current model on `batcher`'s examples, without gradients.
+    public func evaluate(_ batcher: Batcher, limit: Int?) -> Evaluation {
+        Self.evaluate(model, batcher, limit: limit)
+    }
+
+    /// Loss and accuracy of `model` on `batcher`'s examples in order, without gradients (at most
+    /// `limit` batches).
+    public static func evaluate(_ model: SequenceClassifier, _ batcher: Batcher, limit: Int?) -> Evaluation {
+        withoutGradients {
+            var loss = 0.0, correct = 0, count = 0
+            var context = ForwardContext(training: false)
+            for batch in batcher.sequentialBatches().prefix(limit ?? Int.max) {
+                let logits = model(tokens: batch.tokens, batch: batch.batchSize, length: batch.sequenceLength,
+                                   lengths: batch.lengths, context: &context)
+                loss += Double(Tensor.crossEntropy(logits: logits, labels: batch.labels).item) * Double(batch.batchSize)
+                correct += correctCount(logits, batch.labels)
+                count += batch.batchSize
+            }
+            return Evaluation(loss: loss / Double(max(count, 1)), accuracy: Double(correct) / Double(max(count, 1)), count: count)
+        }
+    }
+
+    /// Rows whose largest logit is at the label.
+    static func correctCount(_ logits: Tensor, _ labels: [Int]) -> Int {
+        let classes = logits.shape[1]
+        return logits.withUnsafeBufferPointer { values in
+            labels.enumerated().filter { row, label in
+                let scores = values[(row * classes)..<((row + 1) * classes)]
+                return scores.indices.max { scores[$0] < scores[$1] } == row * classes + label
+            }.count
+        }
+    }
+
+    /// Accuracy of predicting the most frequent training label.
+    public static func majorityBaseline(trainLabels: [Int], evaluationLabels: [Int]) -> Double {
+        let counts = Dictionary(trainLabels.map { ($0, 1) }, uniquingKeysWith: +)
+        guard let majority = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key,
+              !evaluationLabels.isEmpty else { return 0 }
+        return Double(evaluationLabels.filter { $0 == majority }.count) / Double(evaluationLabels.count)
+    }
+}

@@ -1,0 +1,22 @@
+/// Why training or evaluation stopped.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    /// The loss became NaN or infinite.
+    case nonFiniteLoss(step: Int, value: Float)
+    /// A gradient became NaN or infinite.
+    case nonFiniteGradient(step: Int, parameter: String)
+    /// A checkpoint does not belong to this model or run.
+    case incompatibleCheckpoint(String)
+    /// A setting is out of range.
+    case invalidSetting(String)
+
+    public var description: String {
+        switch self {
+        case .nonFiniteLoss(let step, let value):
+            "training stopped at step \(step): the loss is \(value). Lower the learning rate, enable gradient clipping (--clip), or check the data."
+        case .nonFiniteGradient(let step, let parameter):
+            "training stopped at step \(step): the gradient of '\(parameter)' is not finite. Lower the learning rate or enable gradient clipping (--clip)."
+        case .incompatibleCheckpoint(let message): "checkpoint refused: \(message)"
+        case .invalidSetting(let message): message
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import KLTensor
+
+/// The shape of a classification encoder and its attention kernel; Codable so that it travels inside
+/// checkpoints and a saved model can be rebuilt exactly.
+public struct EncoderConfiguration: Codable, Equatable, Sendable {
+    /// Where the LayerNorms sit in a layer.
+    public enum LayerOrdering: String, Codable, Sendable, CaseIterable {
+        /// The official code's `axial_ordering` (spec §3, §9 B11): LayerNorm on the layer input, the
+        /// attention residual added to the *normalised* input, a second LayerNorm before the FFN.
+        case official
+        /// The standard pre-LayerNorm block: x + Attn(LN(x)), then + FFN(LN(·)).
+        case preLayerNorm
+    }
+
+    /// Token ids are in 0..<vocabularySize (0 = padding).
+    public var vocabularySize: Int
+    /// Longest token sequence, without the CLS token.
+    public var maxLength: Int
+    /// Width of the residual stream.
+    public var modelDimension: Int
+    /// Attention heads per layer.
+    public var heads: Int
+    /// Per-head query/key/value size d.
+    public var headDimension: Int
+    /// Hidden width of the feed-forward block.
+    public var feedForwardDimension: Int
+    /// Number of encoder layers.
+    public var layers: Int
+    /// Hidden width of the classification head.
+    public var classifierDimension: Int
+    /// Number of classes.
+    public var classes: Int
+    /// Dropout on embeddings, attention output, FFN hidden and output (0.1 in the paper).
+    public var dropout: Float
+    /// Dropout on softmax attention probabilities (0.1 in the paper).
+    public var attentionDropout: Float
+    /// The attention kernel's paper name or official alias (see `Kernel`).
+    public var kernel: String
+    /// Whose task-specific feature counts to use.
+    public var kernelPreset: KernelPreset
+    /// Overrides the official feature-count argument.
+    public var featureDimensionsArgument: Int?
+    /// Overrides the kernel's redraw policy: 1 = every call, N = every N calls, 0 = never.
+    public var redrawEvery: Int?
+    /// Reuse the current random draw in evaluation.
+    public var frozenInEvaluation: Bool
+    /// Layer ordering.
+    public var ordering: LayerOrdering
+
+    /// A configuration with every field given.
+    public init(vocabularySize: Int, maxLength: Int, modelDimension: Int, heads: Int, headDimension: Int,
+                feedForwardDimension: Int, layers: Int, classifierDimension: Int, classes: Int, dropout: Float = 0.1,
+                attentionDropout: Float = 0.1, kernel: String = Kernel.gmmPRF.rawValue, kernelPreset: KernelPreset = .listOps,
+                featureDimensionsArgument: Int? = nil, redrawEvery: Int? = nil, frozenInEvaluation: Bool = false,
+                ordering: LayerOrdering = .official) {
+        self.vocabularySize = vocabularySize
+        self.maxLength = maxLength
+        self.modelDimension = modelDimension
+        self.heads = heads
+        self.headDimension = headDimension
+        self.feedForwardDimension = feedForwardDimension
+        self.layers = layers
+        self.classifierDimension = classifierDimension
+        self.classes = classes
+        self.dropout = dropout
+        self.attentionDropout = attentionDropout
+        self.kernel = kernel
+        self.kernelPreset = kernelPreset
+        self.featureDimensionsArgument = featureDimensionsArgument
+        self.redrawEvery = redrawEvery
+        self.frozenInEvaluation = frozenInEvaluation
+        self.ordering = ordering
+    }
+
+    /// Named model sizes.
+    public enum Preset: String, CaseIterable, Sendable {
+        /// The paper's ListOps model: 6 layers, width 512, 8 heads × 64, FFN 2048, classifier 2048 (spec §4).
+        case paper
+        /// A model that trains in minutes on 2 CPU cores: 2 layers, width 64, 4 heads × 16, FFN 128.
+        case cpu
+        /// A very small model for tests: 1 layer, width 16, 2 heads × 8, FFN 32.
+        case tiny
+    }
+
+    /// The preset's sizes for a task with this vocabulary, length and class count.
+    public static func preset(_ preset: Preset, vocabularySize: Int, maxLength: Int, classes: Int,
+                              kernel: String = Kernel.gmmPRF.rawValue) -> EncoderConfiguration {
+        switch preset {
+        case .paper:
+            return EncoderConfiguration(vocabularySize: vocabularySize, maxLength: maxLength, modelDimension: 512, heads: 8,
+                                        headDimension: 64, feedForwardDimension: 2048, layers: 6, classifierDimension: 2048,
+                                        classes: classes, kernel: kernel)
+        case .cpu:
+            return EncoderConfiguration(vocabularySize: vocabularySize, maxLength: maxLength, modelDimension: 64, heads: 4,
+                                        headDimension: 16, feedForwardDimension: 128, layers: 2, classifierDimension: 128,
+                                        classes: classes, kernel: kernel)
+        case .tiny:
+            return EncoderConfiguration(vocabularySize: vocabularySize, maxLength: maxLength, modelDimension: 16, heads: 2,
+                                        headDimension: 8, feedForwardDimension: 32, layers: 1, classifierDimension: 16,
+                                        classes: classes, kernel: kernel)
+        }
+    }
+
+    /// The kernel, or a message naming the unknown name.
+    public func resolvedKernel() throws -> Kernel {
+        guard let kernel = Kernel(named: kernel) else { throw ConfigurationError.unknownKernel(kernel) }
+        return kernel
+    }
+}
+
+/// A configuration that cannot be built.
+public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
+    /// The kernel name matches no paper name or official alias.
+    case unknownKernel(String)
+    /// A size is not positive or not compatible with another.
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .unknownKernel(let name):
+            "unknown kernel '\(name)'; known: \(Kernel.allCases.map(\.rawValue).joined(separator: ", ")) (or an official alias such as mix-gauss-positive)"
+        case .invalid(let message): message
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+// klt-bench: KLTensor / KLTransformer benchmarks. One subcommand per file (`run<Name>Benchmark`);
+// add a case here and a line to `usage` for a new one.
+
+let usage = """
+    usage: klt-bench <benchmark> [options]
+
+    benchmarks:
+      gemm         square sgemm GFLOP/s: OpenBLAS through GEMM.multiply, the Swift GEMM, and OpenBLAS
+                   called directly with its own threads [--sizes 64,128,…] [--threads 1,2] [--trials 5]
+      elementwise  vectorised exp/log/sin/cos/tanh/erf against scalar Foundation [--count N]
+      attention    attention forward+backward time and memory against sequence length
+                   [--lengths …] [--kernels …] [--features N] [--csv FILE] [--memory-budget GB]
+    """
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "gemm":
+    runGEMMBenchmark(arguments: Array(arguments.dropFirst()))
+case "elementwise":
+    runElementwiseBenchmark(arguments: Array(arguments.dropFirst()))
+case "attention":
+    runAttentionBenchmark(arguments: Array(arguments.dropFirst()))
+case "-h", "--help", "help":
+    print(usage)
+default:
+    FileHandle.standardError.write(Data((usage + "\n").utf8))
+    exit(2)
+}

@@ -1,0 +1,323 @@
+import Foundation
+import Testing
+
+@testable import KLTensor
+
+/// SplitMix64 with a fixed seed, so every run multiplies the same matrices.
+private struct GEMMRandom {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [-1, 1).
+    mutating func float() -> Float { Float(Double(next() >> 11) * 0x1p-52 - 1) }
+}
+
+/// One GEMM problem with its stored operands, built deterministically from `seed`.
+///
+/// Stored shapes: A is m×k (k×m when transposed) with row stride `lda = width + padA`; likewise
+/// B (k×n or n×k) and C (m×n). Padding elements of C hold a sentinel that must survive.
+private struct GEMMProblem {
+    static let sentinel: Float = 12345
+
+    var transposeA: Bool, transposeB: Bool
+    var m: Int, n: Int, k: Int
+    var alpha: Float = 1, beta: Float = 0
+    var padA = 0, padB = 0, padC = 0
+
+    var lda: Int { (transposeA ? m : k) + padA }
+    var ldb: Int { (transposeB ? k : n) + padB }
+    var ldc: Int { n + padC }
+    var aCount: Int { (transposeA ? k : m) * lda }
+    var bCount: Int { (transposeB ? n : k) * ldb }
+    var cCount: Int { m * ldc }
+
+    func aValue(_ a: [Float], _ i: Int, _ p: Int) -> Double {
+        Double(transposeA ? a[p * lda + i] : a[i * lda + p])
+    }
+
+    func bValue(_ b: [Float], _ p: Int, _ j: Int) -> Double {
+        Double(transposeB ? b[j * ldb + p] : b[p * ldb + j])
+    }
+
+    /// Random A and B, and C with random values in its m×n part and the sentinel in its padding.
+    func operands(seed: UInt64) -> (a: [Float], b: [Float], c: [Float]) {
+        var random = GEMMRandom(state: seed)
+        let a = (0..<max(aCount, 1)).map { _ in random.float() }
+        let b = (0..<max(bCount, 1)).map { _ in random.float() }
+        var c = [Float](repeating: GEMMProblem.sentinel, count: max(cCount, 1))
+        for i in 0..<m { for j in 0..<n { c[i * ldc + j] = random.float() } }
+        return (a, b, c)
+    }
+
+    /// Largest |error| / bound over C (≤ 1 passes), where the bound is the classic γ_k worst case
+    /// (k+2)·u·(|alpha|·Σ|a||b| + |beta·c|) computed in Double; also checks C's padding is intact.
+    func normalizedError(a: [Float], b: [Float], before: [Float], after: [Float]) -> Double {
+        let unitRoundoff = Double(Float.ulpOfOne) / 2
+        var worst = 0.0
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = 0.0, magnitude = 0.0
+                for p in 0..<k {
+                    let product = aValue(a, i, p) * bValue(b, p, j)
+                    sum += product
+                    magnitude += abs(product)
+                }
+                let old = beta == 0 ? 0 : Double(beta) * Double(before[i * ldc + j])
+                let expected = Double(alpha) * sum + old
+                let bound = Double(k + 2) * unitRoundoff * (abs(Double(alpha)) * magnitude + abs(old)) + 1e-30
+                let got = Double(after[i * ldc + j])
+                worst = max(worst, got.isFinite ? abs(got - expected) / bound : .infinity)
+            }
+            for j in n..<ldc where after[i * ldc + j] != GEMMProblem.sentinel { return .infinity }
+        }
+        return worst
+    }
+
+    /// Runs the problem through `GEMM.multiply` and returns the normalised error.
+    func run(seed: UInt64) -> Double {
+        var (a, b, c) = operands(seed: seed)
+        let before = c
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    GEMM.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                                  a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb, beta: beta,
+                                  c: c.baseAddress!, ldc: ldc)
+                }
+            }
+        }
+        return normalizedError(a: a, b: b, before: before, after: c)
+    }
+
+    /// Runs the problem through `SwiftGEMM.multiply` with the chosen micro-kernel.
+    func runSwift(fused: Bool, seed: UInt64) -> Double {
+        var (a, b, c) = operands(seed: seed)
+        let before = c
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    SwiftGEMM.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                                       a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb, beta: beta,
+                                       c: c.baseAddress!, ldc: ldc, fused: fused)
+                }
+            }
+        }
+        return normalizedError(a: a, b: b, before: before, after: c)
+    }
+}
+
+/// Runs `body` with `ComputeBackend.prefersSwift` (and optionally `Parallel.threadCount`) set,
+/// restoring both afterwards.
+private func with<T>(swift: Bool, threads: Int? = nil, _ body: () throws -> T) rethrows -> T {
+    let savedSwift = ComputeBackend.prefersSwift, savedThreads = Parallel.threadCount
+    ComputeBackend.prefersSwift = swift
+    if let threads { Parallel.threadCount = threads }
+    defer { ComputeBackend.prefersSwift = savedSwift; Parallel.threadCount = savedThreads }
+    return try body()
+}
+
+private let transposeCombos: [(Bool, Bool)] = [(false, false), (false, true), (true, false), (true, true)]
+
+/// Both backends against a Double triple loop. Serialized: the tests flip global settings.
+@Suite(.serialized)
+struct GEMMTests {
+    /// Every combination of the odd sizes 1, 3, 17, 33 plus larger odd shapes up to 130, all
+    /// four transpose combinations, with default alpha/beta.
+    @Test(arguments: [false, true])
+    func oddSizesAllTransposes(swift: Bool) {
+        let small = [1, 3, 17, 33]
+        var shapes: [(Int, Int, Int)] = []
+        for m in small { for n in small { for k in small { shapes.append((m, n, k)) } } }
+        shapes += [(65, 130, 33), (130, 65, 17), (130, 130, 130), (33, 65, 130), (1, 130, 65), (130, 1, 65), (65, 17, 130)]
+        with(swift: swift) {
+            for (index, (ta, tb)) in transposeCombos.enumerated() {
+                for (m, n, k) in shapes {
+                    let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k)
+                    let error = problem.run(seed: UInt64(index * 1_000_000 + m * 10_000 + n * 100 + k))
+                    #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)× bound")
+                }
+            }
+        }
+    }
+
+    /// alpha and beta away from their defaults, including beta = 0 over a C full of NaN (must
+    /// not be read) and beta = 1 (accumulate).
+    @Test(arguments: [false, true])
+    func alphaBeta(swift: Bool) {
+        with(swift: swift) {
+            for (ta, tb) in transposeCombos {
+                for (alpha, beta) in [(Float(-1.5), Float(0.75)), (2, 1), (0.5, 0), (1, -2)] {
+                    let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: 33, n: 17, k: 65, alpha: alpha, beta: beta)
+                    let error = problem.run(seed: 42)
+                    #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) alpha=\(alpha) beta=\(beta): error \(error)")
+                }
+                // beta = 0 must ignore C's old contents, NaN included.
+                let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: 9, n: 21, k: 5, alpha: 3)
+                var (a, b, c) = problem.operands(seed: 7)
+                for i in 0..<problem.m { for j in 0..<problem.n { c[i * problem.ldc + j] = .nan } }
+                GEMM.multiply(transposeA: ta, transposeB: tb, m: 9, n: 21, k: 5, alpha: 3, a: a, lda: problem.lda,
+                              b: b, ldb: problem.ldb, beta: 0, c: &c, ldc: problem.ldc)
+                #expect(problem.normalizedError(a: a, b: b, before: c, after: c) <= 1, "beta = 0 read NaNs from C")
+            }
+        }
+    }
+
+    /// Row strides larger than the rows (sub-matrices of bigger buffers); C's padding must stay intact.
+    @Test(arguments: [false, true])
+    func paddedLeadingDimensions(swift: Bool) {
+        with(swift: swift) {
+            for (ta, tb) in transposeCombos {
+                for (m, n, k) in [(17, 33, 3), (65, 17, 33), (3, 130, 17)] {
+                    let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1.25, beta: 0.5,
+                                              padA: 3, padB: 16, padC: 5)
+                    let error = problem.run(seed: UInt64(m * n + k))
+                    #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
+                }
+            }
+        }
+    }
+
+    /// Zero-size dimensions: m or n = 0 leaves C alone; k = 0 or alpha = 0 gives C = beta·C.
+    @Test(arguments: [false, true])
+    func zeroSizes(swift: Bool) {
+        with(swift: swift) {
+            for (ta, tb) in transposeCombos {
+                for (m, n, k) in [(0, 5, 3), (4, 0, 3), (0, 0, 0), (4, 5, 0), (1, 1, 0)] {
+                    for beta in [Float(0), 1, 0.5] {
+                        let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 2, beta: beta, padC: 2)
+                        let error = problem.run(seed: 3)
+                        #expect(error <= 1, "transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k) beta=\(beta): error \(error)")
+                    }
+                }
+                let alphaZero = GEMMProblem(transposeA: ta, transposeB: tb, m: 5, n: 7, k: 3, alpha: 0, beta: 0.25)
+                #expect(alphaZero.run(seed: 4) <= 1)
+            }
+        }
+    }
+
+    /// Shapes that cross the Swift GEMM's blocking: k > kc = 384 and n > nc = 512 (several packed
+    /// B blocks, beta applied only by the first k-block), m > mc = 96.
+    @Test(arguments: [false, true])
+    func blockedProducts(swift: Bool) {
+        with(swift: swift, threads: 1) {
+            for (ta, tb) in transposeCombos {
+                for (m, n, k) in [(9, 520, 390), (100, 17, 20)] {
+                    let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, beta: 2,
+                                              padA: 1, padB: 2, padC: 3)
+                    let error = problem.run(seed: UInt64(m + n + k))
+                    #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
+                }
+            }
+        }
+    }
+
+    /// Products split across 2 and 3 threads (threshold lowered so small shapes split): by rows,
+    /// including a transposed A whose row blocks are column blocks of A; by columns when m < 8
+    /// rows per thread; not at all when both are too small.
+    @Test(arguments: [false, true])
+    func splitProducts(swift: Bool) {
+        let savedThreshold = GEMM.minimumParallelFlops
+        GEMM.minimumParallelFlops = 0
+        defer { GEMM.minimumParallelFlops = savedThreshold }
+        for threads in [2, 3] {
+            with(swift: swift, threads: threads) {
+                for (ta, tb) in transposeCombos {
+                    for (m, n, k) in [(21, 17, 13), (41, 3, 5), (5, 40, 7), (3, 3, 3)] {
+                        let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, beta: 2,
+                                                  padA: 1, padB: 2, padC: 3)
+                        let error = problem.run(seed: UInt64(m + n + k + threads))
+                        #expect(error <= 1, "swift=\(swift) threads=\(threads) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
+                    }
+                }
+            }
+        }
+        with(swift: swift, threads: 2) {
+            let rows = GEMM.parallelSplit(m: 21, n: 17, work: 1)
+            #expect(rows.byRows && rows.pieces == 2 && rows.range(0) == 0..<8 && rows.range(1) == 8..<21)
+            let columns = GEMM.parallelSplit(m: 5, n: 40, work: 1)
+            #expect(!columns.byRows && columns.pieces == 2 && columns.range(0) == 0..<16 && columns.range(1) == 16..<40)
+            #expect(GEMM.parallelSplit(m: 3, n: 3, work: 1).pieces == 1)
+            GEMM.minimumParallelFlops = 1 << 22
+            #expect(GEMM.parallelSplit(m: 21, n: 17, work: 2 * 21 * 17 * 13).pieces == 1)
+        }
+    }
+
+    /// Both Swift micro-kernels (hardware FMA or not, only one is picked per build) on edge shapes.
+    @Test(arguments: [false, true])
+    func swiftMicroKernels(fused: Bool) {
+        for (ta, tb) in transposeCombos {
+            for (m, n, k) in [(1, 1, 1), (8, 16, 5), (9, 17, 3), (23, 40, 31), (7, 15, 390)] {
+                let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: -0.5, beta: 0.25, padC: 1)
+                let error = problem.runSwift(fused: fused, seed: UInt64(m * 31 + n * 7 + k))
+                #expect(error <= 1, "fused=\(fused) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
+            }
+        }
+    }
+
+    /// Batched products with a shared B (strideB = 0) and gaps between the A and C items: serial
+    /// (little work), parallel (3 items on 2 threads, so the items are also cut by rows), one item,
+    /// no items. The parallel threshold is lowered to 2^16 so small shapes take the parallel path.
+    @Test(arguments: [false, true])
+    func batchedSharedB(swift: Bool) {
+        let cases: [(batch: Int, m: Int, n: Int, k: Int)] = [(4, 17, 33, 9), (3, 40, 30, 20), (8, 9, 20, 30), (1, 20, 20, 20), (0, 3, 3, 3)]
+        let savedThreshold = GEMM.minimumParallelFlops
+        GEMM.minimumParallelFlops = 1 << 16
+        defer { GEMM.minimumParallelFlops = savedThreshold }
+        with(swift: swift, threads: 2) {
+            for (ta, tb) in transposeCombos {
+                for item in cases {
+                    let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: item.m, n: item.n, k: item.k,
+                                              alpha: 1.5, beta: 0.5, padA: 1, padC: 2)
+                    let strideA = problem.aCount + 7, strideC = problem.cCount + 3
+                    var random = GEMMRandom(state: UInt64(item.batch * 1000 + item.m))
+                    let a = (0..<max(1, item.batch * strideA)).map { _ in random.float() }
+                    let (_, b, c0) = problem.operands(seed: 11)
+                    var c = [Float](repeating: GEMMProblem.sentinel, count: max(1, item.batch * strideC))
+                    for index in 0..<item.batch {
+                        for i in 0..<problem.cCount { c[index * strideC + i] = c0[i] }
+                    }
+                    let before = c
+                    GEMM.batchedMultiply(batch: item.batch, transposeA: ta, transposeB: tb, m: item.m, n: item.n, k: item.k,
+                                         alpha: 1.5, a: a, lda: problem.lda, strideA: strideA, b: b, ldb: problem.ldb,
+                                         strideB: 0, beta: 0.5, c: &c, ldc: problem.ldc, strideC: strideC)
+                    for index in 0..<item.batch {
+                        let aItem = Array(a[(index * strideA)..<(index * strideA + problem.aCount)])
+                        let range = (index * strideC)..<(index * strideC + problem.cCount)
+                        let error = problem.normalizedError(a: aItem, b: b, before: Array(before[range]), after: Array(c[range]))
+                        #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) batch item \(index) of \(item): error \(error)")
+                        // The gap after each C item stays untouched.
+                        for gap in (index * strideC + problem.cCount)..<((index + 1) * strideC) {
+                            #expect(c[gap] == GEMMProblem.sentinel)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The backend switch and the descriptions.
+    @Test func backendSelection() {
+        with(swift: true) {
+            #expect(ComputeBackend.current == .swift)
+            #expect(ComputeBackend.current.description.hasPrefix("Swift SIMD GEMM"))
+        }
+        with(swift: false) {
+            switch ComputeBackend.current {
+            case .openBLAS(let core):
+                #expect(!core.isEmpty)
+                #expect(ComputeBackend.current.description.hasPrefix("OpenBLAS"))
+                #expect(ComputeBackend.current.description.contains("(core \(core))"))
+            case .swift:
+                // OpenBLAS absent or KLT_DISABLE_BLAS=1: the Swift path is the only one.
+                #expect(BLASLibrary.shared == nil)
+            }
+        }
+    }
+}

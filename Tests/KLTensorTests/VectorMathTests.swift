@@ -1,0 +1,350 @@
+import Foundation
+import Testing
+
+@testable import KLTensor
+
+/// SplitMix64: a tiny, fixed-seed generator so the test inputs are the same on every run.
+private struct VectorMathRandom {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// Uniform in [lo, hi).
+    mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * unit() }
+
+    mutating func sign() -> Float { next() & 1 == 0 ? 1 : -1 }
+}
+
+/// Inputs, references and error bounds for the elementwise kernels.
+private enum VectorMathCheck {
+    /// The special values every function must handle.
+    static let specials: [Float] = [
+        .infinity, -.infinity, .nan, 0, -0, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
+        .leastNormalMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1, -1,
+    ]
+
+    /// About a million deterministic inputs for `function`: dense in [-10, 10], log-spaced
+    /// magnitudes over the whole float range, tiny values (denormals included), a range that
+    /// matters for the function in particular, and the special values.
+    static func inputs(for function: VectorFunction) -> [Float] {
+        var rng = VectorMathRandom(state: 0x5EED_0000 + UInt64(VectorFunction.allCases.firstIndex(of: function)!))
+        let positiveOnly = function == .log
+        var xs: [Float] = []
+        xs.reserveCapacity(1_050_000)
+        func signed(_ v: Float) -> Float { positiveOnly ? v : v * rng.sign() }
+        // Dense in [-10, 10] ((0, 10] for log).
+        for _ in 0..<600_000 {
+            xs.append(positiveOnly ? Float(rng.uniform(0, 10)) : Float(rng.uniform(-10, 10)))
+        }
+        // Log-spaced magnitudes, 2^-126 ... 2^127.
+        for _ in 0..<200_000 { xs.append(signed(Float(exp2(rng.uniform(-126, 127.99))))) }
+        // Tiny values, denormals included.
+        for _ in 0..<50_000 { xs.append(signed(Float(exp2(rng.uniform(-149, -100))))) }
+        // Function-specific ranges.
+        switch function {
+        case .exp:
+            // The whole finite-to-finite range plus both overflow edges.
+            for _ in 0..<200_000 { xs.append(Float(rng.uniform(-106, 90))) }
+        case .log:
+            // Around 1 (where log is small and relative error is hardest) and huge / tiny.
+            for _ in 0..<200_000 { xs.append(Float(rng.uniform(0.5, 2))) }
+        case .sin, .cos:
+            // The vector range |x| <= 1e4, values next to multiples of pi/2 (zeros of sin or cos),
+            // and just past the libm hand-over.
+            for _ in 0..<100_000 { xs.append(Float(rng.uniform(-1e4, 1e4))) }
+            for _ in 0..<25_000 {
+                let k = Double(rng.next() % 6367)
+                let v = Float(k * Double.pi / 2)
+                xs.append(contentsOf: [v, v.nextUp, v.nextDown, -v.nextUp])
+            }
+            for _ in 0..<1_000 { xs.append(Float(rng.uniform(9_990, 10_010)) * rng.sign()) }
+        case .tanh, .erf:
+            for _ in 0..<200_000 { xs.append(Float(rng.uniform(-6, 6))) }
+        }
+        xs.append(contentsOf: specials)
+        return xs
+    }
+
+    /// The double-precision reference from Foundation (libm).
+    static func reference(_ function: VectorFunction, _ x: Float) -> Double {
+        let d = Double(x)
+        switch function {
+        case .exp: return Foundation.exp(d)
+        case .log: return Foundation.log(d)
+        case .sin: return Foundation.sin(d)
+        case .cos: return Foundation.cos(d)
+        case .tanh: return Foundation.tanh(d)
+        case .erf: return Foundation.erf(d)
+        }
+    }
+
+    /// Whether the contract bounds the relative error (exp, log, sin, cos) or the absolute
+    /// error (tanh, erf).
+    static func isRelative(_ function: VectorFunction) -> Bool {
+        switch function {
+        case .exp, .log, .sin, .cos: return true
+        case .tanh, .erf: return false
+        }
+    }
+
+    /// The contract's bound (kl_kernels.h): 2e-6 relative or absolute.
+    static let bound = 2e-6
+
+    struct Result {
+        /// Largest error found, relative or absolute per `isRelative`, over finite references.
+        var maxError = 0.0
+        var worstInput: Float = 0
+        /// Inputs whose output is wrong in kind: nan vs. number, wrong infinity, overflow or
+        /// underflow where the reference is comfortably in range, wrong sign.
+        var mismatches: [(Float, Float, Double)] = []
+    }
+
+    /// Compares `ys = f(xs)` against `references` (`reference(function, xs[i])`, computed once
+    /// per function and shared by the levels).
+    static func check(_ function: VectorFunction, _ xs: [Float], _ ys: [Float], _ references: [Double]) -> Result {
+        var result = Result()
+        let relative = isRelative(function)
+        let maxFinite = Double(Float.greatestFiniteMagnitude)
+        let minNormal = Double(Float.leastNormalMagnitude)
+        for i in xs.indices {
+            let x = xs[i], y = ys[i], r = references[i]
+            let yd = Double(y)
+            func mismatch() { if result.mismatches.count < 20 { result.mismatches.append((x, y, r)) } }
+            if r.isNaN {
+                if !y.isNaN { mismatch() }
+                continue
+            }
+            if y.isNaN {
+                mismatch()
+                continue
+            }
+            if abs(r) > maxFinite * (1 - 4e-6) {
+                // Overflow: infinity of the right sign (or the largest floats, right at the edge).
+                if !(y.sign == FloatingPointSign(r) && (y.isInfinite || abs(r) <= maxFinite)) { mismatch() }
+                continue
+            }
+            if y.isInfinite {
+                mismatch()
+                continue
+            }
+            let error = abs(yd - r)
+            if relative && abs(r) < minNormal {
+                // Results in the denormal range may lose precision or flush to zero.
+                if error > minNormal { mismatch() }
+                continue
+            }
+            if y != 0 && r != 0 && y.sign != FloatingPointSign(r) { mismatch() }
+            let measured = relative ? (r == 0 ? (y == 0 ? 0 : .infinity) : error / abs(r)) : error
+            if measured > result.maxError {
+                result.maxError = measured
+                result.worstInput = x
+            }
+        }
+        return result
+    }
+
+    /// Whether `b[i] == -a[i]` bit for bit (both NaN counts as equal).
+    static func isNegation(_ a: [Float], _ b: [Float]) -> Bool {
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                guard a.count == b.count else { return false }
+                var i = 0
+                while i < a.count {
+                    if !(a[i].isNaN && b[i].isNaN) && a[i].bitPattern != (-b[i]).bitPattern { return false }
+                    i += 1
+                }
+                return true
+            }
+        }
+    }
+
+    /// The largest `|a - b| / max(|a|, |b|)` over elements that are finite and not tiny in both.
+    static func maxRelativeDifference(_ a: [Float], _ b: [Float]) -> Double {
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                var worst = 0.0
+                var i = 0
+                while i < min(a.count, b.count) {
+                    let x = a[i], y = b[i]
+                    if x.isFinite && y.isFinite && abs(x) >= 1e-30 {
+                        worst = max(worst, Double(abs(x - y)) / Double(max(abs(x), abs(y))))
+                    }
+                    i += 1
+                }
+                return worst
+            }
+        }
+    }
+
+    /// `f(x)` at the level in force, out of place.
+    static func evaluate(_ function: VectorFunction, _ xs: [Float]) -> [Float] {
+        [Float](unsafeUninitializedCapacity: xs.count) { ys, initialized in
+            xs.withUnsafeBufferPointer { x in
+                if let xBase = x.baseAddress, let yBase = ys.baseAddress {
+                    VectorMath.applySerially(function, xBase, yBase, count: xs.count)
+                }
+            }
+            initialized = xs.count
+        }
+    }
+}
+
+private extension FloatingPointSign {
+    init(_ value: Double) { self = value.sign }
+}
+
+/// Tests that force the instruction-set level run one at a time (the level is process-wide).
+@Suite(.serialized)
+struct VectorMathLevelTests {
+    /// Every function at every level this CPU supports meets the accuracy contract on ~1M points,
+    /// handles inf/nan/±0/denormals, and treats tails and in-place calls exactly like the body.
+    @Test func accuracyAtEveryLevel() {
+        let maxLevel = VectorMath.maximumLevel
+        for function in VectorFunction.allCases {
+            let xs = VectorMathCheck.inputs(for: function)
+            let references = xs.map { VectorMathCheck.reference(function, $0) }
+            var byLevel: [[Float]] = []
+            for level in 0...maxLevel {
+                VectorMath.withLevel(level) { inForce in
+                    #expect(inForce == level)
+                    #expect(VectorMath.level == level)
+                    let ys = VectorMathCheck.evaluate(function, xs)
+                    byLevel.append(ys)
+                    let result = VectorMathCheck.check(function, xs, ys, references)
+                    let isa = VectorMath.instructionSet
+                    #expect(
+                        result.maxError <= VectorMathCheck.bound,
+                        "\(function) [\(isa)]: max error \(result.maxError) at x = \(result.worstInput)")
+                    #expect(
+                        result.mismatches.isEmpty,
+                        "\(function) [\(isa)]: wrong kind of result (x, y, reference): \(result.mismatches)")
+                    print("VectorMath \(function) [\(isa)]: max \(VectorMathCheck.isRelative(function) ? "rel" : "abs") error \(result.maxError) at x = \(result.worstInput)")
+
+                    // Odd functions: f(-x) = -f(x) exactly (they are evaluated on |x|), so -0 -> -0.
+                    if [.sin, .tanh, .erf].contains(function) {
+                        let negated = VectorMathCheck.evaluate(function, xs.map { -$0 })
+                        #expect(VectorMathCheck.isNegation(ys, negated), "\(function) [\(isa)]: f(-x) != -f(x)")
+                    }
+
+                    // Tails: short and odd lengths give bit-identical results to the long call.
+                    for length in [0, 1, 2, 7, 15, 16, 17, 31, 33, 100] {
+                        let prefix = Array(xs[600_000..<(600_000 + length)])
+                        let tail = VectorMathCheck.evaluate(function, prefix)
+                        #expect(
+                            tail.map(\.bitPattern) == ys[600_000..<(600_000 + length)].map(\.bitPattern),
+                            "\(function) [\(isa)]: length \(length) differs from the long call")
+                    }
+
+                    // In place.
+                    var inPlace = Array(xs[0..<1_001])
+                    inPlace.withUnsafeMutableBufferPointer { buffer in
+                        VectorMath.applySerially(function, buffer.baseAddress!, buffer.baseAddress!, count: buffer.count)
+                    }
+                    #expect(inPlace.map(\.bitPattern) == ys[0..<1_001].map(\.bitPattern), "\(function) [\(isa)]: in-place differs")
+                }
+            }
+            // The levels share algorithm and constants: they differ by FMA rounding at most.
+            if let first = byLevel.first {
+                for other in byLevel.dropFirst() {
+                    let worst = VectorMathCheck.maxRelativeDifference(first, other)
+                    #expect(worst <= 1e-6, "\(function): levels disagree by \(worst) relative")
+                }
+            }
+        }
+    }
+
+    /// Spot values with exact expectations, at every level.
+    @Test func specialValues() {
+        for level in 0...VectorMath.maximumLevel {
+            VectorMath.withLevel(level) { _ in
+                func f(_ function: VectorFunction, _ x: Float) -> Float { VectorMathCheck.evaluate(function, [x])[0] }
+                let isa = VectorMath.instructionSet
+                #expect(f(.exp, .infinity) == .infinity, "\(isa)")
+                #expect(f(.exp, -.infinity) == 0, "\(isa)")
+                #expect(f(.exp, 0) == 1, "\(isa)")
+                #expect(f(.exp, 88.73) == .infinity, "\(isa)")
+                #expect(f(.exp, 1e30) == .infinity, "\(isa)")
+                #expect(f(.exp, -104) == 0, "\(isa)")
+                #expect(f(.exp, -1e30) == 0, "\(isa)")
+                #expect(f(.exp, .nan).isNaN, "\(isa)")
+                #expect(f(.log, 0) == -.infinity, "\(isa)")
+                #expect(f(.log, -0.0) == -.infinity, "\(isa)")
+                #expect(f(.log, -1).isNaN, "\(isa)")
+                #expect(f(.log, -.infinity).isNaN, "\(isa)")
+                #expect(f(.log, .infinity) == .infinity, "\(isa)")
+                #expect(f(.log, 1) == 0, "\(isa)")
+                #expect(f(.log, .nan).isNaN, "\(isa)")
+                #expect(abs(f(.log, .leastNonzeroMagnitude) - Float(Foundation.log(Double(Float.leastNonzeroMagnitude)))) < 1e-4, "\(isa)")
+                for function in [VectorFunction.sin, .cos] {
+                    #expect(f(function, .infinity).isNaN, "\(isa)")
+                    #expect(f(function, -.infinity).isNaN, "\(isa)")
+                    #expect(f(function, .nan).isNaN, "\(isa)")
+                }
+                #expect(f(.sin, -0.0).bitPattern == (-0.0 as Float).bitPattern, "\(isa)")
+                #expect(f(.cos, 0) == 1, "\(isa)")
+                #expect(abs(Double(f(.sin, 1e6)) - Foundation.sin(1e6)) < 1e-6, "\(isa)")
+                for function in [VectorFunction.tanh, .erf] {
+                    #expect(f(function, .infinity) == 1, "\(isa)")
+                    #expect(f(function, -.infinity) == -1, "\(isa)")
+                    #expect(f(function, 20) == 1, "\(isa)")
+                    #expect(f(function, -20) == -1, "\(isa)")
+                    #expect(f(function, .nan).isNaN, "\(isa)")
+                    #expect(f(function, -0.0).bitPattern == (-0.0 as Float).bitPattern, "\(isa)")
+                }
+                #expect(f(.tanh, 1e-30) == 1e-30, "\(isa)")
+            }
+        }
+    }
+}
+
+/// Tests that don't force a level (they run at whatever level is in force, all of which meet
+/// the same contract).
+struct VectorMathTests {
+    @Test func instructionSetIsOneOfTheKnownNames() {
+        #expect(["avx512", "avx2", "portable"].contains(VectorMath.instructionSet))
+        #if arch(x86_64)
+        #expect(VectorMath.maximumLevel >= 0)
+        #else
+        #expect(VectorMath.maximumLevel == 0)
+        #endif
+    }
+
+    /// The threaded `apply` gives bit-identical results to `applySerially`, in and out of place,
+    /// for counts that do and don't divide into the 16-element blocks. Runs under
+    /// `withLevel` so the level-forcing tests can't switch kernels between the two calls.
+    @Test(arguments: [0, 1, 17, 100_003, 1 << 20])
+    func parallelMatchesSerial(count: Int) {
+        let top = VectorMath.maximumLevel
+        VectorMath.withLevel(top) { _ in compareParallelAndSerial(count: count) }
+    }
+
+    private func compareParallelAndSerial(count: Int) {
+        var rng = VectorMathRandom(state: 42)
+        let xs = (0..<count).map { _ in Float(rng.uniform(-20, 20)) }
+        for function in VectorFunction.allCases {
+            let input = function == .log ? xs.map { abs($0) } : xs
+            let serial = VectorMathCheck.evaluate(function, input)
+            let parallel = [Float](unsafeUninitializedCapacity: count) { ys, initialized in
+                input.withUnsafeBufferPointer { x in
+                    if count > 0 { VectorMath.apply(function, x.baseAddress!, ys.baseAddress!, count: count) }
+                }
+                initialized = count
+            }
+            var inPlace = input
+            inPlace.withUnsafeMutableBufferPointer { buffer in
+                if count > 0 { VectorMath.apply(function, buffer.baseAddress!, buffer.baseAddress!, count: count) }
+            }
+            #expect(parallel.map(\.bitPattern) == serial.map(\.bitPattern), "\(function) count \(count)")
+            #expect(inPlace.map(\.bitPattern) == serial.map(\.bitPattern), "\(function) count \(count) in place")
+        }
+    }
+}
