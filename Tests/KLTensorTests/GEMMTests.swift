@@ -80,8 +80,10 @@ private struct GEMMProblem {
         return worst
     }
 
-    /// Runs the problem through `GEMM.multiply` and returns the normalised error.
-    func run(seed: UInt64) -> Double {
+    /// Runs the problem through `GEMM.multiply` on the given backend and thread count and
+    /// returns the normalised error.
+    func run(seed: UInt64, swift: Bool, threads: Int = 2, minimumParallelFlops: Int = GEMM.minimumParallelFlops) -> Double {
+        let schedule = GEMM.Schedule(prefersBLAS: !swift, threads: threads, minimumParallelFlops: minimumParallelFlops)
         var (a, b, c) = operands(seed: seed)
         let before = c
         a.withUnsafeBufferPointer { a in
@@ -89,7 +91,7 @@ private struct GEMMProblem {
                 c.withUnsafeMutableBufferPointer { c in
                     GEMM.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                                   a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb, beta: beta,
-                                  c: c.baseAddress!, ldc: ldc)
+                                  c: c.baseAddress!, ldc: ldc, schedule: schedule)
                 }
             }
         }
@@ -113,36 +115,29 @@ private struct GEMMProblem {
     }
 }
 
-/// Runs `body` with `ComputeBackend.prefersSwift` (and optionally `Parallel.threadCount`) set,
-/// restoring both afterwards.
-private func with<T>(swift: Bool, threads: Int? = nil, _ body: () throws -> T) rethrows -> T {
-    let savedSwift = ComputeBackend.prefersSwift, savedThreads = Parallel.threadCount
-    ComputeBackend.prefersSwift = swift
-    if let threads { Parallel.threadCount = threads }
-    defer { ComputeBackend.prefersSwift = savedSwift; Parallel.threadCount = savedThreads }
-    return try body()
-}
-
 private let transposeCombos: [(Bool, Bool)] = [(false, false), (false, true), (true, false), (true, true)]
 
-/// Both backends against a Double triple loop. Serialized: the tests flip global settings.
+/// Both backends against a Double triple loop.
+///
+/// The tests pass the backend and thread count explicitly (`GEMM.Schedule`) instead of flipping
+/// `ComputeBackend.prefersSwift` / `Parallel.threadCount`, so tests of other suites running in
+/// parallel never see the settings change; only `backendSelection` flips `prefersSwift`, briefly.
+/// Serialized all the same, as a guard for that one.
 @Suite(.serialized)
 struct GEMMTests {
     /// Every combination of the odd sizes 1, 3, 17, 33 plus larger odd shapes up to 130, all
-    /// four transpose combinations, with default alpha/beta.
+    /// four transpose combinations, default alpha/beta, on the calling thread and on 2 threads.
     @Test(arguments: [false, true])
     func oddSizesAllTransposes(swift: Bool) {
         let small = [1, 3, 17, 33]
         var shapes: [(Int, Int, Int)] = []
         for m in small { for n in small { for k in small { shapes.append((m, n, k)) } } }
         shapes += [(65, 130, 33), (130, 65, 17), (130, 130, 130), (33, 65, 130), (1, 130, 65), (130, 1, 65), (65, 17, 130)]
-        with(swift: swift) {
-            for (index, (ta, tb)) in transposeCombos.enumerated() {
-                for (m, n, k) in shapes {
-                    let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k)
-                    let error = problem.run(seed: UInt64(index * 1_000_000 + m * 10_000 + n * 100 + k))
-                    #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)× bound")
-                }
+        for (index, (ta, tb)) in transposeCombos.enumerated() {
+            for (m, n, k) in shapes {
+                let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k)
+                let error = problem.run(seed: UInt64(index * 1_000_000 + m * 10_000 + n * 100 + k), swift: swift)
+                #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)× bound")
             }
         }
     }
@@ -151,35 +146,32 @@ struct GEMMTests {
     /// not be read) and beta = 1 (accumulate).
     @Test(arguments: [false, true])
     func alphaBeta(swift: Bool) {
-        with(swift: swift) {
-            for (ta, tb) in transposeCombos {
-                for (alpha, beta) in [(Float(-1.5), Float(0.75)), (2, 1), (0.5, 0), (1, -2)] {
-                    let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: 33, n: 17, k: 65, alpha: alpha, beta: beta)
-                    let error = problem.run(seed: 42)
-                    #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) alpha=\(alpha) beta=\(beta): error \(error)")
-                }
-                // beta = 0 must ignore C's old contents, NaN included.
-                let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: 9, n: 21, k: 5, alpha: 3)
-                var (a, b, c) = problem.operands(seed: 7)
-                for i in 0..<problem.m { for j in 0..<problem.n { c[i * problem.ldc + j] = .nan } }
-                GEMM.multiply(transposeA: ta, transposeB: tb, m: 9, n: 21, k: 5, alpha: 3, a: a, lda: problem.lda,
-                              b: b, ldb: problem.ldb, beta: 0, c: &c, ldc: problem.ldc)
-                #expect(problem.normalizedError(a: a, b: b, before: c, after: c) <= 1, "beta = 0 read NaNs from C")
+        for (ta, tb) in transposeCombos {
+            for (alpha, beta) in [(Float(-1.5), Float(0.75)), (2, 1), (0.5, 0), (1, -2)] {
+                let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: 33, n: 17, k: 65, alpha: alpha, beta: beta)
+                let error = problem.run(seed: 42, swift: swift)
+                #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) alpha=\(alpha) beta=\(beta): error \(error)")
             }
+            // beta = 0 must ignore C's old contents, NaN included.
+            let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: 9, n: 21, k: 5, alpha: 3)
+            var (a, b, c) = problem.operands(seed: 7)
+            for i in 0..<problem.m { for j in 0..<problem.n { c[i * problem.ldc + j] = .nan } }
+            GEMM.multiply(transposeA: ta, transposeB: tb, m: 9, n: 21, k: 5, alpha: 3, a: a, lda: problem.lda,
+                          b: b, ldb: problem.ldb, beta: 0, c: &c, ldc: problem.ldc,
+                          schedule: GEMM.Schedule(prefersBLAS: !swift, threads: 1, minimumParallelFlops: 0))
+            #expect(problem.normalizedError(a: a, b: b, before: c, after: c) <= 1, "swift=\(swift): beta = 0 read NaNs from C")
         }
     }
 
     /// Row strides larger than the rows (sub-matrices of bigger buffers); C's padding must stay intact.
     @Test(arguments: [false, true])
     func paddedLeadingDimensions(swift: Bool) {
-        with(swift: swift) {
-            for (ta, tb) in transposeCombos {
-                for (m, n, k) in [(17, 33, 3), (65, 17, 33), (3, 130, 17)] {
-                    let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1.25, beta: 0.5,
-                                              padA: 3, padB: 16, padC: 5)
-                    let error = problem.run(seed: UInt64(m * n + k))
-                    #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
-                }
+        for (ta, tb) in transposeCombos {
+            for (m, n, k) in [(17, 33, 3), (65, 17, 33), (3, 130, 17)] {
+                let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1.25, beta: 0.5,
+                                          padA: 3, padB: 16, padC: 5)
+                let error = problem.run(seed: UInt64(m * n + k), swift: swift)
+                #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
             }
         }
     }
@@ -187,18 +179,16 @@ struct GEMMTests {
     /// Zero-size dimensions: m or n = 0 leaves C alone; k = 0 or alpha = 0 gives C = beta·C.
     @Test(arguments: [false, true])
     func zeroSizes(swift: Bool) {
-        with(swift: swift) {
-            for (ta, tb) in transposeCombos {
-                for (m, n, k) in [(0, 5, 3), (4, 0, 3), (0, 0, 0), (4, 5, 0), (1, 1, 0)] {
-                    for beta in [Float(0), 1, 0.5] {
-                        let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 2, beta: beta, padC: 2)
-                        let error = problem.run(seed: 3)
-                        #expect(error <= 1, "transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k) beta=\(beta): error \(error)")
-                    }
+        for (ta, tb) in transposeCombos {
+            for (m, n, k) in [(0, 5, 3), (4, 0, 3), (0, 0, 0), (4, 5, 0), (1, 1, 0)] {
+                for beta in [Float(0), 1, 0.5] {
+                    let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 2, beta: beta, padC: 2)
+                    let error = problem.run(seed: 3, swift: swift)
+                    #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k) beta=\(beta): error \(error)")
                 }
-                let alphaZero = GEMMProblem(transposeA: ta, transposeB: tb, m: 5, n: 7, k: 3, alpha: 0, beta: 0.25)
-                #expect(alphaZero.run(seed: 4) <= 1)
             }
+            let alphaZero = GEMMProblem(transposeA: ta, transposeB: tb, m: 5, n: 7, k: 3, alpha: 0, beta: 0.25)
+            #expect(alphaZero.run(seed: 4, swift: swift) <= 1)
         }
     }
 
@@ -206,47 +196,44 @@ struct GEMMTests {
     /// B blocks, beta applied only by the first k-block), m > mc = 96.
     @Test(arguments: [false, true])
     func blockedProducts(swift: Bool) {
-        with(swift: swift, threads: 1) {
+        for (ta, tb) in transposeCombos {
+            for (m, n, k) in [(9, 520, 390), (100, 17, 20)] {
+                let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, beta: 2,
+                                          padA: 1, padB: 2, padC: 3)
+                let error = problem.run(seed: UInt64(m + n + k), swift: swift, threads: 1)
+                #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
+            }
+        }
+    }
+
+    /// Products split across 2 and 3 threads (threshold 0 so small shapes split): by rows,
+    /// including a transposed A whose row blocks are column blocks of A; by columns when there
+    /// are fewer 8-row blocks than threads; not at all when both are too small.
+    @Test(arguments: [false, true])
+    func splitProducts(swift: Bool) {
+        for threads in [2, 3] {
             for (ta, tb) in transposeCombos {
-                for (m, n, k) in [(9, 520, 390), (100, 17, 20)] {
+                for (m, n, k) in [(21, 17, 13), (41, 3, 5), (5, 40, 7), (3, 3, 3)] {
                     let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, beta: 2,
                                               padA: 1, padB: 2, padC: 3)
-                    let error = problem.run(seed: UInt64(m + n + k))
-                    #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
+                    let error = problem.run(seed: UInt64(m + n + k + threads), swift: swift, threads: threads, minimumParallelFlops: 0)
+                    #expect(error <= 1, "swift=\(swift) threads=\(threads) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
                 }
             }
         }
     }
 
-    /// Products split across 2 and 3 threads (threshold lowered so small shapes split): by rows,
-    /// including a transposed A whose row blocks are column blocks of A; by columns when m < 8
-    /// rows per thread; not at all when both are too small.
-    @Test(arguments: [false, true])
-    func splitProducts(swift: Bool) {
-        let savedThreshold = GEMM.minimumParallelFlops
-        GEMM.minimumParallelFlops = 0
-        defer { GEMM.minimumParallelFlops = savedThreshold }
-        for threads in [2, 3] {
-            with(swift: swift, threads: threads) {
-                for (ta, tb) in transposeCombos {
-                    for (m, n, k) in [(21, 17, 13), (41, 3, 5), (5, 40, 7), (3, 3, 3)] {
-                        let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, beta: 2,
-                                                  padA: 1, padB: 2, padC: 3)
-                        let error = problem.run(seed: UInt64(m + n + k + threads))
-                        #expect(error <= 1, "swift=\(swift) threads=\(threads) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
-                    }
-                }
-            }
-        }
-        with(swift: swift, threads: 2) {
-            let rows = GEMM.parallelSplit(m: 21, n: 17, work: 1)
-            #expect(rows.byRows && rows.pieces == 2 && rows.range(0) == 0..<8 && rows.range(1) == 8..<21)
-            let columns = GEMM.parallelSplit(m: 5, n: 40, work: 1)
-            #expect(!columns.byRows && columns.pieces == 2 && columns.range(0) == 0..<16 && columns.range(1) == 16..<40)
-            #expect(GEMM.parallelSplit(m: 3, n: 3, work: 1).pieces == 1)
-            GEMM.minimumParallelFlops = 1 << 22
-            #expect(GEMM.parallelSplit(m: 21, n: 17, work: 2 * 21 * 17 * 13).pieces == 1)
-        }
+    /// Where `multiply` cuts: 8-row / 16-column boundaries, nothing below the work threshold.
+    @Test func splitPoints() {
+        let eager = GEMM.Schedule(prefersBLAS: false, threads: 2, minimumParallelFlops: 0)
+        let rows = GEMM.parallelSplit(m: 21, n: 17, work: 1, schedule: eager)
+        #expect(rows.byRows && rows.pieces == 2 && rows.range(0) == 0..<8 && rows.range(1) == 8..<21)
+        let columns = GEMM.parallelSplit(m: 5, n: 40, work: 1, schedule: eager)
+        #expect(!columns.byRows && columns.pieces == 2 && columns.range(0) == 0..<16 && columns.range(1) == 16..<40)
+        #expect(GEMM.parallelSplit(m: 3, n: 3, work: 1, schedule: eager).pieces == 1)
+        let normal = GEMM.Schedule(prefersBLAS: false, threads: 2, minimumParallelFlops: GEMM.minimumParallelFlops)
+        #expect(GEMM.parallelSplit(m: 64, n: 64, work: 2 * 64 * 64 * 64, schedule: normal).pieces == 1)
+        #expect(GEMM.parallelSplit(m: 256, n: 256, work: 2 * 256 * 256 * 256, schedule: normal).pieces == 2)
     }
 
     /// Both Swift micro-kernels (hardware FMA or not, only one is picked per build) on edge shapes.
@@ -262,62 +249,68 @@ struct GEMMTests {
     }
 
     /// Batched products with a shared B (strideB = 0) and gaps between the A and C items: serial
-    /// (little work), parallel (3 items on 2 threads, so the items are also cut by rows), one item,
-    /// no items. The parallel threshold is lowered to 2^16 so small shapes take the parallel path.
+    /// (little work), parallel (3 items on 2 threads, so the items are also cut by rows; 8 items),
+    /// one item, no items. The parallel threshold is lowered to 2^16 so small shapes go parallel.
     @Test(arguments: [false, true])
     func batchedSharedB(swift: Bool) {
         let cases: [(batch: Int, m: Int, n: Int, k: Int)] = [(4, 17, 33, 9), (3, 40, 30, 20), (8, 9, 20, 30), (1, 20, 20, 20), (0, 3, 3, 3)]
-        let savedThreshold = GEMM.minimumParallelFlops
-        GEMM.minimumParallelFlops = 1 << 16
-        defer { GEMM.minimumParallelFlops = savedThreshold }
-        with(swift: swift, threads: 2) {
-            for (ta, tb) in transposeCombos {
-                for item in cases {
-                    let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: item.m, n: item.n, k: item.k,
-                                              alpha: 1.5, beta: 0.5, padA: 1, padC: 2)
-                    let strideA = problem.aCount + 7, strideC = problem.cCount + 3
-                    var random = GEMMRandom(state: UInt64(item.batch * 1000 + item.m))
-                    let a = (0..<max(1, item.batch * strideA)).map { _ in random.float() }
-                    let (_, b, c0) = problem.operands(seed: 11)
-                    var c = [Float](repeating: GEMMProblem.sentinel, count: max(1, item.batch * strideC))
-                    for index in 0..<item.batch {
-                        for i in 0..<problem.cCount { c[index * strideC + i] = c0[i] }
-                    }
-                    let before = c
-                    GEMM.batchedMultiply(batch: item.batch, transposeA: ta, transposeB: tb, m: item.m, n: item.n, k: item.k,
-                                         alpha: 1.5, a: a, lda: problem.lda, strideA: strideA, b: b, ldb: problem.ldb,
-                                         strideB: 0, beta: 0.5, c: &c, ldc: problem.ldc, strideC: strideC)
-                    for index in 0..<item.batch {
-                        let aItem = Array(a[(index * strideA)..<(index * strideA + problem.aCount)])
-                        let range = (index * strideC)..<(index * strideC + problem.cCount)
-                        let error = problem.normalizedError(a: aItem, b: b, before: Array(before[range]), after: Array(c[range]))
-                        #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) batch item \(index) of \(item): error \(error)")
-                        // The gap after each C item stays untouched.
-                        for gap in (index * strideC + problem.cCount)..<((index + 1) * strideC) {
-                            #expect(c[gap] == GEMMProblem.sentinel)
-                        }
+        let schedule = GEMM.Schedule(prefersBLAS: !swift, threads: 2, minimumParallelFlops: 1 << 16)
+        for (ta, tb) in transposeCombos {
+            for item in cases {
+                let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: item.m, n: item.n, k: item.k,
+                                          alpha: 1.5, beta: 0.5, padA: 1, padC: 2)
+                let strideA = problem.aCount + 7, strideC = problem.cCount + 3
+                var random = GEMMRandom(state: UInt64(item.batch * 1000 + item.m))
+                let a = (0..<max(1, item.batch * strideA)).map { _ in random.float() }
+                let (_, b, c0) = problem.operands(seed: 11)
+                var c = [Float](repeating: GEMMProblem.sentinel, count: max(1, item.batch * strideC))
+                for index in 0..<item.batch {
+                    for i in 0..<problem.cCount { c[index * strideC + i] = c0[i] }
+                }
+                let before = c
+                GEMM.batchedMultiply(batch: item.batch, transposeA: ta, transposeB: tb, m: item.m, n: item.n, k: item.k,
+                                     alpha: 1.5, a: a, lda: problem.lda, strideA: strideA, b: b, ldb: problem.ldb,
+                                     strideB: 0, beta: 0.5, c: &c, ldc: problem.ldc, strideC: strideC, schedule: schedule)
+                for index in 0..<item.batch {
+                    let aItem = Array(a[(index * strideA)..<(index * strideA + problem.aCount)])
+                    let range = (index * strideC)..<(index * strideC + problem.cCount)
+                    let error = problem.normalizedError(a: aItem, b: b, before: Array(before[range]), after: Array(c[range]))
+                    #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) batch item \(index) of \(item): error \(error)")
+                    // The gap after each C item stays untouched.
+                    for gap in (index * strideC + problem.cCount)..<((index + 1) * strideC) {
+                        #expect(c[gap] == GEMMProblem.sentinel)
                     }
                 }
             }
         }
     }
 
-    /// The backend switch and the descriptions.
+    /// The public entry points with the global settings: `prefersSwift` switches the backend
+    /// (flipped briefly, restored), and both backends give the product.
     @Test func backendSelection() {
-        with(swift: true) {
-            #expect(ComputeBackend.current == .swift)
-            #expect(ComputeBackend.current.description.hasPrefix("Swift SIMD GEMM"))
+        let saved = ComputeBackend.prefersSwift
+        defer { ComputeBackend.prefersSwift = saved }
+        ComputeBackend.prefersSwift = true
+        #expect(ComputeBackend.current == .swift)
+        #expect(ComputeBackend.current.description.hasPrefix("Swift SIMD GEMM"))
+        ComputeBackend.prefersSwift = false
+        switch ComputeBackend.current {
+        case .openBLAS(let core):
+            #expect(!core.isEmpty)
+            #expect(ComputeBackend.current.description.hasPrefix("OpenBLAS"))
+            #expect(ComputeBackend.current.description.contains("(core \(core))"))
+        case .swift:
+            // OpenBLAS absent or KLT_DISABLE_BLAS=1: the Swift path is the only one.
+            #expect(BLASLibrary.shared == nil)
         }
-        with(swift: false) {
-            switch ComputeBackend.current {
-            case .openBLAS(let core):
-                #expect(!core.isEmpty)
-                #expect(ComputeBackend.current.description.hasPrefix("OpenBLAS"))
-                #expect(ComputeBackend.current.description.contains("(core \(core))"))
-            case .swift:
-                // OpenBLAS absent or KLT_DISABLE_BLAS=1: the Swift path is the only one.
-                #expect(BLASLibrary.shared == nil)
-            }
-        }
+        ComputeBackend.prefersSwift = saved
+        // The public functions (global settings) on a small product.
+        var c = [Float](repeating: 0, count: 4)
+        GEMM.multiply(transposeA: false, transposeB: false, m: 2, n: 2, k: 2, a: [1, 2, 3, 4], lda: 2, b: [5, 6, 7, 8], ldb: 2,
+                      c: &c, ldc: 2)
+        #expect(c == [19, 22, 43, 50])
+        GEMM.batchedMultiply(batch: 2, transposeA: true, transposeB: false, m: 1, n: 1, k: 2, a: [1, 2, 3, 4], lda: 1,
+                             strideA: 2, b: [10, 100], ldb: 1, strideB: 0, c: &c, ldc: 1, strideC: 1)
+        #expect(Array(c.prefix(2)) == [210, 430])
     }
 }

@@ -42,6 +42,12 @@ const char *kl_vmath_isa(void);
 // tests and benchmarks; the CPU's own limit still applies. Returns the level in force.
 int kl_vmath_force_level(int level);
 
+// ---- Allocator (kl_allocator.c) -----------------------------------------------------------
+// With glibc, keeps large freed blocks in the heap instead of returning them to the system, so the
+// activation buffers of one training step are reused by the next without new page faults.
+// Elsewhere a no-op.
+void kl_tune_allocator(void);
+
 #ifdef __cplusplus
 }
 #endif

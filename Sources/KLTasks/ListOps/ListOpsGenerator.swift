@@ -110,10 +110,10 @@ public struct ListOpsGenerator: Sendable {
         var drawsSinceNew = 0
         while examples.count < count {
             codes.removeAll(keepingCapacity: true)
-            sample(depth: 1, into: &codes, using: &random)
+            let complete = sample(depth: 1, into: &codes, using: &random, limit: configuration.maxLength)
             draws += 1
             drawsSinceNew += 1
-            if accepts(length: codes.count) {
+            if complete && accepts(length: codes.count) {
                 let tree = ListOpsTree(codes: codes)
                 let source = tree.source
                 if seen.insert(source).inserted {
@@ -146,20 +146,30 @@ public struct ListOpsGenerator: Sendable {
     /// LRA's `gen(depth)`, appending the subtree's prefix codes to `codes`. The operator's slot is
     /// reserved before the arguments and filled after them, because LRA draws the operator last.
     /// Recursion is at most `maxDepth` deep.
-    private func sample(depth: Int, into codes: inout [UInt8], using random: inout RandomGenerator) {
+    ///
+    /// With a `limit`, the draw is abandoned (returns false, leaving `codes` incomplete) as soon as
+    /// `codes` holds `limit` tokens: the finished tree could only be longer, so it would be
+    /// rejected anyway. Each draw uses fresh randomness, so skipping the rest of a doomed draw
+    /// leaves the distribution of kept trees exactly as LRA's; it only saves the time of building
+    /// large rejected trees.
+    @discardableResult
+    private func sample(
+        depth: Int, into codes: inout [UInt8], using random: inout RandomGenerator, limit: Int = .max
+    ) -> Bool {
         let r = depth < configuration.maxDepth ? random.nextDouble() : 1
         if r > Self.valueProbability {
             codes.append(UInt8(random.nextInt(below: 10)))
-            return
+            return codes.count < limit
         }
         let argumentCount = 2 + random.nextInt(below: configuration.maxArguments - 1)
         let operatorSlot = codes.count
         codes.append(0)
         for _ in 0..<argumentCount {
-            sample(depth: depth + 1, into: &codes, using: &random)
+            guard sample(depth: depth + 1, into: &codes, using: &random, limit: limit) else { return false }
         }
         let operation = ListOpsOperator.allCases[random.nextInt(below: ListOpsOperator.allCases.count)]
         codes[operatorSlot] = ListOpsTree.operatorBase + UInt8(operation.rawValue)
         codes.append(ListOpsTree.closeCode)
+        return codes.count < limit
     }
 }

@@ -64,9 +64,32 @@ struct BLASLibrary: Sendable {
 /// many small per-head products parallelise far better over the batch than inside BLAS).
 public enum GEMM {
     /// Products below this many floating-point operations (2·m·n·k) run on the calling thread:
-    /// about 40 µs of single-core work, several times a thread hop's cost. A variable only so
-    /// tests can force splitting on small products; not changed while products run.
-    nonisolated(unsafe) static var minimumParallelFlops = 1 << 22
+    /// about 40 µs of single-core work, several times a thread hop's cost.
+    static let minimumParallelFlops = 1 << 22
+
+    /// Where and how a call runs, read once per call from the global settings. Tests pass their
+    /// own, so they never flip globals that tests running in parallel with them depend on.
+    struct Schedule: Sendable {
+        /// OpenBLAS (true) or the Swift GEMM (false).
+        var prefersBLAS: Bool
+        /// Threads to split large products across.
+        var threads: Int
+        /// Work below which a product is not split.
+        var minimumParallelFlops: Int
+
+        /// `ComputeBackend.prefersSwift`, `Parallel.threadCount`, `GEMM.minimumParallelFlops`.
+        static var current: Schedule {
+            Schedule(prefersBLAS: !ComputeBackend.prefersSwift, threads: Parallel.threadCount,
+                     minimumParallelFlops: GEMM.minimumParallelFlops)
+        }
+
+        /// OpenBLAS when preferred, loaded, and all sizes fit its 32-bit integers.
+        func usesBLAS(m: Int, n: Int, k: Int, lda: Int, ldb: Int, ldc: Int) -> Bool {
+            guard prefersBLAS, BLASLibrary.shared != nil else { return false }
+            let limit = Int(Int32.max)
+            return m <= limit && n <= limit && k <= limit && lda <= limit && ldb <= limit && ldc <= limit
+        }
+    }
 
     /// Row-major `C = alpha·op(A)·op(B) + beta·C`.
     ///
@@ -83,10 +106,20 @@ public enum GEMM {
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                 b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, schedule: .current)
+    }
+
+    /// `multiply` with an explicit schedule (backend, threads); tests call it directly.
+    static func multiply(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
+        c: UnsafeMutablePointer<Float>, ldc: Int, schedule: Schedule
+    ) {
         validate(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
         guard m > 0, n > 0 else { return }
-        let useBLAS = usesBLAS(m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
-        let split = parallelSplit(m: m, n: n, work: flops(m: m, n: n, k: k))
+        let useBLAS = schedule.usesBLAS(m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
+        let split = parallelSplit(m: m, n: n, work: flops(m: m, n: n, k: k), schedule: schedule)
         guard split.pieces > 1 else {
             run(useBLAS: useBLAS, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                 a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
@@ -126,18 +159,30 @@ public enum GEMM {
         a: UnsafePointer<Float>, lda: Int, strideA: Int, b: UnsafePointer<Float>, ldb: Int, strideB: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int
     ) {
+        batchedMultiply(batch: batch, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                        a: a, lda: lda, strideA: strideA, b: b, ldb: ldb, strideB: strideB, beta: beta,
+                        c: c, ldc: ldc, strideC: strideC, schedule: .current)
+    }
+
+    /// `batchedMultiply` with an explicit schedule (backend, threads); tests call it directly.
+    static func batchedMultiply(
+        batch: Int, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, strideA: Int, b: UnsafePointer<Float>, ldb: Int, strideB: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int, schedule: Schedule
+    ) {
         precondition(batch >= 0, "GEMM.batchedMultiply: negative batch \(batch)")
         precondition(batch <= 1 || strideC != 0, "GEMM.batchedMultiply: strideC == 0 would make the outputs overlap")
         validate(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
         guard batch > 0, m > 0, n > 0 else { return }
         if batch == 1 {
             multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                     a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                     a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, schedule: schedule)
             return
         }
-        let useBLAS = usesBLAS(m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
+        let useBLAS = schedule.usesBLAS(m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
         let itemFlops = flops(m: m, n: n, k: k)
-        let threads = Parallel.threadCount
+        let threads = schedule.threads
+        let minimumParallelFlops = schedule.minimumParallelFlops
         let total = itemFlops.multipliedReportingOverflow(by: batch)
         let parallel = threads > 1 && (total.overflow || total.partialValue >= minimumParallelFlops)
 
@@ -146,8 +191,9 @@ public enum GEMM {
         var piecesPerItem = 1
         if parallel && batch % threads != 0 && batch < 4 * threads {
             let wanted = (4 * threads + batch - 1) / batch
-            piecesPerItem = max(1, min(wanted, m / SwiftGEMM.mr, itemFlops / (minimumParallelFlops / 4)))
+            piecesPerItem = max(1, min(wanted, m / SwiftGEMM.mr, itemFlops / max(1, minimumParallelFlops / 4)))
         }
+        let rowSplit = Split(pieces: piecesPerItem, byRows: true, extent: m, quantum: SwiftGEMM.mr)
         let tasks = batch * piecesPerItem
         let workers = parallel ? min(threads, tasks) : 1
         let pointers = UnsafeSendableBox((a, b, c))
@@ -155,14 +201,14 @@ public enum GEMM {
             let (a, b, c) = pointers.value
             // Contiguous task ranges per worker: the split depends only on the sizes, never on timing.
             for task in (tasks * worker / workers)..<(tasks * (worker + 1) / workers) {
-                let item = task / piecesPerItem, piece = task % piecesPerItem
-                let rowStart = m * piece / piecesPerItem, rowEnd = m * (piece + 1) / piecesPerItem
-                guard rowStart < rowEnd else { continue }
+                let item = task / piecesPerItem
+                let rows = rowSplit.range(task % piecesPerItem)
+                guard !rows.isEmpty else { continue }
                 let aItem = a + item * strideA
-                let aPiece = transposeA ? aItem + rowStart : aItem + rowStart * lda
-                run(useBLAS: useBLAS, transposeA: transposeA, transposeB: transposeB, m: rowEnd - rowStart, n: n, k: k,
+                let aPiece = transposeA ? aItem + rows.lowerBound : aItem + rows.lowerBound * lda
+                run(useBLAS: useBLAS, transposeA: transposeA, transposeB: transposeB, m: rows.count, n: n, k: k,
                     alpha: alpha, a: aPiece, lda: lda, b: b + item * strideB, ldb: ldb, beta: beta,
-                    c: c + item * strideC + rowStart * ldc, ldc: ldc)
+                    c: c + item * strideC + rows.lowerBound * ldc, ldc: ldc)
             }
         }
         if workers == 1 {
@@ -191,21 +237,19 @@ public enum GEMM {
         return mn.overflow || mnk.overflow || total.overflow ? Int.max : total.partialValue
     }
 
-    /// OpenBLAS when allowed, loaded, and all sizes fit its 32-bit integers.
-    static func usesBLAS(m: Int, n: Int, k: Int, lda: Int, ldb: Int, ldc: Int) -> Bool {
-        guard !ComputeBackend.prefersSwift, BLASLibrary.shared != nil else { return false }
-        let limit = Int(Int32.max)
-        return m <= limit && n <= limit && k <= limit && lda <= limit && ldb <= limit && ldc <= limit
-    }
-
     /// How `multiply` cuts C: `pieces` contiguous blocks of rows (or columns), boundaries on
     /// register-tile multiples (8 rows / 16 columns) so no piece adds ragged edge tiles.
     struct Split: Sendable {
+        /// Number of pieces (1 = run on the calling thread).
         var pieces: Int
+        /// Cut rows of C (true) or columns (false).
         var byRows: Bool
+        /// m when cutting rows, n when cutting columns.
         var extent: Int
+        /// Piece boundaries fall on multiples of this.
         var quantum: Int
 
+        /// The rows (or columns) of piece `piece` in `0..<pieces`; the pieces tile `0..<extent`.
         func range(_ piece: Int) -> Range<Int> {
             let units = (extent + quantum - 1) / quantum
             let start = min(extent, units * piece / pieces * quantum)
@@ -214,10 +258,12 @@ public enum GEMM {
         }
     }
 
-    static func parallelSplit(m: Int, n: Int, work: Int) -> Split {
+    /// The split for an m×n product of `work` flops: none when small, else up to one piece per
+    /// thread, by rows unless there are fewer 8-row blocks than threads and more 16-column blocks.
+    static func parallelSplit(m: Int, n: Int, work: Int, schedule: Schedule) -> Split {
         let serial = Split(pieces: 1, byRows: true, extent: m, quantum: 1)
-        let threads = Parallel.threadCount
-        guard threads > 1, work >= minimumParallelFlops else { return serial }
+        let threads = schedule.threads
+        guard threads > 1, work >= schedule.minimumParallelFlops else { return serial }
         let rowUnits = (m + SwiftGEMM.mr - 1) / SwiftGEMM.mr
         let columnUnits = (n + SwiftGEMM.nr - 1) / SwiftGEMM.nr
         if rowUnits >= threads || rowUnits >= columnUnits {

@@ -286,38 +286,41 @@ enum SwiftGEMM {
     /// never flips between runs of the same binary, so results stay reproducible.
     static let usesFusedMultiplyAdd: Bool = {
         var fusedBest = UInt64.max, separateBest = UInt64.max
-        let x = SIMD16<Float>(repeating: probeSeed), y = SIMD16<Float>(repeating: 1 - probeSeed)
         for _ in 0..<3 {
+            // Inputs derived from the clock and results stored to a global, so the optimiser can
+            // neither fold the probes nor move them out of the timed window.
             var start = DispatchTime.now().uptimeNanoseconds
-            probeSink &+= probeFused(x, y, count: 256)
+            probeFused(Float(1 + start % 2) * 0.25, count: 256)
             fusedBest = min(fusedBest, DispatchTime.now().uptimeNanoseconds &- start)
             start = DispatchTime.now().uptimeNanoseconds
-            probeSink &+= probeSeparate(x, y, count: 256)
+            probeSeparate(Float(1 + start % 2) * 0.25, count: 256)
             separateBest = min(separateBest, DispatchTime.now().uptimeNanoseconds &- start)
         }
         return fusedBest <= 3 &* max(separateBest, 1)
     }()
 
-    /// Probe input kept opaque to the optimiser (never constant-folded).
-    nonisolated(unsafe) static var probeSeed: Float = 0.5
-    /// Probe output, so the timed loops cannot be removed.
+    /// Where the probes leave their results (a side effect that keeps them from being optimised away).
     nonisolated(unsafe) static var probeSink: UInt32 = 0
 
+    /// 4 × `count` dependent `addProduct`s on `SIMD16<Float>`.
     @inline(never)
-    static func probeFused(_ x: SIMD16<Float>, _ y: SIMD16<Float>, count: Int) -> UInt32 {
+    static func probeFused(_ seed: Float, count: Int) {
+        let x = SIMD16<Float>(repeating: seed), y = SIMD16<Float>(repeating: 1 - seed)
         var a0 = x, a1 = y, a2 = x + y, a3 = x - y
         for _ in 0..<count {
             a0.addProduct(a0, y); a1.addProduct(a1, x); a2.addProduct(a2, y); a3.addProduct(a3, x)
         }
-        return ((a0 + a1) + (a2 + a3)).sum().bitPattern
+        probeSink &+= ((a0 + a1) + (a2 + a3))[0].bitPattern
     }
 
+    /// The same as `probeFused` with `a * b + c`.
     @inline(never)
-    static func probeSeparate(_ x: SIMD16<Float>, _ y: SIMD16<Float>, count: Int) -> UInt32 {
+    static func probeSeparate(_ seed: Float, count: Int) {
+        let x = SIMD16<Float>(repeating: seed), y = SIMD16<Float>(repeating: 1 - seed)
         var a0 = x, a1 = y, a2 = x + y, a3 = x - y
         for _ in 0..<count {
             a0 = a0 * y + a0; a1 = a1 * x + a1; a2 = a2 * y + a2; a3 = a3 * x + a3
         }
-        return ((a0 + a1) + (a2 + a3)).sum().bitPattern
+        probeSink &+= ((a0 + a1) + (a2 + a3))[0].bitPattern
     }
 }
