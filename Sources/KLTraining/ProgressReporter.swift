@@ -30,6 +30,7 @@ public final class ProgressReporter {
             lineIsOpen = true
         } else if step % plainInterval == 0 || step == total {
             print(line)
+            fflush(nil)
         }
     }
 
