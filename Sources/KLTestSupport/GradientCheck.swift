@@ -2,7 +2,7 @@ import KLTensor
 
 /// Deterministic test data (SplitMix64), independent of the library's own generator so that a bug
 /// there cannot hide a bug in an op.
-public struct TestData {
+public struct TestData: RandomNumberGenerator {
     private var state: UInt64
     /// A stream seeded by `seed`.
     public init(seed: UInt64) { state = seed }
@@ -15,6 +15,12 @@ public struct TestData {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// The next 64 random bits (`RandomNumberGenerator`).
+    public mutating func next() -> UInt64 { nextUInt64() }
+
+    /// Uniform in [0, 1) with 53 random bits.
+    public mutating func unit() -> Double { Double(nextUInt64() >> 11) * 0x1p-53 }
 
     /// Uniform in [low, high).
     public mutating func uniform(_ low: Float = -1, _ high: Float = 1) -> Float {

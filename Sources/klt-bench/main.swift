@@ -12,6 +12,8 @@ let usage = """
       elementwise  vectorised exp/log/sin/cos/tanh/erf against scalar Foundation [--count N]
       attention    attention forward+backward time and memory against sequence length
                    [--lengths …] [--kernels …] [--features N] [--csv FILE] [--memory-budget GB]
+      training     training tokens/s of a classifier for softmax and every kernel
+                   [--length 2000] [--batch 32] [--steps 3] [--preset cpu] [--kernels …]
     """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -22,6 +24,8 @@ case "elementwise":
     runElementwiseBenchmark(arguments: Array(arguments.dropFirst()))
 case "attention":
     runAttentionBenchmark(arguments: Array(arguments.dropFirst()))
+case "training":
+    runTrainingBenchmark(arguments: Array(arguments.dropFirst()))
 case "-h", "--help", "help":
     print(usage)
 default:

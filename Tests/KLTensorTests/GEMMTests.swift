@@ -1,20 +1,11 @@
 import Foundation
+import KLTestSupport
 import Testing
 
 @testable import KLTensor
 
-/// SplitMix64 with a fixed seed, so every run multiplies the same matrices.
-private struct GEMMRandom {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Test-input helpers on the shared deterministic generator.
+private extension TestData {
     /// Uniform in [-1, 1).
     mutating func float() -> Float { Float(Double(next() >> 11) * 0x1p-52 - 1) }
 }
@@ -48,7 +39,7 @@ private struct GEMMProblem {
 
     /// Random A and B, and C with random values in its m×n part and the sentinel in its padding.
     func operands(seed: UInt64) -> (a: [Float], b: [Float], c: [Float]) {
-        var random = GEMMRandom(state: seed)
+        var random = TestData(seed: seed)
         let a = (0..<max(aCount, 1)).map { _ in random.float() }
         let b = (0..<max(bCount, 1)).map { _ in random.float() }
         var c = [Float](repeating: GEMMProblem.sentinel, count: max(cCount, 1))
@@ -260,7 +251,7 @@ struct GEMMTests {
                 let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: item.m, n: item.n, k: item.k,
                                           alpha: 1.5, beta: 0.5, padA: 1, padC: 2)
                 let strideA = problem.aCount + 7, strideC = problem.cCount + 3
-                var random = GEMMRandom(state: UInt64(item.batch * 1000 + item.m))
+                var random = TestData(seed: UInt64(item.batch * 1000 + item.m))
                 let a = (0..<max(1, item.batch * strideA)).map { _ in random.float() }
                 let (_, b, c0) = problem.operands(seed: 11)
                 var c = [Float](repeating: GEMMProblem.sentinel, count: max(1, item.batch * strideC))

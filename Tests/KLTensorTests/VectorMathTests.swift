@@ -1,25 +1,13 @@
 import Foundation
+import KLTestSupport
 import Testing
 
 @testable import KLTensor
 
-/// SplitMix64: a tiny, fixed-seed generator so the test inputs are the same on every run.
-private struct VectorMathRandom {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-
+/// Test-input helpers on the shared deterministic generator.
+private extension TestData {
     /// Uniform in [lo, hi).
-    mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * unit() }
+    mutating func uniformDouble(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * unit() }
 
     mutating func sign() -> Float { next() & 1 == 0 ? 1 : -1 }
 }
@@ -36,39 +24,39 @@ private enum VectorMathCheck {
     /// magnitudes over the whole float range, tiny values (denormals included), a range that
     /// matters for the function in particular, and the special values.
     static func inputs(for function: VectorFunction) -> [Float] {
-        var rng = VectorMathRandom(state: 0x5EED_0000 + UInt64(VectorFunction.allCases.firstIndex(of: function)!))
+        var rng = TestData(seed: 0x5EED_0000 + UInt64(VectorFunction.allCases.firstIndex(of: function)!))
         let positiveOnly = function == .log
         var xs: [Float] = []
         xs.reserveCapacity(1_050_000)
         func signed(_ v: Float) -> Float { positiveOnly ? v : v * rng.sign() }
         // Dense in [-10, 10] ((0, 10] for log).
         for _ in 0..<600_000 {
-            xs.append(positiveOnly ? Float(rng.uniform(0, 10)) : Float(rng.uniform(-10, 10)))
+            xs.append(positiveOnly ? Float(rng.uniformDouble(0, 10)) : Float(rng.uniformDouble(-10, 10)))
         }
         // Log-spaced magnitudes, 2^-126 ... 2^127.
-        for _ in 0..<200_000 { xs.append(signed(Float(exp2(rng.uniform(-126, 127.99))))) }
+        for _ in 0..<200_000 { xs.append(signed(Float(exp2(rng.uniformDouble(-126, 127.99))))) }
         // Tiny values, denormals included.
-        for _ in 0..<50_000 { xs.append(signed(Float(exp2(rng.uniform(-149, -100))))) }
+        for _ in 0..<50_000 { xs.append(signed(Float(exp2(rng.uniformDouble(-149, -100))))) }
         // Function-specific ranges.
         switch function {
         case .exp:
             // The whole finite-to-finite range plus both overflow edges.
-            for _ in 0..<200_000 { xs.append(Float(rng.uniform(-106, 90))) }
+            for _ in 0..<200_000 { xs.append(Float(rng.uniformDouble(-106, 90))) }
         case .log:
             // Around 1 (where log is small and relative error is hardest) and huge / tiny.
-            for _ in 0..<200_000 { xs.append(Float(rng.uniform(0.5, 2))) }
+            for _ in 0..<200_000 { xs.append(Float(rng.uniformDouble(0.5, 2))) }
         case .sin, .cos:
             // The vector range |x| <= 1e4, values next to multiples of pi/2 (zeros of sin or cos),
             // and just past the libm hand-over.
-            for _ in 0..<100_000 { xs.append(Float(rng.uniform(-1e4, 1e4))) }
+            for _ in 0..<100_000 { xs.append(Float(rng.uniformDouble(-1e4, 1e4))) }
             for _ in 0..<25_000 {
                 let k = Double(rng.next() % 6367)
                 let v = Float(k * Double.pi / 2)
                 xs.append(contentsOf: [v, v.nextUp, v.nextDown, -v.nextUp])
             }
-            for _ in 0..<1_000 { xs.append(Float(rng.uniform(9_990, 10_010)) * rng.sign()) }
+            for _ in 0..<1_000 { xs.append(Float(rng.uniformDouble(9_990, 10_010)) * rng.sign()) }
         case .tanh, .erf:
-            for _ in 0..<200_000 { xs.append(Float(rng.uniform(-6, 6))) }
+            for _ in 0..<200_000 { xs.append(Float(rng.uniformDouble(-6, 6))) }
         }
         xs.append(contentsOf: specials)
         return xs
@@ -328,8 +316,8 @@ struct VectorMathTests {
     }
 
     private func compareParallelAndSerial(count: Int) {
-        var rng = VectorMathRandom(state: 42)
-        let xs = (0..<count).map { _ in Float(rng.uniform(-20, 20)) }
+        var rng = TestData(seed: 42)
+        let xs = (0..<count).map { _ in Float(rng.uniformDouble(-20, 20)) }
         for function in VectorFunction.allCases {
             let input = function == .log ? xs.map { abs($0) } : xs
             let serial = VectorMathCheck.evaluate(function, input)

@@ -1,4 +1,5 @@
 import Foundation
+import KLTestSupport
 import Testing
 import KLTensor
 @testable import KLTraining
@@ -293,7 +294,7 @@ private func expectSameTensors(_ actual: [String: Tensor], _ expected: [String: 
     }
 
     @Test func survivesRandomGarbage() {
-        var generator = SplitMix64(seed: 42)
+        var generator = TestData(seed: 42)
         for _ in 0 ..< 500 {
             let length = Int.random(in: 0 ..< 64, using: &generator)
             var bytes = (0 ..< length).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
@@ -394,15 +395,4 @@ private func expectSameTensors(_ actual: [String: Tensor], _ expected: [String: 
 /// The failure injected just before the rename.
 private struct SimulatedCrash: Error {}
 
-/// A small deterministic generator for the garbage test.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+

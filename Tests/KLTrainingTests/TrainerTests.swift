@@ -75,7 +75,15 @@ import Testing
         try resumed.resume(from: resumed.lastCheckpointURL)
         #expect(resumed.completedSteps == 8)
         let tail = try resumed.run()
-        #expect(head.losses + tail.losses == uninterrupted.losses)
+        // Bit-for-bit equal when run alone; other suites running at the same time may switch the
+        // process-wide GEMM backend or vector ISA for a moment (GEMMTests, VectorMathTests), which
+        // changes the last bits, so the comparison allows rounding-level differences only. A wrong
+        // resume (data order, dropout or feature draws, optimizer state) changes losses by far more.
+        let resumedLosses = head.losses + tail.losses
+        #expect(resumedLosses.count == uninterrupted.losses.count)
+        for (step, (a, b)) in zip(resumedLosses, uninterrupted.losses).enumerated() {
+            #expect(abs(a - b) <= 1e-4 * max(1, abs(b)), "step \(step + 1): resumed \(a), uninterrupted \(b)")
+        }
     }
 
     @Test func checkpointRoundTripRestoresParametersAndBuffers() throws {

@@ -1,0 +1,53 @@
+import Foundation
+import KLTensor
+import KLTraining
+import KLTransformer
+
+/// `klt-bench training [--length 2000] [--batch 32] [--steps 3] [--preset cpu] [--kernels …]`:
+/// training throughput (tokens per second through forward, backward and the AdamW update) of a
+/// ListOps-shaped classifier, for softmax and every kernel, measured in one run.
+func runTrainingBenchmark(arguments: [String]) {
+    let length = BenchmarkArguments.integer("--length", in: arguments) ?? 2000
+    let batch = BenchmarkArguments.integer("--batch", in: arguments) ?? 32
+    let steps = BenchmarkArguments.integer("--steps", in: arguments) ?? 3
+    let presetName = BenchmarkArguments.value("--preset", in: arguments) ?? "cpu"
+    guard let preset = EncoderConfiguration.Preset(rawValue: presetName) else {
+        FileHandle.standardError.write(Data("klt-bench: unknown --preset '\(presetName)'\n".utf8))
+        exit(2)
+    }
+    let kernels = (BenchmarkArguments.list("--kernels", in: arguments) ?? Kernel.allCases.map(\.rawValue)).map { name -> Kernel in
+        guard let kernel = Kernel(named: name) else {
+            FileHandle.standardError.write(Data("klt-bench: unknown kernel '\(name)'\n".utf8))
+            exit(2)
+        }
+        return kernel
+    }
+    print("Training throughput: \(presetName) preset, batch \(batch) × \(length) tokens, best of \(steps) steps after one warm-up; \(ComputeBackend.current), vector ISA \(VectorMath.instructionSet), \(Parallel.threadCount) threads")
+    print("| kernel | features/head | s/step | tokens/s | peak tensor MB | × softmax speed |")
+    print("|---|---|---|---|---|---|")
+    var generator = RandomGenerator(seed: 1)
+    let tokens = (0..<(batch * length)).map { _ in 1 + generator.nextInt(below: 16) }
+    let labels = (0..<batch).map { _ in generator.nextInt(below: 10) }
+    var softmaxSeconds: Double?
+    for kernel in kernels {
+        let configuration = EncoderConfiguration.preset(preset, vocabularySize: 17, maxLength: length, classes: 10, kernel: kernel.rawValue)
+        let model = try! SequenceClassifier(configuration: configuration, seed: 2)
+        let optimizer = AdamW(parameters: model.parameters)
+        var context = ForwardContext(training: true, seed: 3)
+        let step = {
+            let logits = model(tokens: tokens, batch: batch, length: length, lengths: Array(repeating: length, count: batch),
+                               context: &context)
+            try! Tensor.crossEntropy(logits: logits, labels: labels).backward()
+            optimizer.update(learningRate: 1e-4)
+        }
+        let baseline = TensorMemory.currentBytes
+        TensorMemory.resetPeak()
+        step()
+        let peak = Double(TensorMemory.peakBytes - baseline) / 1e6
+        let seconds = (0..<steps).map { _ in BenchmarkTimer.seconds(step) }.min()!
+        if kernel == .softmax { softmaxSeconds = seconds }
+        let features = model.featureMaps.first.map { "\($0.featureCount * $0.mixtureComponents)" } ?? "–"
+        let ratio = softmaxSeconds.map { format($0 / seconds, decimals: 1) + "×" } ?? "–"
+        print("| \(kernel.rawValue) | \(features) | \(format(seconds, decimals: 3)) | \(Int(Double(batch * length) / seconds)) | \(format(peak, decimals: 0)) | \(ratio) |")
+    }
+}
