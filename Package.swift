@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "KLTestSupport", dependencies: ["KLTensor"]),
         .testTarget(name: "KLTensorTests", dependencies: ["KLTensor", "KLTestSupport"]),
         .testTarget(name: "KLTransformerTests", dependencies: ["KLTransformer", "KLTensor", "KLTestSupport"]),
-        .testTarget(name: "KLTasksTests", dependencies: ["KLTasks", "KLTensor"]),
+        .testTarget(name: "KLTasksTests", dependencies: ["KLTasks", "KLTensor", "KLTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KLTrainingTests", dependencies: ["KLTraining", "KLTransformer", "KLTasks", "KLTensor", "KLTestSupport"]),
         .testTarget(name: "kltTests", dependencies: ["klt"]),
     ]

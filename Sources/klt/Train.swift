@@ -28,7 +28,7 @@ struct Train: ParsableCommand {
     @Option(help: "Layer ordering: official (the paper's code) or preLayerNorm.")
     var ordering = EncoderConfiguration.LayerOrdering.official.rawValue
     @Option(help: "Optimizer updates.")
-    var steps = 2500
+    var steps = 4000
     @Option(help: "Examples per update.")
     var batchSize = 32
     @Option(name: .customLong("lr"), help: "Peak learning rate (reached at the end of warmup).")

@@ -147,7 +147,7 @@ import Testing
     @Test func nonFiniteLossStopsWithTheStep() throws {
         let data = Self.examples(8, seed: 10)
         let model = try SequenceClassifier(configuration: Self.configuration(), seed: 11)
-        model.hidden.weight.withUnsafeMutableBufferPointer { $0[0] = .nan }
+        model.head[0].weight.withUnsafeMutableBufferPointer { $0[0] = .nan }
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trainer = try Trainer(model: model, train: data, validation: data, test: nil,

@@ -40,7 +40,7 @@ import Testing
         // End-to-end finite differences for a spectral parameter of the first layer and the output
         // layer (a small step: the head's ReLU has kinks).
         let mean = model.parameters.first { $0.name == "encoder.layers.0.attention.featureMap.mean" }!.tensor
-        checkGradients([mean, model.output.weight], step: 2e-3, absolute: 2e-3, relative: 5e-2) { _ in
+        checkGradients([mean, model.head[1].weight], step: 2e-3, absolute: 2e-3, relative: 5e-2) { _ in
             var context = ForwardContext(training: true)
             return model(tokens: [1, 2, 3, 4, 5, 0], batch: 2, length: 3, lengths: [3, 2], context: &context)
         }
@@ -65,7 +65,7 @@ import Testing
         let names = model.parameters.map(\.name)
         #expect(Set(names).count == names.count)
         #expect(names.contains("encoder.layers.1.attention.featureMap.covarianceFactor"))
-        #expect(names.contains("encoder.classToken") && names.contains("head.output.bias"))
+        #expect(names.contains("encoder.classToken") && names.contains("head.1.bias"))
     }
 
     @Test func badConfigurationsAreRefusedWithAReason() {

@@ -63,9 +63,11 @@ struct BLASLibrary: Sendable {
 /// threads never oversubscribe the cores when the caller itself runs in parallel (and
 /// many small per-head products parallelise far better over the batch than inside BLAS).
 public enum GEMM {
-    /// Products below this many floating-point operations (2·m·n·k) run on the calling thread:
-    /// about 40 µs of single-core work, several times a thread hop's cost.
-    static let minimumParallelFlops = 1 << 22
+    /// Products below this many floating-point operations (2·m·n·k) run on the calling thread.
+    /// 2^24 ≈ 17 MFLOP ≈ 160 µs on one core at 100 GFLOP/s. Measured (2-core KVM guest): waking
+    /// the second thread costs tens of µs, so a 128³ product (4 MFLOP) split in two ran at 61
+    /// GFLOP/s against 98 unsplit, 192³ broke even (110 vs 102), 256³ gained (156 vs 102).
+    static let minimumParallelFlops = 1 << 24
 
     /// Where and how a call runs, read once per call from the global settings. Tests pass their
     /// own, so they never flip globals that tests running in parallel with them depend on.

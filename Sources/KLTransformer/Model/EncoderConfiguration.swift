@@ -46,13 +46,26 @@ public struct EncoderConfiguration: Codable, Equatable, Sendable {
     public var frozenInEvaluation: Bool
     /// Layer ordering.
     public var ordering: LayerOrdering
+    /// How the encoder's outputs are summarised into one vector per sequence.
+    public var pooling: Pooling
+    /// Whether the classifier reads a *pair* of sequences (LRA Retrieval): both go through the same
+    /// encoder and the head sees [e₁; e₂] (spec §3, the official `DualClassificationHead`).
+    public var pairInputs: Bool
+
+    /// How a sequence's outputs become one vector.
+    public enum Pooling: String, Codable, Sendable, CaseIterable {
+        /// The output at the prepended CLS position (the paper's).
+        case classToken
+        /// The mean of the outputs at the real (non-padding) token positions (LRA's Pathfinder config).
+        case mean
+    }
 
     /// A configuration with every field given.
     public init(vocabularySize: Int, maxLength: Int, modelDimension: Int, heads: Int, headDimension: Int,
                 feedForwardDimension: Int, layers: Int, classifierDimension: Int, classes: Int, dropout: Float = 0.1,
                 attentionDropout: Float = 0.1, kernel: String = Kernel.gmmPRF.rawValue, kernelPreset: KernelPreset = .listOps,
                 featureDimensionsArgument: Int? = nil, redrawEvery: Int? = nil, frozenInEvaluation: Bool = false,
-                ordering: LayerOrdering = .official) {
+                ordering: LayerOrdering = .official, pooling: Pooling = .classToken, pairInputs: Bool = false) {
         self.vocabularySize = vocabularySize
         self.maxLength = maxLength
         self.modelDimension = modelDimension
@@ -70,6 +83,8 @@ public struct EncoderConfiguration: Codable, Equatable, Sendable {
         self.redrawEvery = redrawEvery
         self.frozenInEvaluation = frozenInEvaluation
         self.ordering = ordering
+        self.pooling = pooling
+        self.pairInputs = pairInputs
     }
 
     /// Named model sizes.

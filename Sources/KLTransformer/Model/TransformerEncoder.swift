@@ -66,7 +66,8 @@ public final class TransformerEncoder: Module {
     }
 
     /// Encodes a batch of token ids: `tokens` holds `batch` rows of `length` ids (0 = padding, at the
-    /// end), `lengths` the number of real tokens per row. Returns the CLS outputs (N, D).
+    /// end), `lengths` the number of real tokens per row. Returns one vector per row (N, D): the CLS
+    /// output, or the mean over real tokens, by `configuration.pooling`.
     public func callAsFunction(tokens: [Int], batch: Int, length: Int, lengths: [Int], context: inout ForwardContext) -> Tensor {
         precondition(tokens.count == batch * length && lengths.count == batch,
                      "TransformerEncoder: \(tokens.count) tokens and \(lengths.count) lengths for a batch of \(batch) × \(length)")
@@ -82,7 +83,18 @@ public final class TransformerEncoder: Module {
             for b in 0..<batch { for j in 0...length { buffer[b * (length + 1) + j] = j < lengths[b] + 1 ? 1 : 0 } }
         }
         for layer in layers { x = layer(x, keyMask: keyMask, context: &context) }
-        return outputNorm(x).slice(alongAxis: 1, from: 0, count: 1).reshaped(to: [batch, d])
+        let normalized = outputNorm(x)
+        switch configuration.pooling {
+        case .classToken:
+            return normalized.slice(alongAxis: 1, from: 0, count: 1).reshaped(to: [batch, d])
+        case .mean:
+            let weights = Tensor.filled(shape: [batch, length + 1, 1]) { buffer in
+                for b in 0..<batch {
+                    for j in 0...length { buffer[b * (length + 1) + j] = j >= 1 && j <= lengths[b] ? 1 / Float(max(lengths[b], 1)) : 0 }
+                }
+            }
+            return (normalized * weights).sum(alongAxes: [1])
+        }
     }
 
     public var parameters: [NamedParameter] {
