@@ -6,7 +6,8 @@
 
 void kl_tune_allocator(void) {
 #if defined(__GLIBC__)
-    mallopt(M_MMAP_THRESHOLD, 512 << 20);
+    // 32 MiB is the largest threshold glibc accepts on 64-bit (larger values are refused).
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
 }

@@ -45,7 +45,7 @@ extension Tensor {
 
     /// Adds a scalar to every element.
     public static func + (a: Tensor, s: Float) -> Tensor {
-        record("addScalar", a.mapUnary { $0 + s }, inputs: [a]) { g in [g] }
+        record("addScalar", a.mapUnary(Affine(shift: s)), inputs: [a]) { g in [g] }
     }
     /// Adds a scalar to every element.
     public static func + (s: Float, a: Tensor) -> Tensor { a + s }
@@ -56,7 +56,7 @@ extension Tensor {
 
     /// Multiplies every element by a scalar.
     public static func * (a: Tensor, s: Float) -> Tensor {
-        record("mulScalar", a.mapUnary { $0 * s }, inputs: [a]) { g in [g.mapUnary { $0 * s }] }
+        record("mulScalar", a.mapUnary(Affine(scale: s)), inputs: [a]) { g in [g.mapUnary(Affine(scale: s))] }
     }
     /// Multiplies every element by a scalar.
     public static func * (s: Float, a: Tensor) -> Tensor { a * s }
@@ -71,8 +71,8 @@ extension Tensor {
     /// Elementwise square.
     public func squared() -> Tensor {
         let x = self
-        return Tensor.record("square", x.mapUnary { $0 * $0 }, inputs: [x]) { g in
-            [g.mapBinary(x, MultiplyKernel.self, op: "square").mapUnary { 2 * $0 }]
+        return Tensor.record("square", x.mapUnary(ScaledSquare()), inputs: [x]) { g in
+            [g.mapBinary(x, MultiplyKernel.self, op: "square").mapUnary(Affine(scale: 2))]
         }
     }
 
@@ -80,14 +80,14 @@ extension Tensor {
     public func clamped(min lower: Float = -.infinity, max upper: Float = .infinity) -> Tensor {
         precondition(lower <= upper, "clamp: lower bound \(lower) exceeds upper bound \(upper)")
         let x = self
-        return Tensor.record("clamp", x.mapUnary { Swift.max(lower, Swift.min(upper, $0)) }, inputs: [x]) { g in
-            let inside = x.mapUnary { $0 >= lower && $0 <= upper ? 1 : 0 }
+        return Tensor.record("clamp", x.mapUnary(Clamp(lower: lower, upper: upper)), inputs: [x]) { g in
+            let inside = x.mapUnary(Indicator(lower: lower, upper: upper))
             return [g.mapBinary(inside, MultiplyKernel.self, op: "clamp")]
         }
     }
 
     /// Negation without recording.
-    func negatedValues() -> Tensor { mapUnary { -$0 } }
+    func negatedValues() -> Tensor { mapUnary(Affine(scale: -1)) }
 
     /// Sums a broadcast gradient back to `target` (the shape of the input that was broadcast).
     func summed(toShape target: [Int]) -> Tensor {

@@ -9,7 +9,7 @@ extension Tensor {
         let mask = Tensor(shape: shape, storage: TensorStorage(uninitializedCount: count))
         generator.fillBernoulli(mask.storage.buffer, probability: 1 - probability)
         let scale = 1 / (1 - probability)
-        let scaledMask = mask.mapUnary { $0 * scale }
+        let scaledMask = mask.mapUnary(Affine(scale: scale))
         return Tensor.record("dropout", mapBinary(scaledMask, MultiplyKernel.self, op: "dropout"), inputs: [self]) { g in
             [g.mapBinary(scaledMask, MultiplyKernel.self, op: "dropout")]
         }

@@ -12,6 +12,55 @@ enum GreaterKernel: BinaryKernel { @inline(__always) static func apply(_ a: Floa
 /// a where the mask b is non-zero, else 0.
 enum SelectKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { b != 0 ? a : 0 } }
 
+/// A scalar function of one float, with its constants, applied elementwise by `Tensor.mapUnary`.
+protocol UnaryKernel { func apply(_ x: Float) -> Float }
+
+/// scale·x + shift.
+struct Affine: UnaryKernel {
+    var scale: Float = 1, shift: Float = 0
+    @inline(__always) func apply(_ x: Float) -> Float { x * scale + shift }
+}
+/// scale·x².
+struct ScaledSquare: UnaryKernel {
+    var scale: Float = 1
+    @inline(__always) func apply(_ x: Float) -> Float { scale * x * x }
+}
+/// scale·x³.
+struct ScaledCube: UnaryKernel {
+    let scale: Float
+    @inline(__always) func apply(_ x: Float) -> Float { scale * x * x * x }
+}
+/// min(upper, max(lower, x)).
+struct Clamp: UnaryKernel {
+    let lower: Float, upper: Float
+    @inline(__always) func apply(_ x: Float) -> Float { Swift.max(lower, Swift.min(upper, x)) }
+}
+/// 1 where lower ≤ x ≤ upper, else 0.
+struct Indicator: UnaryKernel {
+    let lower: Float, upper: Float
+    @inline(__always) func apply(_ x: Float) -> Float { x >= lower && x <= upper ? 1 : 0 }
+}
+/// √x.
+struct SquareRoot: UnaryKernel { @inline(__always) func apply(_ x: Float) -> Float { x.squareRoot() } }
+/// 1/√x.
+struct ReciprocalSquareRoot: UnaryKernel { @inline(__always) func apply(_ x: Float) -> Float { 1 / x.squareRoot() } }
+/// 1 − x² (tanh' from tanh).
+struct OneMinusSquare: UnaryKernel { @inline(__always) func apply(_ x: Float) -> Float { 1 - x * x } }
+/// 1/(1 + x) (the logistic function from e⁻ˣ).
+struct ReciprocalOfOnePlus: UnaryKernel { @inline(__always) func apply(_ x: Float) -> Float { 1 / (1 + x) } }
+/// x(1 − x) (σ' from σ).
+struct LogisticSlope: UnaryKernel { @inline(__always) func apply(_ x: Float) -> Float { x * (1 - x) } }
+/// x for x > 0, slope·x otherwise.
+struct LeakyRelu: UnaryKernel {
+    let slope: Float
+    @inline(__always) func apply(_ x: Float) -> Float { x > 0 ? x : slope * x }
+}
+/// 1 for x > 0, slope otherwise (leaky ReLU's derivative).
+struct LeakyReluSlope: UnaryKernel {
+    let slope: Float
+    @inline(__always) func apply(_ x: Float) -> Float { x > 0 ? 1 : slope }
+}
+
 extension Tensor {
     /// `K.apply` over `self` and `other` broadcast together; no gradient recorded.
     func mapBinary<K: BinaryKernel>(_ other: Tensor, _ kernel: K.Type, op: String) -> Tensor {
@@ -40,14 +89,14 @@ extension Tensor {
         return result
     }
 
-    /// `transform` applied to every element; no gradient recorded. For cheap arithmetic closures that
-    /// the compiler inlines; transcendental functions go through `VectorMath` instead.
-    @inline(__always)
-    func mapUnary(_ transform: (Float) -> Float) -> Tensor {
+    /// `kernel` applied to every element; no gradient recorded. Kernels are types so that each loop is
+    /// specialised and vectorised (a closure here cost a call per element: 7% of an attention pass);
+    /// transcendental functions go through `VectorMath` instead.
+    func mapUnary<K: UnaryKernel>(_ kernel: K) -> Tensor {
         let result = Tensor(shape: shape, storage: TensorStorage(uninitializedCount: count))
         let a = storage.pointer, c = result.storage.pointer
         Parallel.forRanges(count, costPerItem: 1) { start, end in
-            for i in start..<end { c[i] = transform(a[i]) }
+            for i in start..<end { c[i] = kernel.apply(a[i]) }
         }
         return result
     }

@@ -17,18 +17,18 @@ extension Tensor {
 
     /// Square root elementwise.
     public func sqrt() -> Tensor {
-        let y = mapUnary { $0.squareRoot() }
+        let y = mapUnary(SquareRoot())
         return Tensor.record("sqrt", y, inputs: [self]) { g in
-            [g.mapBinary(y, DivideKernel.self, op: "sqrt").mapUnary { 0.5 * $0 }]
+            [g.mapBinary(y, DivideKernel.self, op: "sqrt").mapUnary(Affine(scale: 0.5))]
         }
     }
 
     /// 1/√x elementwise.
     public func rsqrt() -> Tensor {
-        let y = mapUnary { 1 / $0.squareRoot() }
+        let y = mapUnary(ReciprocalSquareRoot())
         return Tensor.record("rsqrt", y, inputs: [self]) { g in
             // d/dx x^(-1/2) = -½ y³
-            [g.mapBinary(y.mapUnary { -0.5 * $0 * $0 * $0 }, MultiplyKernel.self, op: "rsqrt")]
+            [g.mapBinary(y.mapUnary(ScaledCube(scale: -0.5)), MultiplyKernel.self, op: "rsqrt")]
         }
     }
 
@@ -52,7 +52,7 @@ extension Tensor {
     public func tanh() -> Tensor {
         let y = mapVector(.tanh)
         return Tensor.record("tanh", y, inputs: [self]) { g in
-            [g.mapBinary(y.mapUnary { 1 - $0 * $0 }, MultiplyKernel.self, op: "tanh")]
+            [g.mapBinary(y.mapUnary(OneMinusSquare()), MultiplyKernel.self, op: "tanh")]
         }
     }
 
@@ -60,9 +60,9 @@ extension Tensor {
     public func sigmoid() -> Tensor {
         let negated = negatedValues()
         VectorMath.apply(.exp, negated.storage.pointer, negated.storage.pointer, count: count)
-        let y = negated.mapUnary { 1 / (1 + $0) }
+        let y = negated.mapUnary(ReciprocalOfOnePlus())
         return Tensor.record("sigmoid", y, inputs: [self]) { g in
-            [g.mapBinary(y.mapUnary { $0 * (1 - $0) }, MultiplyKernel.self, op: "sigmoid")]
+            [g.mapBinary(y.mapUnary(LogisticSlope()), MultiplyKernel.self, op: "sigmoid")]
         }
     }
 
@@ -72,8 +72,8 @@ extension Tensor {
     /// x for x > 0, `slope`·x otherwise.
     public func leakyRelu(slope: Float) -> Tensor {
         let x = self
-        return Tensor.record("leakyRelu", mapUnary { $0 > 0 ? $0 : slope * $0 }, inputs: [x]) { g in
-            [g.mapBinary(x.mapUnary { $0 > 0 ? 1 : slope }, MultiplyKernel.self, op: "leakyRelu")]
+        return Tensor.record("leakyRelu", mapUnary(LeakyRelu(slope: slope)), inputs: [x]) { g in
+            [g.mapBinary(x.mapUnary(LeakyReluSlope(slope: slope)), MultiplyKernel.self, op: "leakyRelu")]
         }
     }
 
@@ -82,10 +82,10 @@ extension Tensor {
         let x = self
         let expX = mapVector(.exp)
         let y = x.mapBinary(expX, EluKernel.self, op: "elu")
-        let scaled = alpha == 1 ? y : Tensor.select(x, positive: x, otherwise: y.mapUnary { alpha * $0 })
+        let scaled = alpha == 1 ? y : Tensor.select(x, positive: x, otherwise: y.mapUnary(Affine(scale: alpha)))
         return Tensor.record("elu", scaled, inputs: [x]) { g in
             // derivative: 1 for x > 0, αeˣ otherwise
-            let slope = Tensor.select(x, positive: Tensor.ones(x.shape), otherwise: expX.mapUnary { alpha * $0 })
+            let slope = Tensor.select(x, positive: Tensor.ones(x.shape), otherwise: expX.mapUnary(Affine(scale: alpha)))
             return [g.mapBinary(slope, MultiplyKernel.self, op: "elu")]
         }
     }
@@ -93,15 +93,15 @@ extension Tensor {
     /// Gaussian error linear unit, exact form x·Φ(x) = ½x(1 + erf(x/√2)).
     public func gelu() -> Tensor {
         let x = self
-        let cdf = mapUnary { $0 * Float(0.5.squareRoot()) }
+        let cdf = mapUnary(Affine(scale: Float(0.5.squareRoot())))
         VectorMath.apply(.erf, cdf.storage.pointer, cdf.storage.pointer, count: count)
-        let phi = cdf.mapUnary { 0.5 * (1 + $0) }
+        let phi = cdf.mapUnary(Affine(scale: 0.5, shift: 0.5))
         let y = x.mapBinary(phi, MultiplyKernel.self, op: "gelu")
         return Tensor.record("gelu", y, inputs: [x]) { g in
             // Φ(x) + x·φ(x), φ(x) = e^{−x²/2}/√(2π)
-            let density = x.mapUnary { -0.5 * $0 * $0 }.mapVector(.exp)
+            let density = x.mapUnary(ScaledSquare(scale: -0.5)).mapVector(.exp)
             let slope = x.mapBinary(density, MultiplyKernel.self, op: "gelu")
-                .mapUnary { $0 * Float(1 / (2 * Double.pi).squareRoot()) }
+                .mapUnary(Affine(scale: Float(1 / (2 * Double.pi).squareRoot())))
                 .mapBinary(phi, AddKernel.self, op: "gelu")
             return [g.mapBinary(slope, MultiplyKernel.self, op: "gelu")]
         }

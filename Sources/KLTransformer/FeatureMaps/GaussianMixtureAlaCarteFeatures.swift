@@ -67,8 +67,8 @@ public final class GaussianMixtureAlaCarteFeatures: FeatureMap {
         let scaled = FeatureMath.scaled(x)
         let shape = Array(x.shape.dropLast()) + [c, frequencies]
         let uPlus = Tensor.matmul(scaled, plus).reshaped(to: shape), uMinus = Tensor.matmul(scaled, minus).reshaped(to: shape)
-        let phi = Tensor.concatenate([uPlus.cos(), uPlus.sin(), uMinus.cos(), uMinus.sin()], alongAxis: -1)
-            * (4 / Float(nominalDimensions)).squareRoot()                          // (N, L, H, C, 4M)
+        let phi = Tensor.concatenate([FeatureMath.trigonometric(uPlus, scale: (4 / Float(nominalDimensions)).squareRoot()),
+                                      FeatureMath.trigonometric(uMinus, scale: (4 / Float(nominalDimensions)).squareRoot())], alongAxis: -1)                          // (N, L, H, C, 4M)
         return FeatureMath.appendingConstant(phi, smoothing).reshaped(to: Array(x.shape.dropLast()) + [c * featureCount])
     }
 }

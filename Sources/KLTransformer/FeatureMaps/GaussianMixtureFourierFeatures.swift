@@ -74,8 +74,8 @@ public final class GaussianMixtureFourierFeatures: FeatureMap {
         }
         let scaled = FeatureMath.scaled(x)
         let uPlus = Tensor.headwiseProjection(scaled, plus), uMinus = Tensor.headwiseProjection(scaled, minus)
-        let phi = Tensor.concatenate([uPlus.cos(), uPlus.sin(), uMinus.cos(), uMinus.sin()], alongAxis: -1)
-            * (4 / Float(nominalDimensions)).squareRoot()
+        let phi = Tensor.concatenate([FeatureMath.trigonometric(uPlus, scale: (4 / Float(nominalDimensions)).squareRoot()),
+                                      FeatureMath.trigonometric(uMinus, scale: (4 / Float(nominalDimensions)).squareRoot())], alongAxis: -1)
         return FeatureMath.appendingConstant(phi, smoothing)
     }
 }

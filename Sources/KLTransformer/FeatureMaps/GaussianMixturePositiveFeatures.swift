@@ -104,7 +104,6 @@ public final class HyperbolicGaussianMixtureFeatures: FeatureMap {
         let scaled = FeatureMath.scaled(x)
         let u = Tensor.headwiseProjection(scaled, omega)
         let offset = FeatureMath.squaredNorm(scaled) + Float(0.5 * Foundation.log(Double(nominalDimensions)))
-        return Tensor.concatenate([FeatureMath.positive(u, offset: offset), FeatureMath.positive(-u, offset: offset)],
-                                  alongAxis: -1)
+        return FeatureMath.positive(u, offset: offset, hyperbolic: true)
     }
 }

@@ -55,8 +55,7 @@ public final class PositiveRandomFeatures: FeatureMap {
         let u = Tensor.matmul(scaled, omega)
         let normWeight: Float = kernel == .softmax ? 0.5 : 1
         let offset = FeatureMath.squaredNorm(scaled) * normWeight + Float(0.5 * Foundation.log(Double(nominalDimensions)))
-        return Tensor.concatenate([FeatureMath.positive(u, offset: offset), FeatureMath.positive(-u, offset: offset)],
-                                  alongAxis: -1)
+        return FeatureMath.positive(u, offset: offset, hyperbolic: true)
     }
 }
 
