@@ -98,7 +98,14 @@ public final class Trainer {
         guard !train.isEmpty, !validation.isEmpty else {
             throw TrainingError.invalidSetting("training needs non-empty training and validation sets (got \(train.count) and \(validation.count) examples)")
         }
-        let longest = (train + validation + (test ?? [])).map(\.tokens.count).max() ?? 0
+        let all = train + validation + (test ?? [])
+        let longest = all.map { max($0.tokens.count, $0.pairedTokens?.count ?? 0) }.max() ?? 0
+        if model.configuration.pairInputs, let single = all.firstIndex(where: { $0.pairedTokens == nil }) {
+            throw TrainingError.invalidSetting("the model classifies pairs but example \(single) has a single sequence")
+        }
+        if !model.configuration.pairInputs, all.contains(where: { $0.pairedTokens != nil }) {
+            throw TrainingError.invalidSetting("the examples are pairs; build the model with pairInputs = true")
+        }
         guard longest <= model.configuration.maxLength else {
             throw TrainingError.invalidSetting("an example has \(longest) tokens but the model's maximum length is \(model.configuration.maxLength)")
         }
@@ -154,8 +161,7 @@ public final class Trainer {
             let batch = epochBatches!.batches[state.step % perEpoch]
             let started = DispatchTime.now().uptimeNanoseconds
             var context = ForwardContext(training: true, generator: state.dropoutGenerator)
-            let logits = model(tokens: batch.tokens, batch: batch.batchSize, length: batch.sequenceLength, lengths: batch.lengths,
-                               context: &context)
+            let logits = Self.logits(model, batch, context: &context)
             state.dropoutGenerator = context.generator
             let loss = Tensor.crossEntropy(logits: logits, labels: batch.labels)
             guard loss.item.isFinite else { throw TrainingError.nonFiniteLoss(step: state.step + 1, value: loss.item) }
@@ -241,14 +247,25 @@ public final class Trainer {
             var loss = 0.0, correct = 0, count = 0
             var context = ForwardContext(training: false)
             for batch in batcher.sequentialBatches().prefix(limit ?? Int.max) {
-                let logits = model(tokens: batch.tokens, batch: batch.batchSize, length: batch.sequenceLength,
-                                   lengths: batch.lengths, context: &context)
+                let logits = logits(model, batch, context: &context)
                 loss += Double(Tensor.crossEntropy(logits: logits, labels: batch.labels).item) * Double(batch.batchSize)
                 correct += correctCount(logits, batch.labels)
                 count += batch.batchSize
             }
             return Evaluation(loss: loss / Double(max(count, 1)), accuracy: Double(correct) / Double(max(count, 1)), count: count)
         }
+    }
+
+    /// The model's logits for a batch: single sequences, or pairs for a pair model.
+    public static func logits(_ model: SequenceClassifier, _ batch: ClassificationBatch, context: inout ForwardContext) -> Tensor {
+        guard model.configuration.pairInputs else {
+            return model(tokens: batch.tokens, batch: batch.batchSize, length: batch.sequenceLength, lengths: batch.lengths,
+                         context: &context)
+        }
+        let first = TokenBatch(tokens: batch.tokens, batch: batch.batchSize, length: batch.sequenceLength, lengths: batch.lengths)
+        let second = TokenBatch(tokens: batch.pairedTokens, batch: batch.batchSize, length: batch.pairedSequenceLength,
+                                lengths: batch.pairedLengths)
+        return model(first, second, context: &context)
     }
 
     /// Rows whose largest logit is at the label.

@@ -39,6 +39,7 @@ func runAttentionBenchmark(arguments: [String]) {
                 if 4.0 * Double(heads * length * length) * 4 > budget {
                     rows.append("softmax,\(length),,,,skipped: needs ~\(Int(16.0 * Double(heads * length * length) / 1e9)) GB")
                     print("softmax L=\(length): skipped (its L×L matrices need ~\(Int(16.0 * Double(heads * length * length) / 1e9)) GB)")
+                    fflush(nil)
                     continue
                 }
             } else {
@@ -47,6 +48,16 @@ func runAttentionBenchmark(arguments: [String]) {
                                                  dimensionsArgument: favorLike ? (kernel == .favorExp ? 2 * favorFeatures : favorFeatures) : nil,
                                                  seed: 11)
                 featureMap = config.makeFeatureMap(generator: &generator)
+                // φ(Q), φ(K), their gradients and the feature map's intermediates: about eight (L, H, C·m) tensors.
+                let width = (featureMap?.featureCount ?? d) * (featureMap?.mixtureComponents ?? 1)
+                let estimate = 8.0 * Double(length * heads * width) * 4
+                if estimate > budget {
+                    let note = "skipped: needs ~\(Int(estimate / 1e9)) GB"
+                    rows.append("\(kernel.rawValue),\(length),\(width),,,\(note)")
+                    print("\(kernel.rawValue) L=\(length): \(note) (\(width) features per head)")
+                    fflush(nil)
+                    continue
+                }
             }
             let q = Tensor.randomNormal([1, length, heads, d], standardDeviation: 0.5, generator: &generator, requiresGrad: true)
             let k = Tensor.randomNormal([1, length, heads, d], standardDeviation: 0.5, generator: &generator, requiresGrad: true)
@@ -75,6 +86,7 @@ func runAttentionBenchmark(arguments: [String]) {
             rows.append("\(kernel.rawValue),\(length),\(features),\(seconds),\(peak),ok")
             table[kernel, default: [:]][length] = (seconds, peak)
             print("\(kernel.rawValue) L=\(length): \(format(seconds * 1000, decimals: 1)) ms, peak \(format(peak, decimals: 1)) MB")
+            fflush(nil)
         }
     }
     do {

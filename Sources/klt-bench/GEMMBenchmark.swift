@@ -27,7 +27,9 @@ func runGEMMBenchmark(arguments: [String]) {
     ComputeBackend.prefersSwift = true
     print("Swift path: \(ComputeBackend.current)")
     ComputeBackend.prefersSwift = false
-    print("Machine threads (Parallel.threadCount default): \(machineThreads); OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
+    // Read after loading: kl_blas_load sets it to SkylakeX on AVX-512 CPUs when the user had not.
+    let coreType = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)"
+    print("Machine threads (Parallel.threadCount default): \(machineThreads); OPENBLAS_CORETYPE as OpenBLAS saw it: \(coreType)")
     if !arguments.contains("--no-wait") { waitForIdleMachine() }
 
     struct Row { var name: String; var threads: Int; var rates: [Int: Double] = [:] }

@@ -63,6 +63,8 @@ struct Train: ParsableCommand {
     var frozenEval = false
     @Flag(help: "Continue the run in --output-dir from its last checkpoint.")
     var resume = false
+    @Option(help: "Stop after this many steps in total (continue later with --resume).")
+    var stopAfter: Int?
     @Flag(help: "Print only the final report.")
     var quiet = false
     @OptionGroup(title: "Generated ListOps (when --data-dir is not given)") var generation: ListOpsGenerationOptions
@@ -86,6 +88,7 @@ struct Train: ParsableCommand {
         if let warmup, warmup < 0 { throw ValidationError("--warmup must not be negative, got \(warmup)") }
         if let maxTokens, maxTokens <= 0 { throw ValidationError("--max-tokens must be positive, got \(maxTokens)") }
         if let clip, !(clip > 0) { throw ValidationError("--clip must be positive, got \(clip)") }
+        if let stopAfter, stopAfter <= 0 { throw ValidationError("--stop-after must be positive, got \(stopAfter)") }
     }
 
     func run() throws {
@@ -121,7 +124,7 @@ struct Train: ParsableCommand {
         }
         let parameterCount = model.parameters.reduce(0) { $0 + $1.tensor.count }
         report.message("model: \(preset) preset, kernel \(kernelName), \(configuration.layers) layers × width \(configuration.modelDimension), \(configuration.heads) heads × \(configuration.headDimension), \(parameterCount) parameters; data: \(data.train.count) train / \(data.validation.count) validation / \(data.test.count) test, up to \(configuration.maxLength) tokens")
-        let result = try trainer.run()
+        let result = try trainer.run(stopAfter: stopAfter)
         let test = result.test ?? result.bestValidation
         print(String(format: "test accuracy %.2f%% (majority-class baseline %.2f%%), best validation accuracy %.2f%% at step %d; %d steps in %@",
                      100 * test.accuracy, 100 * result.majorityBaseline, 100 * result.bestValidation.accuracy, result.bestStep,

