@@ -54,63 +54,79 @@ public enum Deflate {
 
     /// One final fixed-Huffman block: greedy longest matches (length 3…258, distance ≤ 32,768)
     /// from hash chains of at most `maximumChain` candidates, literals elsewhere.
-    private static func writeFixedHuffman(_ bytes: [UInt8], to writer: inout DeflateBitWriter) {
+    private static func writeFixedHuffman(_ input: [UInt8], to writer: inout DeflateBitWriter) {
         writer.write(1, bits: 1)  // BFINAL
         writer.write(1, bits: 2)  // BTYPE 01: fixed Huffman
-        let count = bytes.count
+        let count = input.count
         let windowSize = 32_768, maximumChain = 64, hashBits = 13
         var head = [Int](repeating: -1, count: 1 << hashBits)
         var previous = [Int](repeating: -1, count: windowSize)
-        func hash(_ index: Int) -> Int {
-            let key = Int(bytes[index]) << 16 | Int(bytes[index + 1]) << 8 | Int(bytes[index + 2])
-            return (key &* 2_654_435_761) >> (32 - hashBits) & ((1 << hashBits) - 1)
-        }
-        func insert(_ index: Int) {
-            guard index + 2 < count else { return }
-            let h = hash(index)
-            previous[index & (windowSize - 1)] = head[h]
-            head[h] = index
-        }
-        var index = 0
-        while index < count {
-            var bestLength = 0, bestDistance = 0
-            if index + 2 < count {
-                var candidate = head[hash(index)]
-                var chain = 0
-                let longest = min(258, count - index)
-                while candidate >= 0 && index - candidate <= windowSize && chain < maximumChain {
-                    var length = 0
-                    while length < longest && bytes[candidate + length] == bytes[index + length] { length += 1 }
-                    if length > bestLength {
-                        bestLength = length
-                        bestDistance = index - candidate
-                        if length == longest { break }
+        input.withUnsafeBufferPointer { bytes in
+            head.withUnsafeMutableBufferPointer { head in
+                previous.withUnsafeMutableBufferPointer { previous in
+                    @inline(__always) func hash(_ index: Int) -> Int {
+                        let key = Int(bytes[index]) << 16 | Int(bytes[index + 1]) << 8 | Int(bytes[index + 2])
+                        return (key &* 2_654_435_761) >> (32 - hashBits) & ((1 << hashBits) - 1)
                     }
-                    candidate = previous[candidate & (windowSize - 1)]
-                    chain += 1
+                    @inline(__always) func insert(_ index: Int) {
+                        guard index + 2 < count else { return }
+                        let h = hash(index)
+                        previous[index & (windowSize - 1)] = head[h]
+                        head[h] = index
+                    }
+                    var index = 0
+                    while index < count {
+                        var bestLength = 0, bestDistance = 0
+                        if index + 2 < count {
+                            var candidate = head[hash(index)]
+                            var chain = 0
+                            let longest = min(258, count - index)
+                            while candidate >= 0 && index - candidate <= windowSize && chain < maximumChain {
+                                var length = 0
+                                while length < longest && bytes[candidate + length] == bytes[index + length] { length += 1 }
+                                if length > bestLength {
+                                    bestLength = length
+                                    bestDistance = index - candidate
+                                    if length == longest { break }
+                                }
+                                candidate = previous[candidate & (windowSize - 1)]
+                                chain += 1
+                            }
+                        }
+                        if bestLength >= 3 {
+                            writeLength(bestLength, distance: bestDistance, to: &writer)
+                            for position in index..<(index + bestLength) { insert(position) }
+                            index += bestLength
+                        } else {
+                            writeLiteral(Int(bytes[index]), to: &writer)
+                            insert(index)
+                            index += 1
+                        }
+                    }
                 }
-            }
-            if bestLength >= 3 {
-                writeLength(bestLength, distance: bestDistance, to: &writer)
-                for position in index..<(index + bestLength) { insert(position) }
-                index += bestLength
-            } else {
-                writeLiteral(Int(bytes[index]), to: &writer)
-                insert(index)
-                index += 1
             }
         }
         writeLiteral(256, to: &writer)  // end of block
     }
 
-    /// Writes literal/length symbol `symbol` with the fixed code (RFC 1951 §3.2.6).
-    private static func writeLiteral(_ symbol: Int, to writer: inout DeflateBitWriter) {
+    /// The fixed literal/length code (RFC 1951 §3.2.6) of every symbol 0…287, bit-reversed for
+    /// LSB-first output: `(reversed code, length)`.
+    private static let fixedLiteralCodes: [(code: Int, length: Int)] = (0..<288).map { symbol in
+        let (code, length): (Int, Int)
         switch symbol {
-        case 0..<144: writer.writeCode(0x30 + symbol, length: 8)
-        case 144..<256: writer.writeCode(0x190 + symbol - 144, length: 9)
-        case 256..<280: writer.writeCode(symbol - 256, length: 7)
-        default: writer.writeCode(0xC0 + symbol - 280, length: 8)
+        case 0..<144: (code, length) = (0x30 + symbol, 8)
+        case 144..<256: (code, length) = (0x190 + symbol - 144, 9)
+        case 256..<280: (code, length) = (symbol - 256, 7)
+        default: (code, length) = (0xC0 + symbol - 280, 8)
         }
+        return (DeflateBitWriter.reversed(code, length: length), length)
+    }
+
+    /// Writes literal/length symbol `symbol` with the fixed code.
+    @inline(__always)
+    private static func writeLiteral(_ symbol: Int, to writer: inout DeflateBitWriter) {
+        let entry = fixedLiteralCodes[symbol]
+        writer.write(entry.code, bits: entry.length)
     }
 
     /// Writes a back-reference: the length symbol and extra bits, then the distance symbol (five

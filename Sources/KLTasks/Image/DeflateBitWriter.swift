@@ -8,6 +8,7 @@ struct DeflateBitWriter {
     private var pendingCount = 0
 
     /// Appends the low `bits` bits of `value`, lowest first (header fields and extra bits).
+    @inline(__always)
     mutating func write(_ value: Int, bits: Int) {
         pending |= UInt64(value & ((1 << bits) - 1)) << UInt64(pendingCount)
         pendingCount += bits
@@ -20,9 +21,14 @@ struct DeflateBitWriter {
 
     /// Appends a Huffman code of `length` bits, most significant bit first (as RFC 1951 sends codes).
     mutating func writeCode(_ code: Int, length: Int) {
+        write(Self.reversed(code, length: length), bits: length)
+    }
+
+    /// The low `length` bits of `code` in reverse order.
+    static func reversed(_ code: Int, length: Int) -> Int {
         var reversed = 0
         for bit in 0..<length where code & (1 << (length - 1 - bit)) != 0 { reversed |= 1 << bit }
-        write(reversed, bits: length)
+        return reversed
     }
 
     /// Pads with zero bits to the next byte boundary.

@@ -136,15 +136,13 @@ struct DeflateDecoder {
             let available = output.count
             guard distance <= available else { throw InflateError.distanceTooFar(distance: distance, available: available) }
             guard length <= limit - available else { throw InflateError.outputLimitExceeded(limit: limit) }
-            if distance >= length {
-                output.append(contentsOf: output[(available - distance)..<(available - distance + length)])
-            } else {
-                // An overlapping copy repeats the last `distance` bytes: copy one byte at a time.
-                var from = available - distance
-                for _ in 0..<length {
-                    output.append(output[from])
-                    from += 1
-                }
+            // Byte by byte, which is also right for overlapping copies (distance < length repeat
+            // the last `distance` bytes). Appending a slice of `output` to itself would copy the
+            // whole buffer each time.
+            var from = available - distance
+            for _ in 0..<length {
+                output.append(output[from])
+                from += 1
             }
         }
     }

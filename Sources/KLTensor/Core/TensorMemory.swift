@@ -13,6 +13,12 @@ public enum TensorMemory {
     /// The most bytes of tensor storage alive at once since the last `resetPeak()`.
     public static var peakBytes: Int { lock.withLock { peak } }
 
+    /// Bytes of freed large buffers kept for reuse by later tensors (not counted in `currentBytes`).
+    public static var cachedBytes: Int { BlockCache.bytesHeld }
+
+    /// Returns the cached buffers to the system, e.g. after a large evaluation.
+    public static func releaseCachedBlocks() { BlockCache.empty() }
+
     /// Starts a new peak measurement from the current level.
     public static func resetPeak() { lock.withLock { peak = current } }
 

@@ -17,7 +17,7 @@ public final class TensorStorage: @unchecked Sendable {
         precondition(count >= 0, "TensorStorage: negative element count \(count)")
         _ = TensorStorage.allocatorTuning
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        let raw = BlockCache.allocate(count * MemoryLayout<Float>.stride)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         TensorMemory.allocated(count * MemoryLayout<Float>.stride)
     }
@@ -29,7 +29,7 @@ public final class TensorStorage: @unchecked Sendable {
     }
 
     deinit {
-        pointer.deallocate()
+        BlockCache.release(UnsafeMutableRawPointer(pointer), bytes: count * MemoryLayout<Float>.stride)
         TensorMemory.released(count * MemoryLayout<Float>.stride)
     }
 
