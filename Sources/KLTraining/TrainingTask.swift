@@ -177,13 +177,16 @@ public enum TrainingTask: String, CaseIterable, Sendable {
             return directory
         case .pathfinder:
             let difficulty = options.pathfinderDifficulty
+            let configuration = PathfinderGenerator.Configuration(difficulty: difficulty, imageCount: options.pathfinderImages,
+                                                                  seed: options.seed)
             let directory = options.cacheDirectory.appendingPathComponent(
                 "pathfinder32-\(difficulty.directoryName)-\(options.pathfinderImages)-s\(options.seed)")
-            if !FileManager.default.fileExists(atPath: directory.appendingPathComponent(difficulty.directoryName).path) {
+            // The last batch's metadata is written after all of its images: its presence means a complete set.
+            let lastMetadata = directory.appendingPathComponent(configuration.directoryName)
+                .appendingPathComponent("metadata/\(configuration.batchCount - 1).npy")
+            if !FileManager.default.fileExists(atPath: lastMetadata.path) {
                 progress("generating \(options.pathfinderImages) Pathfinder-32 images (\(difficulty.directoryName)) into \(directory.path)")
-                let configuration = PathfinderGenerator.Configuration(difficulty: difficulty, imageCount: options.pathfinderImages,
-                                                                      seed: options.seed)
-                try PathfinderGenerator(configuration: configuration).write(to: directory)
+                _ = try PathfinderGenerator(configuration: configuration).write(to: directory)
             }
             return directory
         default:

@@ -139,6 +139,12 @@ struct PathfinderScene {
     /// The pixels where a seed dash of direction `orientation` may start: those still free after
     /// the mask, with a frame of `frame` pixels set, is dilated by the head-centric seed structure
     /// (so the dash keeps clear of the frame and of what is drawn). In row-major order.
+    ///
+    /// As in the original, none at all when some pixel has no structure offset inside the image:
+    /// `cv2.dilate` leaves such a pixel at −DBL_MAX (outside pixels do not count), and
+    /// `find_available_coordinates` then reports nothing free (its "mystery" branch). That
+    /// happens when the structure lies wholly to one side of its anchor, so those directions can
+    /// never seed.
     func freeSeedPixels(orientation: Double, frame: Int) -> [Int] {
         let offsets = stamps.stamp(orientation: orientation).seedOffsets
         let side = side
@@ -155,15 +161,21 @@ struct PathfinderScene {
             offsets.withUnsafeBufferPointer { offsets in
                 for y in 0..<side {
                     for x in 0..<side {
-                        var isFree = offsets.isEmpty ? !occupied[y * side + x] : true
+                        var isFree = true, covered = false
                         var k = 0
                         while k < offsets.count {
                             let sy = y + offsets[k], sx = x + offsets[k + 1]
                             k += 2
-                            if sy >= 0 && sy < side && sx >= 0 && sx < side && occupied[sy * side + sx] {
+                            guard sy >= 0 && sy < side && sx >= 0 && sx < side else { continue }
+                            covered = true
+                            if occupied[sy * side + sx] {
                                 isFree = false
                                 break
                             }
+                        }
+                        guard covered else {
+                            free.removeAll()
+                            return
                         }
                         if isFree { free.append(y * side + x) }
                     }

@@ -5,7 +5,7 @@ import Foundation
 /// `snakes2.draw_circle` do.
 ///
 /// A dash of length 2 px and thickness 0.5 px is drawn at 2× on a 17 × 17 canvas as a 1-px line
-/// (Pillow's Bresenham, end point excluded) from the centre (8, 8) to `translate((8, 8), θ, 4)`,
+/// (Pillow's Bresenham, both ends included) from the centre (8, 8) to `translate((8, 8), θ, 4)`,
 /// then Lanczos-resized to 9 × 9 (`LanczosResampler`, Pillow's algorithm). Its mask is the same
 /// canvas dilated with the disk of radius 2 (margin 1 at 2×) before resizing. Both depend on θ
 /// only through that integer end point, so all 81 possible end points are rendered once. A marker
@@ -114,8 +114,9 @@ struct PathfinderStamps: Sendable {
         return Stamp(line: lineBytes.map { Double($0) / 255 }, mask: maskBytes.map { Double($0) / 255 }, seedOffsets: offsets)
     }
 
-    /// Pillow's `line8`: Bresenham from `start` towards `end`, `max(|dy|, |dx|)` points, the end
-    /// point itself excluded. Points are `(row, column)`.
+    /// Pillow's one-pixel line: Bresenham from `start` to `end`, both included (what Pillow's
+    /// `ImageDraw.line` draws today; the data spec's probe statistics were made with it). Points
+    /// are `(row, column)`.
     static func bresenham(from start: (Int, Int), to end: (Int, Int)) -> [(Int, Int)] {
         var (y, x) = start
         var dx = end.1 - x, dy = end.0 - y
@@ -125,7 +126,7 @@ struct PathfinderStamps: Sendable {
         var points: [(Int, Int)] = []
         if dx >= dy {
             var e = 2 * dy - dx
-            for _ in 0..<dx {
+            for _ in 0...dx {
                 points.append((y, x))
                 if e >= 0 && dy != 0 {
                     y += ys
@@ -136,7 +137,7 @@ struct PathfinderStamps: Sendable {
             }
         } else {
             var e = 2 * dx - dy
-            for _ in 0..<dy {
+            for _ in 0...dy {
                 points.append((y, x))
                 if e >= 0 && dx != 0 {
                     x += xs
