@@ -48,6 +48,7 @@ func runTrainingBenchmark(arguments: [String]) {
         if kernel == .softmax { softmaxSeconds = seconds }
         let features = model.featureMaps.first.map { "\($0.featureCount * $0.mixtureComponents)" } ?? "–"
         let ratio = softmaxSeconds.map { format($0 / seconds, decimals: 1) + "×" } ?? "–"
+        defer { fflush(nil) }
         print("| \(kernel.rawValue) | \(features) | \(format(seconds, decimals: 3)) | \(Int(Double(batch * length) / seconds)) | \(format(peak, decimals: 0)) | \(ratio) |")
     }
 }

@@ -32,54 +32,50 @@ extension Tensor {
         }
         precondition(seed != nil || count == 1,
                      "backward(): the tensor has shape \(shape); pass a seed gradient for non-scalar outputs")
-        let order = try topologicalOrder()
-        var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed ?? Tensor.ones(shape)]
-        try withoutGradients {
-            for tensor in order.reversed() {
-                guard let gradient = pending.removeValue(forKey: ObjectIdentifier(tensor)) else { continue }
-                guard let node = tensor.gradNode else {
-                    tensor.accumulateGrad(gradient)
-                    continue
-                }
-                if node.isReleased { throw AutogradError.graphReleased(op: node.op) }
-                let inputGradients = node.run(gradient)
-                for (input, inputGradient) in zip(node.inputs, inputGradients) {
-                    guard input.requiresGrad, let inputGradient else { continue }
-                    precondition(inputGradient.shape == input.shape,
-                                 "\(node.op): backward produced a gradient of shape \(inputGradient.shape) for an input of shape \(input.shape)")
-                    let key = ObjectIdentifier(input)
-                    if let existing = pending[key] {
-                        pending[key] = existing.adding(inputGradient)
-                    } else {
-                        pending[key] = inputGradient
+        let start = seed ?? Tensor.ones(shape)
+        guard let root = gradNode else {
+            accumulateGrad(start)
+            return
+        }
+        let order = try Tensor.topologicalOrder(from: root)
+        var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): start]
+        withoutGradients {
+            for node in order.reversed() {
+                guard let gradient = pending.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+                for (input, inputGradient) in node.run(gradient) {
+                    switch input {
+                    case .node(let producer):
+                        let key = ObjectIdentifier(producer)
+                        pending[key] = pending[key].map { $0.adding(inputGradient) } ?? inputGradient
+                    case .leaf(let leaf):
+                        leaf.accumulateGrad(inputGradient)
+                    case .constant:
+                        break
                     }
                 }
-                node.releaseInputs()
             }
         }
     }
 
-    /// Tensors reachable from `self` through recorded nodes, each after all of its inputs.
-    private func topologicalOrder() throws -> [Tensor] {
-        var order: [Tensor] = []
+    /// Nodes reachable from `root`, each after all of the nodes that produced its inputs.
+    private static func topologicalOrder(from root: GradNode) throws -> [GradNode] {
+        var order: [GradNode] = []
         var visited = Set<ObjectIdentifier>()
-        var stack: [(tensor: Tensor, expanded: Bool)] = [(self, false)]
-        while let (tensor, expanded) = stack.popLast() {
-            if expanded { order.append(tensor); continue }
-            guard visited.insert(ObjectIdentifier(tensor)).inserted else { continue }
-            stack.append((tensor, true))
-            if let node = tensor.gradNode {
-                if node.isReleased { throw AutogradError.graphReleased(op: node.op) }
-                for input in node.inputs where input.requiresGrad && !visited.contains(ObjectIdentifier(input)) {
-                    stack.append((input, false))
-                }
+        var stack: [(node: GradNode, expanded: Bool)] = [(root, false)]
+        while let (node, expanded) = stack.popLast() {
+            if expanded { order.append(node); continue }
+            guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
+            if node.isReleased { throw AutogradError.graphReleased(op: node.op) }
+            stack.append((node, true))
+            for case .node(let producer) in node.inputs where !visited.contains(ObjectIdentifier(producer)) {
+                stack.append((producer, false))
             }
         }
         return order
     }
 
     /// Adds `gradient` into this leaf's `grad`, in place when a gradient is already there.
-    private func accumulateGrad(_ gradient: Tensor) {
+    fileprivate func accumulateGrad(_ gradient: Tensor) {
         guard let grad else {
             // Own the buffer: the incoming gradient may share storage with a value still in use.
             self.grad = gradient.copy()

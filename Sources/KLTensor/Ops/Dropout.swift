@@ -9,9 +9,9 @@ extension Tensor {
         let mask = Tensor(shape: shape, storage: TensorStorage(uninitializedCount: count))
         generator.fillBernoulli(mask.storage.buffer, probability: 1 - probability)
         let scale = 1 / (1 - probability)
-        let scaledMask = mask.mapUnary(Affine(scale: scale))
-        return Tensor.record("dropout", mapBinary(scaledMask, MultiplyKernel.self, op: "dropout"), inputs: [self]) { g in
-            [g.mapBinary(scaledMask, MultiplyKernel.self, op: "dropout")]
+        mask.withUnsafeMutableBufferPointer { values in for i in values.indices { values[i] *= scale } }
+        return Tensor.record("dropout", mapBinary(mask, MultiplyKernel.self, op: "dropout"), inputs: [self]) { g in
+            [g.mapBinary(mask, MultiplyKernel.self, op: "dropout")]
         }
     }
 }

@@ -27,7 +27,7 @@ extension Tensor {
             }
         }
         return Tensor.record("layerNorm", y, inputs: [self, gamma, beta]) { g in
-            let xhat = normalized.pointer, rstd = inverseDeviation.pointer
+            let xhat = normalized.pointer, rstd = inverseDeviation.pointer, gp = gamma.storage.pointer
             let gradIn = Tensor(shape: y.shape, storage: TensorStorage(uninitializedCount: y.count))
             let dgamma = Tensor.zeros([d]), dbeta = Tensor.zeros([d])
             let gr = g.storage.pointer, dx = gradIn.storage.pointer

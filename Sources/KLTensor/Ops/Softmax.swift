@@ -29,18 +29,21 @@ extension Tensor {
             return transposed(axis, -1).normalizedExponential(alongAxis: -1, mask: movedMask, logarithmic: logarithmic)
                 .transposed(axis, -1)
         }
-        let keep: Tensor? = mask.map { m in
-            precondition(Shape.broadcast(m.shape, shape, op: op) == shape,
-                         "\(op): mask of shape \(m.shape) does not broadcast to input shape \(shape)")
-            return m.expandedValues(to: shape)
-        }
         let n = shape.last ?? 1
         let rows = n == 0 ? 0 : count / n
+        // The mask is read in place through its broadcast strides (an attention mask of shape
+        // (N, 1, 1, S) is never expanded to (N, H, L, S)); only a mask broadcast along the row is expanded.
+        let keep: (tensor: Tensor, rowOffsets: [Int])? = mask.map { m in
+            precondition(Shape.broadcast(m.shape, shape, op: op) == shape,
+                         "\(op): mask of shape \(m.shape) does not broadcast to input shape \(shape)")
+            let rowwise = m.shape.last == n || n == 1 ? m : m.expandedValues(to: shape)
+            return (rowwise, Tensor.rowOffsets(of: rowwise.shape, broadcastTo: shape))
+        }
         let y = Tensor(shape: shape, storage: TensorStorage(uninitializedCount: count))
-        let x = storage.pointer, out = y.storage.pointer, k = keep?.storage.pointer
+        let x = storage.pointer, out = y.storage.pointer, k = keep?.tensor.storage.pointer
         Parallel.forRanges(rows, costPerItem: 8 * n) { start, end in
             for row in start..<end {
-                Tensor.normalizeRow(x + row * n, out + row * n, k.map { $0 + row * n }, n, logarithmic)
+                Tensor.normalizeRow(x + row * n, out + row * n, k.map { $0 + keep!.rowOffsets[row] }, n, logarithmic)
             }
         }
         return Tensor.record(op, y, inputs: [self]) { g in
@@ -64,6 +67,28 @@ extension Tensor {
             }
             return [grad]
         }
+    }
+
+    /// For each row (all axes but the last) of a tensor of shape `target`, the element offset of the
+    /// matching row of a tensor of shape `shape` broadcast to it (whose last axis equals target's).
+    static func rowOffsets(of shape: [Int], broadcastTo target: [Int]) -> [Int] {
+        let strides = Array(Shape.broadcastStrides(shape, to: target).dropLast())
+        let leading = Array(target.dropLast())
+        var offsets = [Int](repeating: 0, count: leading.reduce(1, *))
+        var index = [Int](repeating: 0, count: leading.count), offset = 0
+        for row in offsets.indices {
+            offsets[row] = offset
+            var axis = leading.count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                offset += strides[axis]
+                if index[axis] < leading[axis] { break }
+                offset -= strides[axis] * leading[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+        return offsets
     }
 
     /// Softmax (or log-softmax) of one contiguous row, skipping positions where `keep` is 0.

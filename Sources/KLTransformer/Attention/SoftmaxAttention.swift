@@ -17,8 +17,10 @@ public enum SoftmaxAttention {
                      "SoftmaxAttention: queries \(queries.shape), keys \(keys.shape), values \(values.shape) must be (N, L, H, ·) alike")
         let (n, l, s, d) = (queries.shape[0], queries.shape[1], keys.shape[1], queries.shape[3])
         precondition(!causal || l == s, "SoftmaxAttention: causal attention needs as many queries as keys, got \(l) and \(s)")
-        let q = queries.permuted([0, 2, 1, 3]), k = keys.permuted([0, 2, 1, 3]), v = values.permuted([0, 2, 1, 3])
-        let scores = Tensor.matmul(q, k, transposeB: true) * (1 / Float(d).squareRoot())       // (N, H, L, S)
+        // The 1/√d scale is applied to Q (N·L·H·d values) rather than to the (N, H, L, S) scores.
+        let q = (queries * (1 / Float(d).squareRoot())).permuted([0, 2, 1, 3])
+        let k = keys.permuted([0, 2, 1, 3]), v = values.permuted([0, 2, 1, 3])
+        let scores = Tensor.matmul(q, k, transposeB: true)                                      // (N, H, L, S)
         var mask: Tensor? = keyMask.map { $0.reshaped(to: [n, 1, 1, s]) }
         if causal {
             let triangle = Tensor.filled(shape: [1, 1, l, s]) { buffer in

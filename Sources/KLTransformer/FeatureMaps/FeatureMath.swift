@@ -31,6 +31,7 @@ enum FeatureMath {
             }
         }
         return Tensor.record("trigonometricFeatures", output, inputs: [u]) { g in
+            let phi = output.storage.pointer              // keeps φ alive until backward
             let grad = Tensor(shape: u.shape, storage: TensorStorage(uninitializedCount: u.count))
             let gp = g.storage.pointer, du = grad.storage.pointer
             Parallel.forRanges(rows, costPerItem: 4 * m) { start, end in
@@ -63,6 +64,7 @@ enum FeatureMath {
             }
         }
         return Tensor.record("positiveFeatures", output, inputs: [u, offset]) { g in
+            let phi = output.storage.pointer              // keeps φ alive until backward
             let gradU = Tensor(shape: u.shape, storage: TensorStorage(uninitializedCount: u.count))
             let gradOffset = Tensor(shape: offset.shape, storage: TensorStorage(uninitializedCount: rows))
             let gp = g.storage.pointer, du = gradU.storage.pointer, doff = gradOffset.storage.pointer
