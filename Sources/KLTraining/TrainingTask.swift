@@ -72,7 +72,7 @@ public enum TrainingTask: String, CaseIterable, Sendable {
     /// lengths at paper scale, shorter ones that train in minutes at CPU scale.
     public func defaultMaximumLength(scale: EncoderConfiguration.Preset) -> Int {
         switch self {
-        case .listOps: scale == .paper ? 2000 : 2000
+        case .listOps: 2000
         case .pathfinder, .image, .fashionMNIST: 1024
         case .text, .newsgroups: scale == .paper ? 4000 : 1000
         case .retrieval, .newsgroupsPairs: scale == .paper ? 4000 : 1000
