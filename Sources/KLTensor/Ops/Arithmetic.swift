@@ -2,15 +2,18 @@
 extension Tensor {
     /// Elementwise sum (broadcasting).
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        record("add", a.mapBinary(b, AddKernel.self, op: "add"), inputs: [a, b]) { g in
-            [g.summed(toShape: a.shape), g.summed(toShape: b.shape)]
+        // The pullbacks of + and − capture shapes only, so the operands can be freed after the forward pass.
+        let (shapeA, shapeB) = (a.shape, b.shape)
+        return record("add", a.mapBinary(b, AddKernel.self, op: "add"), inputs: [a, b]) { g in
+            [g.summed(toShape: shapeA), g.summed(toShape: shapeB)]
         }
     }
 
     /// Elementwise difference (broadcasting).
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        record("sub", a.mapBinary(b, SubtractKernel.self, op: "sub"), inputs: [a, b]) { g in
-            [g.summed(toShape: a.shape), g.negatedValues().summed(toShape: b.shape)]
+        let (shapeA, shapeB) = (a.shape, b.shape)
+        return record("sub", a.mapBinary(b, SubtractKernel.self, op: "sub"), inputs: [a, b]) { g in
+            [g.summed(toShape: shapeA), g.negatedValues().summed(toShape: shapeB)]
         }
     }
 

@@ -6,8 +6,9 @@ extension Tensor {
         let x = self
         let kept = x.reducedShape(axes, keeping: true)
         let result = x.sumValues(axes: axes).reshaped(to: keepingDimensions ? kept : x.reducedShape(axes, keeping: false))
+        let inputShape = x.shape          // the pullback needs the shape only, not the values
         return Tensor.record("sum", result, inputs: [x]) { g in
-            [g.reshaped(to: kept).expandedValues(to: x.shape)]
+            [g.reshaped(to: kept).expandedValues(to: inputShape)]
         }
     }
 

@@ -30,9 +30,10 @@ enum FeatureMath {
                 for j in 0..<(2 * m) { out[j] *= scale }
             }
         }
+        let inputShape = u.shape                          // capture u's shape only: u itself can be freed
         return Tensor.record("trigonometricFeatures", output, inputs: [u]) { g in
             let phi = output.storage.pointer              // keeps φ alive until backward
-            let grad = Tensor(shape: u.shape, storage: TensorStorage(uninitializedCount: u.count))
+            let grad = Tensor(shape: inputShape, storage: TensorStorage(uninitializedCount: rows * m))
             let gp = g.storage.pointer, du = grad.storage.pointer
             Parallel.forRanges(rows, costPerItem: 4 * m) { start, end in
                 for row in start..<end {
@@ -63,10 +64,11 @@ enum FeatureMath {
                 VectorMath.applySerially(.exp, out, out, count: width)
             }
         }
+        let (inputShape, offsetShape) = (u.shape, offset.shape)   // shapes only: u and the offset can be freed
         return Tensor.record("positiveFeatures", output, inputs: [u, offset]) { g in
             let phi = output.storage.pointer              // keeps φ alive until backward
-            let gradU = Tensor(shape: u.shape, storage: TensorStorage(uninitializedCount: u.count))
-            let gradOffset = Tensor(shape: offset.shape, storage: TensorStorage(uninitializedCount: rows))
+            let gradU = Tensor(shape: inputShape, storage: TensorStorage(uninitializedCount: rows * m))
+            let gradOffset = Tensor(shape: offsetShape, storage: TensorStorage(uninitializedCount: rows))
             let gp = g.storage.pointer, du = gradU.storage.pointer, doff = gradOffset.storage.pointer
             Parallel.forRanges(rows, costPerItem: 4 * width) { start, end in
                 for row in start..<end {
