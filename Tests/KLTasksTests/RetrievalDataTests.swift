@@ -2,34 +2,6 @@ import Foundation
 import Testing
 @testable import KLTasks
 
-/// The committed text fixtures (`Fixtures/text/`, described in its README).
-private func textFixtures() throws -> URL {
-    let fixtures = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-    return fixtures.appendingPathComponent("text")
-}
-
-/// A fresh temporary directory for malformed files, removed by `cleanUp()`.
-private struct Scratch {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("kltasks-retrieval-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    /// Writes `contents` (UTF-8) to `name` inside the directory.
-    @discardableResult
-    func file(_ name: String, _ contents: String) throws -> URL {
-        let file = url.appendingPathComponent(name)
-        try Data(contents.utf8).write(to: file)
-        return file
-    }
-
-    func cleanUp() {
-        try? FileManager.default.removeItem(at: url)
-    }
-}
-
 @Suite struct AANDataTests {
     let tokenizer = ByteTokenizer()
 
@@ -53,7 +25,7 @@ private struct Scratch {
     }
 
     @Test func cutsToTenThousandBytesThenFourThousandTokens() throws {
-        let scratch = try Scratch()
+        let scratch = try TextScratch()
         defer { scratch.cleanUp() }
         let long = String(repeating: "abcdefghi\u{E9}", count: 1000)   // 11 bytes a time: 11,000 bytes
         let url = try scratch.file("pairs.tsv", "1.0\ta\tb\t\(long)\tshort\n")
@@ -71,14 +43,14 @@ private struct Scratch {
     }
 
     @Test func labelsAreFloatsCastToIntegers() throws {
-        let scratch = try Scratch()
+        let scratch = try TextScratch()
         defer { scratch.cleanUp() }
         let url = try scratch.file("pairs.tsv", "1.0\ta\tb\tx\ty\r\n0\ta\tb\tx\ty\r\n 1 \ta\tb\tx\ty\r\n0.5\ta\tb\tx\ty\r\n\r\n\r\n")
         #expect(try AANDataset.examples(contentsOf: url).map(\.label) == [1, 0, 1, 0])
     }
 
     @Test func malformedLinesNameFileAndLine() throws {
-        let scratch = try Scratch()
+        let scratch = try TextScratch()
         defer { scratch.cleanUp() }
         let good = "1\ta\tb\tx\ty\n"
         func read(_ text: String) throws -> [ClassificationExample] {
@@ -99,7 +71,7 @@ private struct Scratch {
     }
 
     @Test func missingFilesAreListed() throws {
-        let scratch = try Scratch()
+        let scratch = try TextScratch()
         defer { scratch.cleanUp() }
         try scratch.file(AANDataset.fileNames.train, "1\ta\tb\tx\ty\n")
         #expect(throws: TextDataError.missingInputs(

@@ -2,35 +2,6 @@ import Foundation
 import Testing
 @testable import KLTasks
 
-/// The committed text fixtures (`Fixtures/text/`, described in its README).
-private func textFixtures() throws -> URL {
-    let fixtures = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-    return fixtures.appendingPathComponent("text")
-}
-
-/// A fresh temporary directory for malformed variants of the fixtures, removed by `cleanUp()`.
-private struct Scratch {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("kltasks-text-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    /// Writes `contents` (UTF-8) to `name` inside the directory, creating folders on the way.
-    @discardableResult
-    func file(_ name: String, _ contents: String) throws -> URL {
-        let file = url.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(contents.utf8).write(to: file)
-        return file
-    }
-
-    func cleanUp() {
-        try? FileManager.default.removeItem(at: url)
-    }
-}
-
 @Suite struct ByteTokenizerTests {
     let tokenizer = ByteTokenizer()
 
@@ -110,7 +81,7 @@ private struct Scratch {
     }
 
     @Test func missingDirectoriesAreListed() throws {
-        let scratch = try Scratch()
+        let scratch = try TextScratch()
         defer { scratch.cleanUp() }
         try scratch.file("aclImdb/train/pos/0_9.txt", "good")
         try scratch.file("aclImdb/train/neg/0_1.txt", "bad")
@@ -128,7 +99,7 @@ private struct Scratch {
     }
 
     @Test func unreadableAndEmptyReviewsAreErrors() throws {
-        let scratch = try Scratch()
+        let scratch = try TextScratch()
         defer { scratch.cleanUp() }
         for folder in ["train/pos", "train/neg", "test/pos"] { try scratch.file("\(folder)/0_5.txt", "text") }
         let empty = try scratch.file("test/neg/0_1.txt", " \n")
@@ -177,7 +148,7 @@ private struct Scratch {
     }
 
     @Test func findsColumnsByNameAndSkipsBlankLines() throws {
-        let scratch = try Scratch()
+        let scratch = try TextScratch()
         defer { scratch.cleanUp() }
         let url = try scratch.file("t.tab", "Text\tid\tCategory\r\nstring\tc\td\r\nmeta\t\tclass\r\n\r\nsome words\t1\tb.group\r\n\r\nmore words\t2\ta.group\r\n")
         let table = try OrangeTextTable(contentsOf: url)
@@ -188,7 +159,7 @@ private struct Scratch {
     }
 
     @Test func malformedTabFilesNameTheLine() throws {
-        let scratch = try Scratch()
+        let scratch = try TextScratch()
         defer { scratch.cleanUp() }
         let header = "Category\tText\nd\tstring\nclass\t\n"
         func table(_ text: String) throws -> OrangeTextTable { try OrangeTextTable(contentsOf: scratch.file("x.tab", text)) }
@@ -223,7 +194,7 @@ private struct Scratch {
     }
 
     @Test func unknownTestCategoryIsAnError() throws {
-        let scratch = try Scratch()
+        let scratch = try TextScratch()
         defer { scratch.cleanUp() }
         let header = "Category\tText\nd\tstring\nclass\t\n"
         try scratch.file(NewsgroupsCorpus.fileNames.train, header + "a.group\tone\nb.group\ttwo\n")
@@ -234,7 +205,7 @@ private struct Scratch {
     }
 
     @Test func missingFilesAreNamed() throws {
-        let scratch = try Scratch()
+        let scratch = try TextScratch()
         defer { scratch.cleanUp() }
         try scratch.file("datasets/20newsgroups-train.tab", "")
         #expect(throws: TextDataError.missingInputs(
