@@ -29,3 +29,17 @@ public struct LabeledText: Hashable, Sendable {
         return ClassificationExample(tokens: tokens, label: label, originalLength: originalLength)
     }
 }
+
+extension Array where Element == LabeledText {
+    /// A seeded 80/10/10 train/validation/test split of these texts as byte-level examples: the
+    /// split the short-sentence sets use, whose files carry no split of their own. `purpose` keeps
+    /// each data set's shuffle distinct for the same seed.
+    func seededSplits(classCount: Int, maximumLength: Int, seed: UInt64, purpose: UInt64) -> LabeledSplits {
+        let parts = SeededSplit.partition(count: count, fractions: [0.1, 0.1], seed: seed, purpose: purpose)
+        func examples(_ indices: [Int]) -> [ClassificationExample] {
+            indices.map { self[$0].example(maximumLength: maximumLength) }
+        }
+        return LabeledSplits(train: examples(parts[0]), validation: examples(parts[1]), test: examples(parts[2]),
+                             vocabularySize: ByteTokenizer.vocabularySize, classCount: classCount)
+    }
+}

@@ -31,12 +31,7 @@ public enum SentencePolarity {
     ) throws -> LabeledSplits {
         try TextParameters.check(maximumLength: maximumLength)
         let sentences = try self.sentences(contentsOf: TextInputLocator.file(named: fileName, at: location))
-        let parts = SeededSplit.partition(count: sentences.count, fractions: [0.1, 0.1], seed: seed, purpose: splitPurpose)
-        func examples(_ indices: [Int]) -> [ClassificationExample] {
-            indices.map { sentences[$0].example(maximumLength: maximumLength) }
-        }
-        return LabeledSplits(train: examples(parts[0]), validation: examples(parts[1]), test: examples(parts[2]),
-                             vocabularySize: ByteTokenizer.vocabularySize, classCount: classCount)
+        return sentences.seededSplits(classCount: classCount, maximumLength: maximumLength, seed: seed, purpose: splitPurpose)
     }
 
     /// The labelled sentences of the file, zero-valence ones dropped, in file order (text as

@@ -27,12 +27,7 @@ public enum TRECQuestions {
     ) throws -> LabeledSplits {
         try TextParameters.check(maximumLength: maximumLength)
         let questions = try self.questions(contentsOf: TextInputLocator.file(named: fileName, at: location))
-        let parts = SeededSplit.partition(count: questions.count, fractions: [0.1, 0.1], seed: seed, purpose: splitPurpose)
-        func examples(_ indices: [Int]) -> [ClassificationExample] {
-            indices.map { questions[$0].example(maximumLength: maximumLength) }
-        }
-        return LabeledSplits(train: examples(parts[0]), validation: examples(parts[1]), test: examples(parts[2]),
-                             vocabularySize: ByteTokenizer.vocabularySize, classCount: classes.count)
+        return questions.seededSplits(classCount: classes.count, maximumLength: maximumLength, seed: seed, purpose: splitPurpose)
     }
 
     /// The distinct labelled questions of the file in order of first appearance (blank lines
