@@ -241,9 +241,11 @@ public final class Trainer {
     }
 
     /// Loss and accuracy of `model` on `batcher`'s examples in order, without gradients (at most
-    /// `limit` batches).
+    /// `limit` batches). Random features are drawn from the model's fixed evaluation stream
+    /// (`SequenceClassifier.evaluating(_:)`): the result depends only on the model's state, and the
+    /// model's random state is left as it was.
     public static func evaluate(_ model: SequenceClassifier, _ batcher: Batcher, limit: Int?) -> Evaluation {
-        withoutGradients {
+        model.evaluating { withoutGradients {
             var loss = 0.0, correct = 0, count = 0
             var context = ForwardContext(training: false)
             for batch in batcher.sequentialBatches().prefix(limit ?? Int.max) {
@@ -253,7 +255,7 @@ public final class Trainer {
                 count += batch.batchSize
             }
             return Evaluation(loss: loss / Double(max(count, 1)), accuracy: Double(correct) / Double(max(count, 1)), count: count)
-        }
+        } }
     }
 
     /// The model's logits for a batch: single sequences, or pairs for a pair model.

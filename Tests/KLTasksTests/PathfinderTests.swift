@@ -3,26 +3,6 @@ import KLTensor
 import Testing
 @testable import KLTasks
 
-/// The committed Pathfinder fixtures (`Fixtures/pathfinder/`, see its README).
-private func pathfinderFixtures() throws -> URL {
-    let fixtures = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-    return fixtures.appendingPathComponent("pathfinder")
-}
-
-/// A fresh temporary directory, removed by `cleanUp()`.
-private struct Scratch {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("kltasks-pathfinder-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func cleanUp() {
-        try? FileManager.default.removeItem(at: url)
-    }
-}
-
 /// The number of hard images the statistical and geometric tests share.
 private let sampleCount = 48
 
@@ -191,7 +171,7 @@ private func angleBetween(_ a: Double, _ b: Double) -> Double {
 
 @Suite struct PathfinderDatasetTests {
     @Test func layoutRoundTrips() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         let generator = PathfinderGenerator(configuration: .init(difficulty: .easy, imageCount: 10, seed: 5, imagesPerBatch: 4))
         let directory = try generator.write(to: scratch.url)
@@ -225,7 +205,7 @@ private func angleBetween(_ a: Double, _ b: Double) -> Double {
     /// A miniature copy of LRA's release: text metadata, zlib-written PNGs, a zero-byte image (as
     /// LRA's `curv_baseline/imgs/0/sample_172.png`) and an all-black one, both skipped.
     @Test func readsTheReleaseLayoutAndSkipsEmptyImages() throws {
-        let directory = try pathfinderFixtures().appendingPathComponent("lra/curv_contour_length_14")
+        let directory = try fixtures("pathfinder").appendingPathComponent("lra/curv_contour_length_14")
         let contents = try PathfinderDataset.examples(in: directory)
         #expect(contents.examples.count == 2)
         #expect(contents.skipped.map { URL(fileURLWithPath: $0).lastPathComponent } == ["sample_1.png", "sample_2.png"])
@@ -233,7 +213,7 @@ private func angleBetween(_ a: Double, _ b: Double) -> Double {
         // Pixel sums of sample_0 and sample_3 as Python computed them when writing the files.
         #expect(contents.examples.map { $0.tokens.reduce(0, +) } == [22_855 + 1_024, 18_769 + 1_024])
         #expect(contents.examples.allSatisfy { $0.tokens.min() == 1 && $0.tokens.max() == 256 })
-        let splits = try PathfinderDataset.load(from: pathfinderFixtures().appendingPathComponent("lra"), difficulty: .hard, seed: 0)
+        let splits = try PathfinderDataset.load(from: fixtures("pathfinder").appendingPathComponent("lra"), difficulty: .hard, seed: 0)
         #expect(splits.train.count + splits.validation.count + splits.test.count == 2)
     }
 
@@ -267,14 +247,14 @@ private func angleBetween(_ a: Double, _ b: Double) -> Double {
 
     /// What `snakes2.py` itself saves: a real NumPy array of strings (`np.save`, dtype `<U12`).
     @Test func readsBinaryNumPyMetadata() throws {
-        let metadata = try PathfinderMetadata(contentsOf: pathfinderFixtures().appendingPathComponent("metadata_numpy.npy"))
+        let metadata = try PathfinderMetadata(contentsOf: fixtures("pathfinder").appendingPathComponent("metadata_numpy.npy"))
         #expect(metadata.entries == [
             .init(folder: "imgs/3", fileName: "sample_0.png", label: 1, line: 1),
             .init(folder: "imgs/3", fileName: "sample_1.png", label: 0, line: 2),
         ])
-        var truncated = try [UInt8](Data(contentsOf: pathfinderFixtures().appendingPathComponent("metadata_numpy.npy")))
+        var truncated = try [UInt8](Data(contentsOf: fixtures("pathfinder").appendingPathComponent("metadata_numpy.npy")))
         truncated.removeLast(10)
-        let scratch = try Scratch()
+        let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         let url = scratch.url.appendingPathComponent("3.npy")
         try Data(truncated).write(to: url)
@@ -282,7 +262,7 @@ private func angleBetween(_ a: Double, _ b: Double) -> Double {
     }
 
     @Test func badImagesAreReportedWithTheirPath() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         let directory = try PathfinderGenerator(configuration: .init(difficulty: .easy, imageCount: 2, seed: 1)).write(to: scratch.url)
         let png = directory.appendingPathComponent("imgs/0/sample_1.png")

@@ -6,7 +6,7 @@ import Testing
     let tokenizer = ByteTokenizer()
 
     @Test func readsTheThreeFiles() throws {
-        let splits = try AANDataset.load(from: textFixtures().appendingPathComponent("aan"))
+        let splits = try AANDataset.load(from: fixtures("text").appendingPathComponent("aan"))
         #expect(splits.vocabularySize == 257 && splits.classCount == 2)
         #expect(splits.train.map(\.label) == [1, 0, 1, 0])
         #expect(splits.validation.map(\.label) == [1, 0])
@@ -21,11 +21,11 @@ import Testing
         #expect(tokenizer.decode(accented.tokens) == "Unsupervised construction of large paraphrase corpora \u{2014} a caf\u{E9} study.")
         #expect(accented.originalLength == accented.tokens.count)
         // The parent folder works too.
-        #expect(try AANDataset.load(from: textFixtures()).test == splits.test)
+        #expect(try AANDataset.load(from: fixtures("text")).test == splits.test)
     }
 
     @Test func cutsToTenThousandBytesThenFourThousandTokens() throws {
-        let scratch = try TextScratch()
+        let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         let long = String(repeating: "abcdefghi\u{E9}", count: 1000)   // 11 bytes a time: 11,000 bytes
         let url = try scratch.file("pairs.tsv", "1.0\ta\tb\t\(long)\tshort\n")
@@ -43,14 +43,14 @@ import Testing
     }
 
     @Test func labelsAreFloatsCastToIntegers() throws {
-        let scratch = try TextScratch()
+        let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         let url = try scratch.file("pairs.tsv", "1.0\ta\tb\tx\ty\r\n0\ta\tb\tx\ty\r\n 1 \ta\tb\tx\ty\r\n0.5\ta\tb\tx\ty\r\n\r\n\r\n")
         #expect(try AANDataset.examples(contentsOf: url).map(\.label) == [1, 0, 1, 0])
     }
 
     @Test func malformedLinesNameFileAndLine() throws {
-        let scratch = try TextScratch()
+        let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         let good = "1\ta\tb\tx\ty\n"
         func read(_ text: String) throws -> [ClassificationExample] {
@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func missingFilesAreListed() throws {
-        let scratch = try TextScratch()
+        let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         try scratch.file(AANDataset.fileNames.train, "1\ta\tb\tx\ty\n")
         #expect(throws: TextDataError.missingInputs(
@@ -116,7 +116,7 @@ import Testing
     }
 
     @Test func theBatcherPassesPairsThrough() throws {
-        let examples = try AANDataset.load(from: textFixtures().appendingPathComponent("aan")).train
+        let examples = try AANDataset.load(from: fixtures("text").appendingPathComponent("aan")).train
         let batcher = Batcher(examples: examples, batchSize: 3, seed: 4)
         for batch in Array(batcher.shuffledBatches(epoch: 1)) + Array(batcher.sequentialBatches()) {
             #expect(batch.isPaired)
@@ -144,7 +144,7 @@ import Testing
 
 @Suite struct NewsgroupPairsTests {
     func corpus() throws -> NewsgroupsCorpus {
-        try NewsgroupsCorpus(directory: textFixtures().appendingPathComponent("newsgroups"))
+        try NewsgroupsCorpus(directory: fixtures("text").appendingPathComponent("newsgroups"))
     }
 
     /// A document's identity: its file and line.
@@ -172,7 +172,7 @@ import Testing
         }
         let train = documents(splits.train), validation = documents(splits.validation), test = documents(splits.test)
         #expect(train.isDisjoint(with: validation) && train.isDisjoint(with: test) && validation.isDisjoint(with: test))
-        let testFile = try textFixtures().appendingPathComponent("newsgroups/20newsgroups-test.tab").path
+        let testFile = try fixtures("text").appendingPathComponent("newsgroups/20newsgroups-test.tab").path
         #expect(test.allSatisfy { $0.hasPrefix(testFile + ":") })
         #expect(!train.contains { $0.hasPrefix(testFile + ":") })
         // The validation documents are the classification task's validation documents.
@@ -192,7 +192,7 @@ import Testing
         #expect(one.classCount == 2 && one.vocabularySize == 257)
         #expect(one.train.allSatisfy { $0.isPair })
         let fromFiles = try NewsgroupPairs.make(
-            from: textFixtures().appendingPathComponent("newsgroups"), validationFraction: 0.34, seed: 5)
+            from: fixtures("text").appendingPathComponent("newsgroups"), validationFraction: 0.34, seed: 5)
         #expect(fromFiles.test == one.test)
     }
 

@@ -55,10 +55,10 @@ import Testing
     }
 
     @Test func fileDigestMatchesDataDigest() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sha-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: url) }
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
         let data = Data((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })   // several 1 MiB chunks
-        try data.write(to: url)
+        let url = try scratch.write(data, to: "data.bin")
         #expect(try SHA256.hexDigest(ofFile: url) == SHA256.hexDigest(of: data))
     }
 

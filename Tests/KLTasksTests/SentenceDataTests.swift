@@ -2,43 +2,9 @@ import Foundation
 import Testing
 @testable import KLTasks
 
-/// The committed sentence fixtures (`Fixtures/text/sentences/`, described in the README above it).
-private func sentenceFixtures() throws -> URL {
-    let fixtures = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-    return fixtures.appendingPathComponent("text/sentences")
-}
-
-/// A fresh temporary directory for malformed files, removed by `cleanUp()`.
-private struct Scratch {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("kltasks-sentences-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    /// Writes `bytes` to `name` inside the directory.
-    @discardableResult
-    func file(_ name: String, bytes: [UInt8]) throws -> URL {
-        let file = url.appendingPathComponent(name)
-        try Data(bytes).write(to: file)
-        return file
-    }
-
-    /// Writes `contents` (UTF-8) to `name` inside the directory.
-    @discardableResult
-    func file(_ name: String, _ contents: String) throws -> URL {
-        try file(name, bytes: Array(contents.utf8))
-    }
-
-    func cleanUp() {
-        try? FileManager.default.removeItem(at: url)
-    }
-}
-
 @Suite struct SentencePolarityTests {
     @Test func readsValenceSignsAndDropsZeros() throws {
-        let url = try sentenceFixtures().appendingPathComponent(SentencePolarity.fileName)
+        let url = try fixtures("text/sentences").appendingPathComponent(SentencePolarity.fileName)
         let sentences = try SentencePolarity.sentences(contentsOf: url)
         #expect(sentences.count == 9)
         #expect(sentences.map(\.label) == [1, 1, 0, 1, 0, 0, 1, 0, 1])
@@ -49,7 +15,7 @@ private struct Scratch {
     }
 
     @Test func splitsEightyTenTenDeterministically() throws {
-        let directory = try sentenceFixtures()
+        let directory = try fixtures("text/sentences")
         let splits = try SentencePolarity.load(from: directory, seed: 2)
         #expect(splits.train.count == 7 && splits.validation.count == 1 && splits.test.count == 1)
         #expect(splits.classCount == 2 && splits.vocabularySize == 257)
@@ -65,17 +31,17 @@ private struct Scratch {
     }
 
     @Test func latin1FilesAreTranscoded() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         // "café" in latin-1 is 63 61 66 E9, which is not valid UTF-8.
-        let url = try scratch.file("rt.txt", bytes: Array("id\tsentiment\ttext\r\n1\t1.5\tcaf".utf8) + [0xE9] + Array("\r\n2\t-2\tbad".utf8))
+        let url = try scratch.write(Data(Array("id\tsentiment\ttext\r\n1\t1.5\tcaf".utf8) + [0xE9] + Array("\r\n2\t-2\tbad".utf8)), to: "rt.txt")
         let sentences = try SentencePolarity.sentences(contentsOf: url)
         #expect(sentences.map(\.bytes) == [Array("café".utf8), Array("bad".utf8)])
         #expect(ByteTokenizer().encode(bytes: sentences[0].bytes) == [100, 98, 103, 0xC3 + 1, 0xA9 + 1])
     }
 
     @Test func malformedFilesNameTheLine() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         let header = "id\tsentiment\ttext\r\n"
         func read(_ text: String) throws -> [LabeledText] { try SentencePolarity.sentences(contentsOf: scratch.file("rt.txt", text)) }
@@ -101,7 +67,7 @@ private struct Scratch {
 
 @Suite struct TRECQuestionsTests {
     @Test func deduplicatesAndLabelsCoarseClasses() throws {
-        let url = try sentenceFixtures().appendingPathComponent(TRECQuestions.fileName)
+        let url = try fixtures("text/sentences").appendingPathComponent(TRECQuestions.fileName)
         let questions = try TRECQuestions.questions(contentsOf: url)
         #expect(questions.count == 13)
         #expect(questions.map(\.line) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15])
@@ -112,7 +78,7 @@ private struct Scratch {
     }
 
     @Test func splitsEightyTenTenDeterministically() throws {
-        let directory = try sentenceFixtures()
+        let directory = try fixtures("text/sentences")
         let splits = try TRECQuestions.load(from: directory, seed: 9)
         #expect(splits.train.count == 11 && splits.validation.count == 1 && splits.test.count == 1)
         #expect(splits.classCount == 6 && splits.vocabularySize == 257)
@@ -123,7 +89,7 @@ private struct Scratch {
     }
 
     @Test func malformedLinesNameTheLine() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         func read(_ text: String) throws -> [LabeledText] { try TRECQuestions.questions(contentsOf: scratch.file("q.txt", text)) }
         let path = scratch.url.appendingPathComponent("q.txt").path

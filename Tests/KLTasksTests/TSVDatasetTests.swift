@@ -2,32 +2,12 @@ import Foundation
 import Testing
 @testable import KLTasks
 
-/// A fresh temporary directory, removed by `cleanUp()`.
-private struct TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("kltasks-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String, _ contents: String) throws -> URL {
-        let file = url.appendingPathComponent(name)
-        try Data(contents.utf8).write(to: file)
-        return file
-    }
-
-    func cleanUp() {
-        try? FileManager.default.removeItem(at: url)
-    }
-}
-
 @Suite struct TSVDatasetTests {
     let smallSplits: ListOpsSplits = try! ListOpsGenerator(configuration: .init(
         minLength: 10, maxLength: 50, trainCount: 30, validationCount: 8, testCount: 7, seed: 2)).generate()
 
     @Test func writtenFilesRoundTrip() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchDirectory()
         defer { directory.cleanUp() }
         let urls = try smallSplits.write(to: directory.url.appendingPathComponent("listops"))
         #expect(urls.train.lastPathComponent == "basic_train.tsv")
@@ -42,7 +22,7 @@ private struct TemporaryDirectory {
     }
 
     @Test func datasetTokenisesAndTruncates() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchDirectory()
         defer { directory.cleanUp() }
         try smallSplits.write(to: directory.url)
         let full = try ListOpsDataset.splits(in: directory.url, maximumLength: nil)
@@ -77,7 +57,7 @@ private struct TemporaryDirectory {
     }
 
     @Test func toleratesCarriageReturnsAndTrailingBlankLines() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchDirectory()
         defer { directory.cleanUp() }
         let file = try directory.file("crlf.tsv", "Source\tTarget\r\n( ( ( [MAX 2 ) 9 ) ] )\t9\r\n[SM 1 2 ]\t 3 \r\n\r\n\n")
         let rows = try TSVDataset(contentsOf: file, classCount: 10).rows
@@ -93,7 +73,7 @@ private struct TemporaryDirectory {
     private func expectError(
         _ contents: String, line: Int, mentioning phrase: String, classCount: Int = 10
     ) throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchDirectory()
         defer { directory.cleanUp() }
         let file = try directory.file("bad.tsv", contents)
         do {
@@ -120,7 +100,7 @@ private struct TemporaryDirectory {
     }
 
     @Test func unreadableFilesAreReported() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchDirectory()
         defer { directory.cleanUp() }
         let missing = directory.url.appendingPathComponent("absent.tsv")
         #expect {
@@ -133,7 +113,7 @@ private struct TemporaryDirectory {
     }
 
     @Test func locatesEitherNamingScheme() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchDirectory()
         defer { directory.cleanUp() }
         let row = "Source\tTarget\n[MAX 1 2 ]\t2\n"
         do {
@@ -151,7 +131,7 @@ private struct TemporaryDirectory {
     }
 
     @Test func atomicWritesReplaceTheWholeFile() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchDirectory()
         defer { directory.cleanUp() }
         let file = directory.url.appendingPathComponent("out.txt")
         try AtomicFile.write("first version, longer\n", to: file)

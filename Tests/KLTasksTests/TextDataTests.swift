@@ -39,7 +39,7 @@ import Testing
 
 @Suite struct IMDbDataTests {
     @Test func readsTheTreeWithTestAsValidation() throws {
-        let splits = try IMDbDataset.load(from: textFixtures().appendingPathComponent("aclImdb"), maximumLength: 1000)
+        let splits = try IMDbDataset.load(from: fixtures("text").appendingPathComponent("aclImdb"), maximumLength: 1000)
         #expect(splits.vocabularySize == 257)
         #expect(splits.classCount == 2)
         // Negatives first, then positives, each in file-name order (0_9 < 10_10 < 1_7).
@@ -52,13 +52,13 @@ import Testing
     }
 
     @Test func theParentFolderWorksToo() throws {
-        let fromParent = try IMDbDataset.load(from: textFixtures())
-        let direct = try IMDbDataset.load(from: textFixtures().appendingPathComponent("aclImdb"))
+        let fromParent = try IMDbDataset.load(from: fixtures("text"))
+        let direct = try IMDbDataset.load(from: fixtures("text").appendingPathComponent("aclImdb"))
         #expect(fromParent.train == direct.train)
     }
 
     @Test func truncatesToTheMaximumLength() throws {
-        let splits = try IMDbDataset.load(from: textFixtures().appendingPathComponent("aclImdb"), maximumLength: 10)
+        let splits = try IMDbDataset.load(from: fixtures("text").appendingPathComponent("aclImdb"), maximumLength: 10)
         #expect(splits.train.allSatisfy { $0.tokens.count <= 10 })
         #expect(splits.train[0].tokens.count == 10)
         #expect(splits.train[0].originalLength == 50)
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func canHoldValidationOutOfTrain() throws {
-        let root = try textFixtures().appendingPathComponent("aclImdb")
+        let root = try fixtures("text").appendingPathComponent("aclImdb")
         let all = try IMDbDataset.load(from: root).train
         let splits = try IMDbDataset.load(from: root, validation: .heldOutFromTrain(fraction: 0.4), seed: 3)
         #expect(splits.validation.count == 2)
@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func missingDirectoriesAreListed() throws {
-        let scratch = try TextScratch()
+        let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         try scratch.file("aclImdb/train/pos/0_9.txt", "good")
         try scratch.file("aclImdb/train/neg/0_1.txt", "bad")
@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test func unreadableAndEmptyReviewsAreErrors() throws {
-        let scratch = try TextScratch()
+        let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         for folder in ["train/pos", "train/neg", "test/pos"] { try scratch.file("\(folder)/0_5.txt", "text") }
         let empty = try scratch.file("test/neg/0_1.txt", " \n")
@@ -120,7 +120,7 @@ import Testing
 
 @Suite struct NewsgroupsDataTests {
     @Test func parsesTheOrangeTabFiles() throws {
-        let corpus = try NewsgroupsCorpus(directory: textFixtures().appendingPathComponent("newsgroups"))
+        let corpus = try NewsgroupsCorpus(directory: fixtures("text").appendingPathComponent("newsgroups"))
         #expect(corpus.categories == ["alt.atheism", "comp.graphics", "sci.space"])
         #expect(corpus.train.count == 18)
         #expect(corpus.test.count == 9)
@@ -131,7 +131,7 @@ import Testing
     }
 
     @Test func classificationSplits() throws {
-        let directory = try textFixtures().appendingPathComponent("newsgroups")
+        let directory = try fixtures("text").appendingPathComponent("newsgroups")
         let splits = try NewsgroupsDataset.load(from: directory, maximumLength: 1000, validationFraction: 0.25, seed: 7)
         #expect(splits.classCount == 3 && splits.vocabularySize == 257)
         #expect(splits.train.count == 13 && splits.validation.count == 5 && splits.test.count == 9)
@@ -148,7 +148,7 @@ import Testing
     }
 
     @Test func findsColumnsByNameAndSkipsBlankLines() throws {
-        let scratch = try TextScratch()
+        let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         let url = try scratch.file("t.tab", "Text\tid\tCategory\r\nstring\tc\td\r\nmeta\t\tclass\r\n\r\nsome words\t1\tb.group\r\n\r\nmore words\t2\ta.group\r\n")
         let table = try OrangeTextTable(contentsOf: url)
@@ -159,7 +159,7 @@ import Testing
     }
 
     @Test func malformedTabFilesNameTheLine() throws {
-        let scratch = try TextScratch()
+        let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         let header = "Category\tText\nd\tstring\nclass\t\n"
         func table(_ text: String) throws -> OrangeTextTable { try OrangeTextTable(contentsOf: scratch.file("x.tab", text)) }
@@ -194,7 +194,7 @@ import Testing
     }
 
     @Test func unknownTestCategoryIsAnError() throws {
-        let scratch = try TextScratch()
+        let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         let header = "Category\tText\nd\tstring\nclass\t\n"
         try scratch.file(NewsgroupsCorpus.fileNames.train, header + "a.group\tone\nb.group\ttwo\n")
@@ -205,7 +205,7 @@ import Testing
     }
 
     @Test func missingFilesAreNamed() throws {
-        let scratch = try TextScratch()
+        let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         try scratch.file("datasets/20newsgroups-train.tab", "")
         #expect(throws: TextDataError.missingInputs(

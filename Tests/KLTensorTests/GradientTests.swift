@@ -39,7 +39,6 @@ import KLTestSupport
     }
 
     @Test func clampPassesGradientInside() {
-        var data = TestData(seed: 4)
         let a = Tensor(shape: [2, 4], scalars: [-0.9, -0.45, -0.2, 0.25, 0.5, 0.7, 0.95, -0.7], requiresGrad: true)
         checkGradients([a]) { $0[0].clamped(min: -0.55, max: 0.6) }
         checkGradients([a]) { $0[0].clamped(min: 0) }

@@ -28,7 +28,9 @@ import Testing
     /// of a debug build (the 1,024-token tasks dominate). Pathfinder cannot be learned in a few
     /// hundred steps, only memorised, and the tiny mean-pooled model sits on a plateau near the
     /// majority rate first: its end varied from about step 90 to 250 over seeds 11–19 (batch 4);
-    /// at seed 13 it ends around step 90, so 200 steps leave a 2× margin.
+    /// at seed 13 it ends around step 90, so 200 steps leave a 2× margin. The newsgroup pairs' head
+    /// sees only [e₁; e₂]; at rate 10⁻² its ReLUs died at seeds 11 and 12 (loss stuck at ln 2), at
+    /// 3·10⁻³ every seed of 11–15 reaches 100% within 400 steps (two of them needed more than 240).
     static func plan(_ task: TrainingTask) -> Plan {
         switch task {
         case .listOps: Plan(steps: 300, batchSize: 16, maximumLength: 64, margin: 0.25)
@@ -36,7 +38,8 @@ import Testing
         case .image, .fashionMNIST: Plan(steps: 30, batchSize: 8)
         case .sentences: Plan(steps: 80, batchSize: 16)
         case .text, .newsgroups, .trec: Plan(steps: 120, batchSize: 16)
-        case .retrieval, .newsgroupsPairs: Plan(steps: 160, batchSize: 16, margin: 0.25)
+        case .retrieval: Plan(steps: 160, batchSize: 16, margin: 0.25)
+        case .newsgroupsPairs: Plan(steps: 400, batchSize: 16, margin: 0.25, rate: 3e-3)
         }
     }
 
@@ -103,8 +106,10 @@ import Testing
     }
 
     /// Loads the task's fixture, trains a tiny GMM-PRF model (dropout 0, constant learning rate,
-    /// clipping at 1) and checks the training-split accuracy: near chance before, at least the
-    /// majority rate plus the plan's margin after. One line per task reports the numbers.
+    /// clipping at 1) and checks the training-split accuracy: at least the
+    /// majority rate plus the plan's margin after, and up by at least half the margin (an untrained
+    /// model can sit well above the majority rate on a few dozen examples: text starts at 0.75 at
+    /// this seed). One line per task reports the numbers.
     @Test(arguments: TrainingTask.allCases)
     func tinyModelLearnsTheTask(_ task: TrainingTask) throws {
         let clock = ContinuousClock(), started = clock.now
@@ -144,7 +149,8 @@ import Testing
                      task.rawValue, splits.train.count, splits.validation.count, splits.test.count, longest, majority,
                      before.accuracy, after.accuracy, before.loss, after.loss, result.bestValidation.accuracy,
                      "\(loaded - started)", "\(finished - loaded)"))
-        #expect(before.accuracy < majority + 0.15, "\(task): the untrained model is already at \(before.accuracy) (majority \(majority))")
+        #expect(after.accuracy - before.accuracy >= plan.margin / 2,
+                "\(task): training accuracy went only from \(before.accuracy) to \(after.accuracy)")
         #expect(after.accuracy >= target, "\(task): training accuracy \(after.accuracy) after \(plan.steps) steps, wanted ≥ \(target) (majority \(majority), before \(before.accuracy))")
         #expect(after.loss < before.loss)
     }

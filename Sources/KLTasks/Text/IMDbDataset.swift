@@ -75,7 +75,7 @@ public enum IMDbDataset {
             .map { directory.appendingPathComponent($0) }
         guard !files.isEmpty else { throw TextDataError.noExamples(path: directory.path) }
         return try files.map { file in
-            let bytes = [UInt8](try TextFileReader.contents(of: file))
+            let bytes = [UInt8](try DataFile.read(file, mapped: true))
             guard !bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) else {
                 throw DataError.emptySource(path: file.path, line: 1)
             }

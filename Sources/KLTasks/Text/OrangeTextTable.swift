@@ -45,7 +45,7 @@ public struct OrangeTextTable: Hashable, Sendable {
     /// line from a data row. Rows need a category (not empty, not Orange's missing mark `?`) and a
     /// non-empty text. A file with no rows is an error.
     public init(contentsOf url: URL, categoryColumn: String = "Category", textColumn: String = "Text") throws {
-        let data = try TextFileReader.contents(of: url)
+        let data = try DataFile.read(url, mapped: true)
         self.url = url
         rows = try data.withUnsafeBytes { raw in
             try Self.parse(raw.bindMemory(to: UInt8.self), path: url.path, categoryColumn: categoryColumn, textColumn: textColumn)

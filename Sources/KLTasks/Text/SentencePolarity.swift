@@ -37,7 +37,7 @@ public enum SentencePolarity {
     /// The labelled sentences of the file, zero-valence ones dropped, in file order (text as
     /// UTF-8 bytes, see the type's documentation for the encoding).
     public static func sentences(contentsOf url: URL) throws -> [LabeledText] {
-        let data = try TextFileReader.contents(of: url)
+        let data = try DataFile.read(url, mapped: true)
         let path = url.path
         return try data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)

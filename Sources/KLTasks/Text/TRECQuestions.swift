@@ -33,7 +33,7 @@ public enum TRECQuestions {
     /// The distinct labelled questions of the file in order of first appearance (blank lines
     /// skipped; `line` is where each first appears).
     public static func questions(contentsOf url: URL) throws -> [LabeledText] {
-        let data = try TextFileReader.contents(of: url)
+        let data = try DataFile.read(url, mapped: true)
         let path = url.path
         let labels = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         let expected = "COARSE:fine question (one of \(classes.joined(separator: ", ")), a colon, a fine label, a space, the question)"

@@ -112,6 +112,14 @@ public final class Tensor: @unchecked Sendable {
         result.storage.pointer.update(from: storage.pointer, count: count)
         return result
     }
+
+    /// Overwrites this tensor's values in place with `source`'s, which must have the same shape:
+    /// for restoring parameters and buffers (checkpoints, evaluation), outside autodiff — the
+    /// tensor's identity, and every reference to it, stays.
+    public func assign(_ source: Tensor) {
+        precondition(source.shape == shape, "assign: shape \(source.shape) differs from \(shape)")
+        storage.pointer.update(from: source.storage.pointer, count: count)
+    }
 }
 
 extension Tensor: CustomStringConvertible {

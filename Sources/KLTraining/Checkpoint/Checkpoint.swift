@@ -110,11 +110,7 @@ public enum Checkpoint {
             throw TrainingError.incompatibleCheckpoint("\(contents.url.path) holds random state for \(contents.state.featureRandomness.count) feature maps, the model has \(maps.count)")
         }
         // Everything checked: now copy.
-        for ((_, target), source) in zip(targets, sources) {
-            target.withUnsafeMutableBufferPointer { destination in
-                source.withUnsafeBufferPointer { _ = destination.update(fromContentsOf: $0) }
-            }
-        }
+        for ((_, target), source) in zip(targets, sources) { target.assign(source) }
         for (map, randomness) in zip(maps, contents.state.featureRandomness) { map.randomness = randomness }
         if let optimizer, let moments {
             try optimizer.restore(step: contents.optimizerStep, firstMoments: moments.0, secondMoments: moments.1)

@@ -83,7 +83,8 @@ public struct FeatureRandomness: Codable, Equatable, Sendable {
     /// How often draws are renewed.
     public var policy: RedrawPolicy
     /// When true, evaluation passes reuse the current draw instead of advancing the schedule (the
-    /// official code's `deterministic_eval`); when false, evaluation redraws like training does.
+    /// official code's `deterministic_eval`); when false, evaluation redraws like training does, from
+    /// the model's evaluation stream when run through `SequenceClassifier.evaluating(_:)`.
     public var frozenInEvaluation: Bool
     /// Forward passes counted so far.
     public private(set) var calls: Int = 0

@@ -37,9 +37,7 @@ public final class FrequencyGenerator: Module {
     private static func layer(_ inputs: Int, _ outputs: Int, _ generator: inout RandomGenerator) -> Linear {
         let layer = Linear(inputs: inputs, outputs: outputs, initialization: .torchDefault, generator: &generator)
         let weight = Initialization.xavierUniform([inputs, outputs], fanIn: inputs, fanOut: outputs, generator: &generator)
-        layer.weight.withUnsafeMutableBufferPointer { target in
-            weight.withUnsafeBufferPointer { source in _ = target.update(fromContentsOf: source) }
-        }
+        layer.weight.assign(weight)
         return layer
     }
 

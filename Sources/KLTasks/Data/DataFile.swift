@@ -1,12 +1,13 @@
 import Foundation
 
-/// Reads whole binary files for the image loaders and the fetcher, turning Foundation's errors
-/// into a `DataError.unreadableFile` that names the path and says why in plain words.
-enum BinaryFile {
-    /// The bytes of the file at `url`.
-    static func read(_ url: URL) throws -> Data {
+/// Reads whole data files for every loader and the fetcher, turning Foundation's errors into a
+/// `DataError.unreadableFile` that names the path and says why in plain words.
+enum DataFile {
+    /// The bytes of the file at `url`. With `mapped`, the file is memory-mapped where the system
+    /// allows, so a large file (LRA's AAN training TSV) is not copied before parsing.
+    static func read(_ url: URL, mapped: Bool = false) throws -> Data {
         do {
-            return try Data(contentsOf: url)
+            return try Data(contentsOf: url, options: mapped ? .mappedIfSafe : [])
         } catch {
             throw DataError.unreadableFile(path: url.path, reason: reason(for: error, path: url.path))
         }

@@ -1,21 +1,12 @@
 import Foundation
 
-/// Reads a text data file once and cuts it into lines, for the text loaders.
+/// Cuts a text data file's bytes (read once with `DataFile.read(_:mapped:)`) into lines and fields,
+/// for the TSV and text loaders.
 ///
-/// Files are memory-mapped where the system allows, so a large file (LRA's AAN training TSV) is
-/// not copied before parsing. Lines are ranges of byte offsets without their `\n` and without one
+/// Lines are ranges of byte offsets without their `\n` and without one
 /// trailing `\r` (Windows line ends, as in the VADER files), numbered from 1 by their position in
-/// the returned array. A read failure becomes `DataError.unreadableFile` with a plain reason.
+/// the returned array.
 enum TextFileReader {
-    /// The bytes of `url`.
-    static func contents(of url: URL) throws -> Data {
-        do {
-            return try Data(contentsOf: url, options: .mappedIfSafe)
-        } catch {
-            throw DataError.unreadableFile(path: url.path, reason: reason(for: error, path: url.path))
-        }
-    }
-
     /// The line ranges of `bytes`. A final line without `\n` counts; the empty piece after a
     /// final `\n` does not, so `"a\nb\n"` and `"a\nb"` both have two lines and `""` has none.
     static func lines(of bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
@@ -63,14 +54,5 @@ enum TextFileReader {
     /// Whether `range` holds only spaces and tabs (or nothing).
     static func isBlank(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         range.allSatisfy { bytes[$0] == UInt8(ascii: " ") || bytes[$0] == UInt8(ascii: "\t") }
-    }
-
-    /// A short reason for a failed read: the usual cases in plain words, else Foundation's text.
-    static func reason(for error: Error, path: String) -> String {
-        var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
-        if isDirectory.boolValue { return "it is a directory" }
-        if !FileManager.default.isReadableFile(atPath: path) { return "permission denied" }
-        return error.localizedDescription
     }
 }
