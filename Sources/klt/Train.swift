@@ -51,6 +51,8 @@ struct Train: ParsableCommand {
     var features: Int?
     @Option(help: "Redraw random features every N calls (1 = every call, 0 = never; default: the kernel's).")
     var redraw: Int?
+    @Option(help: "Pair tasks: what the head reads, concatenation ([e1; e2], the paper's) or interactions ([e1; e2; e1*e2; e1-e2], LRA's).")
+    var pairFeatures = EncoderConfiguration.PairFeatures.concatenation.rawValue
     @Flag(help: "Keep the random features fixed during evaluation.")
     var frozenEval = false
     @Flag(help: "Continue the run in --output-dir from its last checkpoint.")
@@ -70,6 +72,9 @@ struct Train: ParsableCommand {
         }
         guard EncoderConfiguration.LayerOrdering(rawValue: ordering) != nil else {
             throw ValidationError("unknown --ordering '\(ordering)'; available: official, preLayerNorm")
+        }
+        guard EncoderConfiguration.PairFeatures(rawValue: pairFeatures) != nil else {
+            throw ValidationError("unknown --pair-features '\(pairFeatures)'; available: \(EncoderConfiguration.PairFeatures.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard ["rsqrt", "cosine", "constant"].contains(schedule) else {
             throw ValidationError("unknown --schedule '\(schedule)'; available: rsqrt, cosine, constant")
@@ -95,6 +100,7 @@ struct Train: ParsableCommand {
         configuration.featureDimensionsArgument = features
         configuration.redrawEvery = redraw
         configuration.frozenInEvaluation = frozenEval
+        configuration.pairFeatures = EncoderConfiguration.PairFeatures(rawValue: pairFeatures)!
         let model = try SequenceClassifier(configuration: configuration, seed: seed)
         let warmupSteps = warmup ?? max(1, steps / 10)
         let rateSchedule: LearningRateSchedule = switch schedule {

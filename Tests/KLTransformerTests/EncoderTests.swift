@@ -83,4 +83,30 @@ import Testing
         #expect(a.parameters.map { $0.tensor.scalars } == b.parameters.map { $0.tensor.scalars })
         #expect(a.buffers.map { $0.tensor.scalars } == b.buffers.map { $0.tensor.scalars })
     }
+
+    /// A pair model's head reads [e₁; e₂] or [e₁; e₂; e₁ ⊙ e₂; e₁ − e₂] of the two summaries,
+    /// which the shared encoder computes exactly as for single sequences.
+    @Test(arguments: EncoderConfiguration.PairFeatures.allCases)
+    func pairHeadsReadTheDocumentedFeatures(features: EncoderConfiguration.PairFeatures) throws {
+        var configuration = Self.configuration(.elu)
+        configuration.pairInputs = true
+        configuration.pairFeatures = features
+        let model = try SequenceClassifier(configuration: configuration, seed: 5)
+        let width = configuration.modelDimension
+        #expect(model.head[0].weight.shape == [(features == .interactions ? 4 : 2) * width, configuration.classifierDimension])
+        let first = TokenBatch(tokens: [3, 4, 5, 1, 2, 0], batch: 2, length: 3, lengths: [3, 2])
+        let second = TokenBatch(tokens: [7, 0, 8, 9], batch: 2, length: 2, lengths: [1, 2])
+        var context = ForwardContext(training: false)
+        let logits = withoutGradients { model(first, second, context: &context) }
+        let expected: Tensor = withoutGradients {
+            let a = model.encoder(tokens: first.tokens, batch: 2, length: 3, lengths: first.lengths, context: &context)
+            let b = model.encoder(tokens: second.tokens, batch: 2, length: 2, lengths: second.lengths, context: &context)
+            let parts = features == .interactions ? [a, b, a * b, a - b] : [a, b]
+            var x = Tensor.concatenate(parts, alongAxis: 1)
+            for (index, layer) in model.head.enumerated() { x = index + 1 < model.head.count ? layer(x).relu() : layer(x) }
+            return x
+        }
+        #expect(logits.shape == [2, configuration.classes])
+        expectClose(logits.scalars, expected.scalars, tolerance: 1e-5)
+    }
 }

@@ -49,8 +49,22 @@ public struct EncoderConfiguration: Codable, Equatable, Sendable {
     /// How the encoder's outputs are summarised into one vector per sequence.
     public var pooling: Pooling
     /// Whether the classifier reads a *pair* of sequences (LRA Retrieval): both go through the same
-    /// encoder and the head sees [e₁; e₂] (spec §3, the official `DualClassificationHead`).
+    /// encoder and the head sees `pairFeatures` of the two summaries (spec §3, the official
+    /// `DualClassificationHead`).
     public var pairInputs: Bool
+    /// What the head of a pair model reads (ignored for single sequences).
+    public var pairFeatures: PairFeatures
+
+    /// The vector the head of a pair model reads, from the summaries e₁ and e₂ of the two sequences.
+    public enum PairFeatures: String, Codable, Sendable, CaseIterable {
+        /// [e₁; e₂] (width 2D): the paper's, the official head with `interaction=None`. The head
+        /// must learn to compare the halves itself, which is slow: "same or not" gives no signal
+        /// from either document alone.
+        case concatenation
+        /// [e₁; e₂; e₁ ⊙ e₂; e₁ − e₂] (width 4D): LRA's Retrieval head, the official code's unused
+        /// `interaction='NLI'` option; the products and differences make similarity directly visible.
+        case interactions
+    }
 
     /// How a sequence's outputs become one vector.
     public enum Pooling: String, Codable, Sendable, CaseIterable {
@@ -65,7 +79,8 @@ public struct EncoderConfiguration: Codable, Equatable, Sendable {
                 feedForwardDimension: Int, layers: Int, classifierDimension: Int, classes: Int, dropout: Float = 0.1,
                 attentionDropout: Float = 0.1, kernel: String = Kernel.gmmPRF.rawValue, kernelPreset: KernelPreset = .listOps,
                 featureDimensionsArgument: Int? = nil, redrawEvery: Int? = nil, frozenInEvaluation: Bool = false,
-                ordering: LayerOrdering = .official, pooling: Pooling = .classToken, pairInputs: Bool = false) {
+                ordering: LayerOrdering = .official, pooling: Pooling = .classToken, pairInputs: Bool = false,
+                pairFeatures: PairFeatures = .concatenation) {
         self.vocabularySize = vocabularySize
         self.maxLength = maxLength
         self.modelDimension = modelDimension
@@ -85,6 +100,7 @@ public struct EncoderConfiguration: Codable, Equatable, Sendable {
         self.ordering = ordering
         self.pooling = pooling
         self.pairInputs = pairInputs
+        self.pairFeatures = pairFeatures
     }
 
     /// Named model sizes.

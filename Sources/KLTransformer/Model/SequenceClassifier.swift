@@ -23,8 +23,9 @@ public struct TokenBatch: Sendable {
 
 /// The paper's classifiers (spec §3): the encoder's summary of a sequence → Linear(D→C) → ReLU →
 /// Linear(C→classes); for pairs of sequences (Retrieval) both go through the same encoder and
-/// [e₁; e₂] → Linear(2D→C) → ReLU → Linear(C→C/2) → ReLU → Linear(C/2→classes). Head weights use
-/// PyTorch's default initialisation and zero biases (§9 B12).
+/// [e₁; e₂] → Linear(2D→C) → ReLU → Linear(C→C/2) → ReLU → Linear(C/2→classes), or LRA's
+/// [e₁; e₂; e₁ ⊙ e₂; e₁ − e₂] with a 4D-wide first layer (`EncoderConfiguration.pairFeatures`).
+/// Head weights use PyTorch's default initialisation and zero biases (§9 B12).
 public final class SequenceClassifier: Module {
     /// The encoder.
     public let encoder: TransformerEncoder
@@ -37,7 +38,8 @@ public final class SequenceClassifier: Module {
         encoder = try TransformerEncoder(configuration: configuration, generator: &generator)
         let c = configuration.classifierDimension
         let widths = configuration.pairInputs
-            ? [2 * configuration.modelDimension, c, max(c / 2, 1), configuration.classes]
+            ? [(configuration.pairFeatures == .interactions ? 4 : 2) * configuration.modelDimension, c, max(c / 2, 1),
+               configuration.classes]
             : [configuration.modelDimension, c, configuration.classes]
         head = zip(widths, widths.dropFirst()).map { inputs, outputs in
             Linear(inputs: inputs, outputs: outputs, initialization: .torchDefaultZeroBias, generator: &generator)
@@ -59,7 +61,11 @@ public final class SequenceClassifier: Module {
         precondition(first.batch == second.batch, "SequenceClassifier: pair batches of \(first.batch) and \(second.batch) rows")
         let a = encoder(tokens: first.tokens, batch: first.batch, length: first.length, lengths: first.lengths, context: &context)
         let b = encoder(tokens: second.tokens, batch: second.batch, length: second.length, lengths: second.lengths, context: &context)
-        return classify(Tensor.concatenate([a, b], alongAxis: 1))
+        let features = switch configuration.pairFeatures {
+        case .concatenation: [a, b]
+        case .interactions: [a, b, a * b, a - b]
+        }
+        return classify(Tensor.concatenate(features, alongAxis: 1))
     }
 
     private func classify(_ summary: Tensor) -> Tensor {
