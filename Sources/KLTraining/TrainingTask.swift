@@ -193,8 +193,11 @@ public enum TrainingTask: String, CaseIterable, Sendable {
             guard let dataset = fetchable else {
                 throw TrainingError.invalidSetting("task \(rawValue) needs --data-dir")
             }
-            progress("fetching \(dataset.rawValue) into \(options.cacheDirectory.path) (once)")
-            return try DataFetcher(cacheDirectory: options.cacheDirectory.appendingPathComponent("datasets")).fetch(dataset)
+            let fetcher = DataFetcher(cacheDirectory: options.cacheDirectory.appendingPathComponent("datasets"))
+            if !fetcher.isFetched(dataset) {
+                progress("fetching \(dataset.rawValue) into \(fetcher.directory(for: dataset).path) (once)")
+            }
+            return try fetcher.fetch(dataset)
         }
     }
 }

@@ -109,4 +109,19 @@ import Testing
         #expect(logits.shape == [2, configuration.classes])
         expectClose(logits.scalars, expected.scalars, tolerance: 1e-5)
     }
+
+    /// Configurations round-trip through JSON (checkpoints carry them); one written before
+    /// `pairFeatures` existed decodes as the concatenation head it was built with.
+    @Test func configurationsDecodeWithAndWithoutPairFeatures() throws {
+        var configuration = Self.configuration(.gmmPRF)
+        configuration.pairInputs = true
+        configuration.pairFeatures = .interactions
+        let data = try JSONEncoder().encode(configuration)
+        #expect(try JSONDecoder().decode(EncoderConfiguration.self, from: data) == configuration)
+        var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object.removeValue(forKey: "pairFeatures") != nil)
+        let old = try JSONDecoder().decode(EncoderConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+        configuration.pairFeatures = .concatenation
+        #expect(old == configuration)
+    }
 }

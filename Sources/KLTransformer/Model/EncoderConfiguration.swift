@@ -154,3 +154,31 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+extension EncoderConfiguration {
+    private enum CodingKeys: String, CodingKey {
+        case vocabularySize, maxLength, modelDimension, heads, headDimension, feedForwardDimension, layers
+        case classifierDimension, classes, dropout, attentionDropout, kernel, kernelPreset, featureDimensionsArgument
+        case redrawEvery, frozenInEvaluation, ordering, pooling, pairInputs, pairFeatures
+    }
+
+    /// Decodes a configuration; `pairFeatures`, added after the first checkpoints were written, is
+    /// `.concatenation` (what those models were) when absent, so older checkpoints still load.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(vocabularySize: try c.decode(Int.self, forKey: .vocabularySize), maxLength: try c.decode(Int.self, forKey: .maxLength),
+                  modelDimension: try c.decode(Int.self, forKey: .modelDimension), heads: try c.decode(Int.self, forKey: .heads),
+                  headDimension: try c.decode(Int.self, forKey: .headDimension),
+                  feedForwardDimension: try c.decode(Int.self, forKey: .feedForwardDimension),
+                  layers: try c.decode(Int.self, forKey: .layers), classifierDimension: try c.decode(Int.self, forKey: .classifierDimension),
+                  classes: try c.decode(Int.self, forKey: .classes), dropout: try c.decode(Float.self, forKey: .dropout),
+                  attentionDropout: try c.decode(Float.self, forKey: .attentionDropout), kernel: try c.decode(String.self, forKey: .kernel),
+                  kernelPreset: try c.decode(KernelPreset.self, forKey: .kernelPreset),
+                  featureDimensionsArgument: try c.decodeIfPresent(Int.self, forKey: .featureDimensionsArgument),
+                  redrawEvery: try c.decodeIfPresent(Int.self, forKey: .redrawEvery),
+                  frozenInEvaluation: try c.decode(Bool.self, forKey: .frozenInEvaluation),
+                  ordering: try c.decode(LayerOrdering.self, forKey: .ordering), pooling: try c.decode(Pooling.self, forKey: .pooling),
+                  pairInputs: try c.decode(Bool.self, forKey: .pairInputs),
+                  pairFeatures: try c.decodeIfPresent(PairFeatures.self, forKey: .pairFeatures) ?? .concatenation)
+    }
+}
