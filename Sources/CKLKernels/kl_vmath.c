@@ -303,17 +303,6 @@ KL_INLINE V v_sel(M m, V a, V b) { return m ? a : b; }
 KL_INLINE int m_any(M m) { return m; }
 // Clamp to [lo, hi]; NaN passes through.
 KL_INLINE V v_clamp(V a, float lo, float hi) { return a < lo ? lo : (a > hi ? hi : a); }
-// p * 2^n for integral n in [-151, 128] (n as float and as int32): 2^n = 2^n1 * 2^n2 with
-// n1 = floor(n/2), both factors normal, so the product rounds once, correctly, into the
-// denormal range or to +inf.
-KL_INLINE V v_ldexp(V p, V n, VI ni) {
-    (void)n;
-    VI n1 = i_sra(ni, 1);
-    VI n2 = i_sub(ni, n1);
-    V s1 = i_asf(i_sll(i_add(n1, i_set(127)), 23));
-    V s2 = i_asf(i_sll(i_add(n2, i_set(127)), 23));
-    return v_mul(v_mul(p, s1), s2);
-}
 
 #elif KL_VMATH_TEMPLATE == 8
 
@@ -357,17 +346,6 @@ KL_INLINE int m_any(M m) { return _mm256_movemask_ps(m) != 0; }
 // max/min return their second operand when either is NaN, so NaN passes through.
 KL_INLINE V v_clamp(V a, float lo, float hi) {
     return _mm256_min_ps(_mm256_set1_ps(hi), _mm256_max_ps(_mm256_set1_ps(lo), a));
-}
-// p * 2^n for integral n in [-151, 128] (n as float and as int32): 2^n = 2^n1 * 2^n2 with
-// n1 = floor(n/2), both factors normal, so the product rounds once, correctly, into the
-// denormal range or to +inf.
-KL_INLINE V v_ldexp(V p, V n, VI ni) {
-    (void)n;
-    VI n1 = i_sra(ni, 1);
-    VI n2 = i_sub(ni, n1);
-    V s1 = i_asf(i_sll(i_add(n1, i_set(127)), 23));
-    V s2 = i_asf(i_sll(i_add(n2, i_set(127)), 23));
-    return v_mul(v_mul(p, s1), s2);
 }
 
 #elif KL_VMATH_TEMPLATE == 16
@@ -420,6 +398,19 @@ KL_INLINE V v_ldexp(V p, V n, VI ni) {
 #endif
 
 // Helpers shared by the kernels.
+#if W != 16
+// p * 2^n for integral n in [-151, 128] (n as float and as int32): 2^n = 2^n1 * 2^n2 with
+// n1 = floor(n/2), both factors normal, so the product rounds once, correctly, into the
+// denormal range or to +inf. (AVX-512 has an instruction for it, above.)
+KL_INLINE V v_ldexp(V p, V n, VI ni) {
+    (void)n;
+    VI n1 = i_sra(ni, 1);
+    VI n2 = i_sub(ni, n1);
+    V s1 = i_asf(i_sll(i_add(n1, i_set(127)), 23));
+    V s2 = i_asf(i_sll(i_add(n2, i_set(127)), 23));
+    return v_mul(v_mul(p, s1), s2);
+}
+#endif
 KL_INLINE V v_abs(V a) { return i_asf(i_and(v_asi(a), i_set(0x7fffffff))); }
 KL_INLINE VI v_signbit(V a) { return i_and(v_asi(a), i_set((int32_t)0x80000000u)); }
 KL_INLINE V v_xorsign(V a, VI sign) { return i_asf(i_xor(v_asi(a), sign)); }

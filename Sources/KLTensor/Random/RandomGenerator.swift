@@ -498,8 +498,25 @@ protocol PhiloxKernel {
     func apply(_ lanes: PhiloxLanes, blocks: Int, into out: UnsafeMutablePointer<Float>)
 }
 
+/// A kernel that maps each 32-bit word to one float on its own.
+protocol WordwisePhiloxKernel: PhiloxKernel {
+    /// The float of one word.
+    func value(_ word: UInt32) -> Float
+}
+
+extension WordwisePhiloxKernel {
+    func apply(_ lanes: PhiloxLanes, blocks: Int, into out: UnsafeMutablePointer<Float>) {
+        for j in 0..<blocks {
+            out[4 * j] = value(lanes.w0[j])
+            out[4 * j + 1] = value(lanes.w1[j])
+            out[4 * j + 2] = value(lanes.w2[j])
+            out[4 * j + 3] = value(lanes.w3[j])
+        }
+    }
+}
+
 /// Uniform floats in `[low, high)`.
-struct UniformKernel: PhiloxKernel {
+struct UniformKernel: WordwisePhiloxKernel {
     let low: Float
     let scale: Float
     /// The largest value allowed: just below `high` (or `low` when the interval is empty).
@@ -509,15 +526,6 @@ struct UniformKernel: PhiloxKernel {
         self.low = low
         scale = high - low
         largest = high > low ? high.nextDown : low
-    }
-
-    func apply(_ lanes: PhiloxLanes, blocks: Int, into out: UnsafeMutablePointer<Float>) {
-        for j in 0..<blocks {
-            out[4 * j] = value(lanes.w0[j])
-            out[4 * j + 1] = value(lanes.w1[j])
-            out[4 * j + 2] = value(lanes.w2[j])
-            out[4 * j + 3] = value(lanes.w3[j])
-        }
     }
 
     @inline(__always)
@@ -547,20 +555,15 @@ struct NormalKernel: PhiloxKernel {
 }
 
 /// Random signs: +1 when the word's top bit is clear, -1 when it is set.
-struct RademacherKernel: PhiloxKernel {
-    func apply(_ lanes: PhiloxLanes, blocks: Int, into out: UnsafeMutablePointer<Float>) {
-        let one = Float(1).bitPattern
-        for j in 0..<blocks {
-            out[4 * j] = Float(bitPattern: one | (lanes.w0[j] & 0x8000_0000))
-            out[4 * j + 1] = Float(bitPattern: one | (lanes.w1[j] & 0x8000_0000))
-            out[4 * j + 2] = Float(bitPattern: one | (lanes.w2[j] & 0x8000_0000))
-            out[4 * j + 3] = Float(bitPattern: one | (lanes.w3[j] & 0x8000_0000))
-        }
+struct RademacherKernel: WordwisePhiloxKernel {
+    @inline(__always)
+    func value(_ word: UInt32) -> Float {
+        Float(bitPattern: Float(1).bitPattern | (word & 0x8000_0000))
     }
 }
 
 /// 0/1 floats: 1 when the word is below `probability · 2^32`.
-struct BernoulliKernel: PhiloxKernel {
+struct BernoulliKernel: WordwisePhiloxKernel {
     /// Words below this give 1.
     let threshold: UInt32
     /// Whether every element is 1 (`probability == 1`, which `threshold` cannot express).
@@ -569,15 +572,6 @@ struct BernoulliKernel: PhiloxKernel {
     init(probability: Float) {
         always = probability >= 1
         threshold = always ? 0 : UInt32((Double(probability) * 0x1p32).rounded())
-    }
-
-    func apply(_ lanes: PhiloxLanes, blocks: Int, into out: UnsafeMutablePointer<Float>) {
-        for j in 0..<blocks {
-            out[4 * j] = value(lanes.w0[j])
-            out[4 * j + 1] = value(lanes.w1[j])
-            out[4 * j + 2] = value(lanes.w2[j])
-            out[4 * j + 3] = value(lanes.w3[j])
-        }
     }
 
     @inline(__always)
