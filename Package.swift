@@ -9,12 +9,17 @@ let package = Package(
         .library(name: "KLTransformer", targets: ["KLTransformer"]),
         .library(name: "KLTasks", targets: ["KLTasks"]),
         .library(name: "KLTraining", targets: ["KLTraining"]),
+        .library(name: "KLTensorBoard", targets: ["KLTensorBoard"]),
+        .library(name: "KLExperiments", targets: ["KLExperiments"]),
+        .library(name: "KLCharts", targets: ["KLCharts"]),
         .executable(name: "klt", targets: ["klt"]),
         .executable(name: "klt-bench", targets: ["klt-bench"]),
     ],
     dependencies: [
         // The `klt` command's argument parsing, help and error messages.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Sweep files are TOML (comments, readable lists); TOMLKit wraps toml++, a complete TOML 1.0 parser.
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C kernels compiled by the Swift toolchain's own clang: the OpenBLAS loader (dlopen, so the
@@ -27,9 +32,16 @@ let package = Package(
         .target(name: "KLTensor", dependencies: ["CKLKernels"]),
         .target(name: "KLTransformer", dependencies: ["KLTensor"]),
         .target(name: "KLTasks", dependencies: ["KLTensor"]),
-        .target(name: "KLTraining", dependencies: ["KLTensor", "KLTransformer", "KLTasks"]),
+        .target(name: "KLTensorBoard"),
+        // SVG charts (learning curves, log-log efficiency plots, histograms, scatters) for reports; Foundation only.
+        .target(name: "KLCharts"),
+        .target(name: "KLTraining", dependencies: ["CKLKernels", "KLTensor", "KLTransformer", "KLTasks", "KLTensorBoard"]),
+        // Sweeps (grids of ordinary runs in folders) and the reports read back from run folders.
+        .target(name: "KLExperiments", dependencies: [
+            "KLTraining", "KLTasks", "KLCharts", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .executableTarget(name: "klt", dependencies: [
-            "KLTensor", "KLTransformer", "KLTasks", "KLTraining",
+            "KLTensor", "KLTransformer", "KLTasks", "KLTraining", "KLExperiments",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "klt-bench", dependencies: ["KLTensor", "KLTransformer", "KLTasks", "KLTraining"]),
@@ -39,6 +51,9 @@ let package = Package(
         .testTarget(name: "KLTransformerTests", dependencies: ["KLTransformer", "KLTensor", "KLTestSupport"]),
         .testTarget(name: "KLTasksTests", dependencies: ["KLTasks", "KLTensor", "KLTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KLTrainingTests", dependencies: ["KLTraining", "KLTransformer", "KLTasks", "KLTensor", "KLTestSupport"]),
-        .testTarget(name: "kltTests", dependencies: ["klt"]),
+        .testTarget(name: "KLExperimentsTests", dependencies: ["KLExperiments", "KLTraining", "KLTestSupport"]),
+        .testTarget(name: "KLTensorBoardTests", dependencies: ["KLTensorBoard"]),
+        .testTarget(name: "KLChartsTests", dependencies: ["KLCharts"]),
+        .testTarget(name: "kltTests", dependencies: ["klt", "KLExperiments"]),
     ]
 )

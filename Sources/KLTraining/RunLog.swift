@@ -1,4 +1,5 @@
 import Foundation
+import KLTasks
 
 /// Appends one JSON object per line to `metrics.jsonl` in the run directory, so a run's curves can be
 /// read by any tool (and by `klt plot`) while it trains.
@@ -26,5 +27,19 @@ public final class RunLog {
     public func append(_ record: [String: Any]) throws {
         let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
         try handle.write(contentsOf: data + Data("\n".utf8))
+    }
+
+    /// Rewrites `metrics.jsonl` in `directory` (atomically) without the records a resumed run will
+    /// write again: those of steps after `step`, the summary, and a line cut short by a killed
+    /// process. After a resume the file therefore holds every step once, as an uninterrupted run's.
+    public static func truncate(in directory: URL, afterStep step: Int) throws {
+        let url = directory.appendingPathComponent("metrics.jsonl")
+        guard let data = FileManager.default.contents(atPath: url.path) else { return }
+        let kept = data.split(separator: UInt8(ascii: "\n")).filter { line in
+            guard let record = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                  let recordStep = record["step"] as? Int else { return false }
+            return recordStep <= step && record["kind"] as? String != "summary"
+        }
+        try AtomicFile.write(Data(kept.map { Data($0) + Data("\n".utf8) }.joined()), to: url)
     }
 }

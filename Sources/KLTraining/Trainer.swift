@@ -1,6 +1,7 @@
 import Foundation
 import KLTasks
 import KLTensor
+import KLTensorBoard
 import KLTransformer
 
 /// How a classifier is trained: the paper's recipe by default (spec §5), with the schedule, clipping
@@ -65,7 +66,7 @@ public struct TrainingResult: Sendable {
     public var test: Evaluation?
     /// Accuracy of always predicting the most frequent training class on the test (or validation) set.
     public var majorityBaseline: Double
-    /// Wall-clock seconds spent training (evaluation excluded).
+    /// Wall-clock seconds spent in training steps (evaluation excluded), over every session of a resumed run.
     public var trainingSeconds: Double
     /// Training losses, one per step, in order (for resume checks and plots).
     public var losses: [Float]
@@ -139,6 +140,8 @@ public final class Trainer {
         }
         try Checkpoint.restore(contents, into: model, optimizer: optimizer)
         state = contents.state
+        // Steps after the checkpoint will be run again: drop what the interrupted session logged of them.
+        try RunLog.truncate(in: runDirectory, afterStep: state.step)
     }
 
     /// Steps completed so far.
@@ -150,9 +153,12 @@ public final class Trainer {
     public func run(stopAfter: Int? = nil) throws -> TrainingResult {
         try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
         let log = try RunLog(directory: runDirectory)
+        let events = try EventFileWriter(directory: runDirectory)
+        defer { events.close() }
         let end = min(settings.steps, stopAfter ?? settings.steps)
         var losses: [Float] = []
-        var trainingSeconds = 0.0, windowLoss = 0.0, windowCorrect = 0, windowCount = 0
+        let startSeconds = state.trainingSeconds ?? 0
+        var trainingSeconds = startSeconds, windowLoss = 0.0, windowCorrect = 0, windowCount = 0
         let perEpoch = train.batchesPerEpoch
         var epochBatches: (epoch: Int, batches: Batcher.Batches)?
         while state.step < end {
@@ -182,10 +188,14 @@ public final class Trainer {
             windowCount += batch.batchSize
             progress.progress(step: state.step, total: settings.steps, loss: windowLoss / Double(windowCount),
                               accuracy: Double(windowCorrect) / Double(windowCount),
-                              stepsPerSecond: Double(losses.count) / max(trainingSeconds, 1e-9))
+                              stepsPerSecond: Double(losses.count) / max(trainingSeconds - startSeconds, 1e-9))
             try log.append(["kind": "train", "step": state.step, "loss": Double(loss.item),
                             "accuracy": Double(correct) / Double(batch.batchSize), "learningRate": rate, "gradientNorm": norm,
                             "seconds": trainingSeconds])
+            for (tag, value) in [("train/loss", Double(loss.item)), ("train/accuracy", Double(correct) / Double(batch.batchSize)),
+                                 ("train/learning_rate", rate), ("train/gradient_norm", norm)] {
+                try events.addScalar(tag, value, step: state.step)
+            }
             if state.step % settings.evaluationInterval == 0 || state.step == settings.steps {
                 let evaluation = evaluate(validation, limit: settings.evaluationBatches)
                 let improved = evaluation.accuracy > state.bestValidationAccuracy
@@ -194,10 +204,12 @@ public final class Trainer {
                     state.bestStep = state.step
                 }
                 state.featureRandomness = model.featureMaps.map(\.randomness)
+                state.trainingSeconds = trainingSeconds
                 if improved { try Checkpoint.save(model: model, optimizer: optimizer, state: state, to: bestCheckpointURL) }
                 try Checkpoint.save(model: model, optimizer: optimizer, state: state, to: lastCheckpointURL)
                 try log.append(["kind": "validation", "step": state.step, "loss": evaluation.loss, "accuracy": evaluation.accuracy,
                                 "best": improved])
+                try writeEvaluationEvents(evaluation, to: events)
                 progress.message(String(format: "step %d: train loss %.4f acc %.3f | validation loss %.4f acc %.3f%@",
                                         state.step, windowLoss / Double(windowCount), Double(windowCorrect) / Double(windowCount),
                                         evaluation.loss, evaluation.accuracy, improved ? " (best)" : ""))
@@ -205,6 +217,21 @@ public final class Trainer {
             }
         }
         return try finish(losses: losses, trainingSeconds: trainingSeconds, log: log)
+    }
+
+    /// TensorBoard events of an evaluation: validation loss and accuracy, and histograms of every
+    /// feature map's learned parameters (the spectral distributions), by layer.
+    private func writeEvaluationEvents(_ evaluation: Evaluation, to events: EventFileWriter) throws {
+        try events.addScalar("validation/loss", evaluation.loss, step: state.step)
+        try events.addScalar("validation/accuracy", evaluation.accuracy, step: state.step)
+        for (layer, map) in model.featureMaps.enumerated() {
+            for parameter in map.parameters {
+                try parameter.tensor.withUnsafeBufferPointer { values in
+                    try events.addHistogram("kernel/layer\(layer)/\(parameter.name)", values: values, step: state.step)
+                }
+            }
+        }
+        try events.flush()
     }
 
     /// Evaluates the best checkpoint on validation and test and writes `summary.json`.
@@ -223,9 +250,13 @@ public final class Trainer {
         state = finalState
         let majority = Self.majorityBaseline(trainLabels: train.examples.map(\.label),
                                              evaluationLabels: (test ?? validation).examples.map(\.label))
+        let parameterCount = model.parameters.reduce(0) { $0 + $1.tensor.count }
         var summary: [String: Any] = ["bestStep": state.bestStep, "validationAccuracy": bestValidation.accuracy,
                                       "validationLoss": bestValidation.loss, "majorityBaseline": majority,
-                                      "trainingSeconds": trainingSeconds, "steps": state.step]
+                                      "trainingSeconds": trainingSeconds, "steps": state.step,
+                                      "stepsPerSecond": Double(state.step) / max(trainingSeconds, 1e-9),
+                                      "parameters": parameterCount, "peakResidentBytes": ResourceUsage.peakResidentBytes,
+                                      "peakTensorBytes": TensorMemory.peakBytes]
         if let testEvaluation { summary["testAccuracy"] = testEvaluation.accuracy; summary["testLoss"] = testEvaluation.loss }
         try log.append(summary.merging(["kind": "summary"]) { $1 })
         let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .prettyPrinted])

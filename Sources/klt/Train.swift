@@ -55,8 +55,12 @@ struct Train: ParsableCommand {
     var pairFeatures = EncoderConfiguration.PairFeatures.concatenation.rawValue
     @Flag(help: "Keep the random features fixed during evaluation.")
     var frozenEval = false
-    @Flag(help: "Continue the run in --output-dir from its last checkpoint.")
+    @Flag(help: "Continue the run in --output-dir from its last checkpoint (or start it, if it has none yet).")
     var resume = false
+    @Flag(help: "Start again in an --output-dir that already holds a run, replacing it.")
+    var overwrite = false
+    @Option(help: "Worker threads (default: $\(ThreadCount.environmentKey) or every core).")
+    var threads: Int?
     @Option(help: "Stop after this many steps in total (continue later with --resume).")
     var stopAfter: Int?
     @Flag(help: "Print only the final report.")
@@ -84,9 +88,23 @@ struct Train: ParsableCommand {
         if let warmup, warmup < 0 { throw ValidationError("--warmup must not be negative, got \(warmup)") }
         if let clip, !(clip > 0) { throw ValidationError("--clip must be positive, got \(clip)") }
         if let stopAfter, stopAfter <= 0 { throw ValidationError("--stop-after must be positive, got \(stopAfter)") }
+        if let threads, !(1...ThreadCount.maximum).contains(threads) {
+            throw ValidationError("--threads must be in 1...\(ThreadCount.maximum), got \(threads)")
+        }
+        do { _ = try ThreadCount.requested() } catch { throw ValidationError("\(error)") }
+        guard !(resume && overwrite) else { throw ValidationError("--resume and --overwrite exclude each other") }
+    }
+
+    /// The run directory: --output-dir, or one named after the task, kernel and seed.
+    var runDirectory: URL {
+        URL(fileURLWithPath: outputDir ?? "runs/\(data.trainingTask.rawValue)-\(Kernel(named: kernel)!.rawValue)-seed\(seed)")
     }
 
     func run() throws {
+        guard ParentProcess.followParentIfAnnounced() else { throw ExitCode.failure }
+        if let threads { Parallel.threadCount = threads }
+        let runDirectory = runDirectory
+        try RunDirectory.prepare(runDirectory, resume: resume, overwrite: overwrite)
         let report = ProgressReporter(enabled: !quiet)
         report.message(BackendDescription.line)
         let scale = EncoderConfiguration.Preset(rawValue: preset)!
@@ -111,13 +129,17 @@ struct Train: ParsableCommand {
         let settings = TrainingSettings(steps: steps, batchSize: batchSize, schedule: rateSchedule,
                                         optimizer: AdamW.Settings(weightDecay: weightDecay), clipNorm: clip,
                                         evaluationInterval: evalEvery, evaluationBatches: evalBatches, seed: seed)
-        let runDirectory = URL(fileURLWithPath: outputDir ?? "runs/\(task.rawValue)-\(kernelName)-seed\(seed)")
         let trainer = try Trainer(model: model, train: splits.train, validation: splits.validation, test: splits.test,
                                   settings: settings, runDirectory: runDirectory, progress: report)
-        if resume {
+        if resume, FileManager.default.fileExists(atPath: trainer.lastCheckpointURL.path) {
             try trainer.resume(from: trainer.lastCheckpointURL)
             report.message("resuming \(runDirectory.path) at step \(trainer.completedSteps)")
+        } else {
+            try RunLog.truncate(in: runDirectory, afterStep: 0)
         }
+        try RunRecord(arguments: Array(CommandLine.arguments.dropFirst()), task: task.rawValue, kernel: kernelName,
+                      seed: seed, preset: preset, threads: Parallel.threadCount, backend: BackendDescription.line,
+                      configuration: configuration, settings: settings).write(to: runDirectory)
         let parameterCount = model.parameters.reduce(0) { $0 + $1.tensor.count }
         report.message("task \(task.rawValue): \(splits.train.count) train / \(splits.validation.count) validation / \(splits.test.count) test, up to \(configuration.maxLength) tokens\(task.isPairTask ? " per document" : ""), \(splits.classCount) classes")
         report.message("model: \(preset) preset, kernel \(kernelName), \(configuration.layers) layers × width \(configuration.modelDimension), \(configuration.heads) heads × \(configuration.headDimension), \(parameterCount) parameters")

@@ -48,6 +48,13 @@ int kl_vmath_force_level(int level);
 // Elsewhere a no-op.
 void kl_tune_allocator(void);
 
+// ---- Process control (kl_process.c) ------------------------------------------------------------
+// Asks the kernel to send SIGKILL to this process when its parent dies (Linux prctl
+// PR_SET_PDEATHSIG), so runs started by a sweep never outlive it. `expected_parent` is the pid the
+// parent announced. Returns 1 when set, 0 where the platform has no such facility, and -1 when the
+// parent is no longer `expected_parent` (it died before the call took effect: the caller should exit).
+int kl_exit_with_parent(int expected_parent);
+
 #ifdef __cplusplus
 }
 #endif

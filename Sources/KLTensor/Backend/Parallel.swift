@@ -7,9 +7,9 @@ import Foundation
 /// set in one place and never multiplied: OpenBLAS itself is kept single-threaded
 /// (see `GEMM`) and parallelism comes from splitting work here.
 public enum Parallel {
-    /// Number of worker threads used by large ops; defaults to the active processor count.
-    /// Set it to 1 to make every op run on the calling thread.
-    nonisolated(unsafe) public static var threadCount: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Number of worker threads used by large ops; defaults to `KLT_THREADS` or the active processor
+    /// count (`ThreadCount.initial`). Set it to 1 to make every op run on the calling thread.
+    nonisolated(unsafe) public static var threadCount: Int = ThreadCount.initial
 
     /// Calls `body(start, end)` on disjoint sub-ranges covering `0..<count`, in parallel when the
     /// total work (`count * costPerItem`, in rough "flops") is large enough to pay for a thread hop

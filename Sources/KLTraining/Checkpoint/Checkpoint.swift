@@ -16,6 +16,9 @@ public struct TrainingState: Codable, Equatable, Sendable {
     public var featureRandomness: [FeatureRandomness]
     /// The run's settings (checked on resume).
     public var settings: TrainingSettings
+    /// Wall-clock seconds spent in training steps over every session of the run, so a resumed run
+    /// reports its whole cost (nil in checkpoints written before this was recorded).
+    public var trainingSeconds: Double?
 }
 
 /// Saving and restoring a classifier with its optimizer and training state as one safetensors file.

@@ -1,0 +1,50 @@
+import Foundation
+
+/// The paper's claims as experiments that one command runs: each is a sweep (or, for efficiency, a
+/// measurement) with fixed settings, so that anyone re-running it gets the same grid.
+public enum NamedExperiment: String, CaseIterable, Sendable {
+    /// "The kernel choice matters": softmax, the fixed linear kernels and the paper's six learned kernels on ListOps.
+    case kernels
+    /// Learned spectral distributions against the same feature map with a fixed one.
+    case learnedVsFixed = "learned-vs-fixed"
+    /// Time and memory of attention against sequence length.
+    case efficiency
+
+    /// The question it answers, for help texts and report headings.
+    public var claim: String {
+        switch self {
+        case .kernels: "Does the kernel choice matter? Softmax, elu+1, FAVOR+, RFF and the paper's six learned kernels on ListOps, 3 seeds."
+        case .learnedVsFixed: "Does learning the spectral distribution help? Each learned kernel beside the same features drawn from a fixed distribution, 3 seeds."
+        case .efficiency: "Does attention cost linear time and memory in the sequence length? Forward+backward against length, every kernel."
+        }
+    }
+
+    /// The training steps of every run of the sweep experiments.
+    public static let steps = 2000
+
+    /// The common `klt train` options of the sweep experiments: both ListOps experiments share them,
+    /// and so one sweep folder, whose runs they share.
+    public static let trainArguments = ["--steps", String(steps)]
+
+    /// The sweep folder (under the experiments folder) the ListOps experiments train in.
+    public static let sharedSweepFolder = "listops-steps\(steps)"
+
+    /// Learned kernels and their fixed counterparts (same feature map, distribution not learned).
+    public static let learnedFixedPairs: [(learned: String, fixed: String)] = [
+        ("GMM-PRF", "Gaussian-PRF"), ("FastFood-RKS", "FastFood-random"), ("GMM-RKS", "RFF"),
+    ]
+
+    /// The grid of a sweep experiment (nil for `efficiency`, which measures rather than trains).
+    public var plan: SweepPlan? {
+        switch self {
+        case .kernels:
+            SweepPlan(kernels: ["softmax", "elu+1", "FAVOR+", "RFF", "GMM-RKS", "GMM-PRF", "FastFood-RKS", "FastFood-PRF",
+                                "Generator-RKS", "Generator-PRF"],
+                      tasks: ["listops"], seeds: [1, 2, 3], trainArguments: Self.trainArguments)
+        case .learnedVsFixed:
+            SweepPlan(kernels: Self.learnedFixedPairs.flatMap { [$0.learned, $0.fixed] }, tasks: ["listops"], seeds: [1, 2, 3],
+                      trainArguments: Self.trainArguments)
+        case .efficiency: nil
+        }
+    }
+}

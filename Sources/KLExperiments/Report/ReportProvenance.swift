@@ -1,0 +1,38 @@
+import Foundation
+
+/// How a report's numbers were made: the command, the common training options, the machine, when.
+public struct ReportProvenance: Sendable {
+    /// The command that made the sweep (as the user should type it to reproduce it).
+    public var command: String?
+    /// The source revision, when known (e.g. a git commit).
+    public var revision: String?
+    /// The machine, in words.
+    public var machine: String
+    /// When the report was written.
+    public var date: Date
+
+    /// Provenance for a report written now on this machine.
+    public init(command: String? = nil, revision: String? = nil, machine: String? = nil, date: Date = Date()) {
+        self.command = command
+        self.revision = revision
+        self.machine = machine ?? Self.describeMachine()
+        self.date = date
+    }
+
+    /// "4 cores, 24 GiB, Linux 6.1 (host)".
+    static func describeMachine() -> String {
+        let info = ProcessInfo.processInfo
+        let memory = Double(info.physicalMemory) / 1_073_741_824
+        return String(format: "%d cores, %.0f GiB, %@", info.activeProcessorCount, memory, info.operatingSystemVersionString)
+    }
+
+    /// Lines for the top of a Markdown report.
+    var markdown: String {
+        var lines: [String] = []
+        if let command { lines.append("- Command: `\(command)`") }
+        if let revision { lines.append("- Revision: `\(revision)`") }
+        lines.append("- Machine: \(machine)")
+        lines.append("- Written: \(ISO8601DateFormatter().string(from: date))")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

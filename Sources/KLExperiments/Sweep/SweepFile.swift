@@ -1,0 +1,200 @@
+import Foundation
+import KLTraining
+import KLTransformer
+import TOMLKit
+
+/// A sweep described in a TOML file. The axes are top-level arrays; `[train]` holds the `klt train`
+/// options every run shares, under their long names without the dashes:
+///
+/// ```toml
+/// kernels = ["GMM-PRF", "FAVOR+", "softmax"]   # required
+/// tasks = ["listops"]                          # required ("task" for one)
+/// seeds = [1, 2, 3]                            # required
+/// features = [32, 64]                          # optional axes: features, max-lengths, presets
+///
+/// [train]
+/// steps = 2000
+/// lr = 1e-3
+/// frozen-eval = true                           # a flag: true sets it, false leaves it out
+/// ```
+///
+/// Everything is checked before any run starts, and a problem is reported with the file, the line
+/// and the field: TOML syntax (and a key given twice) by the parser, unknown fields, wrong types,
+/// unknown kernels, tasks and presets, negative seeds, repeated values, empty axes, and `[train]`
+/// options that `klt train` would refuse (through `validateTrainArguments`).
+public enum SweepFile {
+    /// The top-level keys a sweep file may hold.
+    static let axisKeys = ["kernels", "tasks", "task", "seeds", "features", "max-lengths", "presets"]
+
+    /// Parses and validates the sweep file at `url`. `validateTrainArguments` receives each `[train]`
+    /// option as `klt train` arguments and throws a message when `klt train` would refuse it.
+    public static func load(_ url: URL, validateTrainArguments: ([String]) throws -> Void = { _ in }) throws -> SweepPlan {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw SweepError.invalidFile(path: url.path, line: 0, field: nil, message: "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SweepError.invalidFile(path: url.path, line: 0, field: nil, message: "the file is not UTF-8 text")
+        }
+        return try parse(text, path: url.path, validateTrainArguments: validateTrainArguments)
+    }
+
+    /// Parses and validates sweep-file text; `path` names it in messages.
+    public static func parse(_ text: String, path: String, validateTrainArguments: ([String]) throws -> Void = { _ in }) throws -> SweepPlan {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw SweepError.invalidFile(path: path, line: error.source.begin.line, field: nil, message: error.description)
+        }
+        let lines = TOMLKeyLines(text)
+        func failure(_ key: String, section: String? = nil, _ message: String) -> SweepError {
+            .invalidFile(path: path, line: lines.line(of: key, in: section), field: section.map { "\($0).\(key)" } ?? key, message: message)
+        }
+        for key in table.keys where !axisKeys.contains(key) && key != "train" {
+            throw failure(key, "unknown field; a sweep file holds \(axisKeys.filter { $0 != "task" }.joined(separator: ", ")) and a [train] table")
+        }
+        if table.contains(key: "task") && table.contains(key: "tasks") {
+            throw failure("task", "give either 'task' or 'tasks', not both")
+        }
+
+        func values(_ key: String, required: Bool) throws -> [TOMLValueConvertible]? {
+            guard let value = table[key] else {
+                if required { throw SweepError.invalidFile(path: path, line: 0, field: key, message: "missing; the grid needs at least one value on this axis") }
+                return nil
+            }
+            guard let array = value.array else { throw failure(key, "must be an array, e.g. \(key) = [\(example(key))]") }
+            let elements = Array(array)
+            guard !elements.isEmpty else { throw failure(key, "is empty: the grid would have no runs") }
+            return elements
+        }
+        func strings(_ key: String, required: Bool, check: (String) -> String?) throws -> [String]? {
+            guard let elements = try values(key, required: required) else { return nil }
+            let result = try elements.map { element -> String in
+                guard let string = element.string else { throw failure(key, "every value must be a string, got \(element)") }
+                if let problem = check(string) { throw failure(key, problem) }
+                return string
+            }
+            return try distinct(result, key)
+        }
+        func integers(_ key: String, required: Bool, minimum: Int) throws -> [Int]? {
+            guard let elements = try values(key, required: required) else { return nil }
+            let result = try elements.map { element -> Int in
+                guard let value = element.int else { throw failure(key, "every value must be an integer, got \(element)") }
+                guard value >= minimum else {
+                    throw failure(key, minimum == 0 ? "must not be negative, got \(value)" : "must be at least \(minimum), got \(value)")
+                }
+                return value
+            }
+            return try distinct(result, key)
+        }
+        func distinct<T: Hashable>(_ values: [T], _ key: String) throws -> [T] {
+            var seen = Set<T>()
+            for value in values where !seen.insert(value).inserted { throw failure(key, "the value \(value) is listed twice") }
+            return values
+        }
+
+        let kernels = try strings("kernels", required: true) { name in
+            Kernel(named: name) == nil ? "unknown kernel '\(name)'; run `klt kernels` for the list" : nil
+        }!
+        let paperNames = kernels.map { Kernel(named: $0)!.rawValue }
+        if let repeated = Dictionary(grouping: paperNames, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+            throw failure("kernels", "'\(repeated)' is listed twice (under two of its names)")
+        }
+        let checkTask: (String) -> String? = { name in
+            TrainingTask(rawValue: name) == nil
+                ? "unknown task '\(name)'; available: \(TrainingTask.allCases.map(\.rawValue).joined(separator: ", "))" : nil
+        }
+        let tasks: [String]
+        if let single = table["task"] {
+            guard let name = single.string else { throw failure("task", "must be a string, e.g. task = \"listops\"") }
+            if let problem = checkTask(name) { throw failure("task", problem) }
+            tasks = [name]
+        } else {
+            tasks = try strings("tasks", required: true, check: checkTask)!
+        }
+        let seeds = try integers("seeds", required: true, minimum: 0)!.map(UInt64.init)
+        let features = try integers("features", required: false, minimum: 1)
+        let maxLengths = try integers("max-lengths", required: false, minimum: 1)
+        let presets = try strings("presets", required: false) { name in
+            EncoderConfiguration.Preset(rawValue: name) == nil
+                ? "unknown preset '\(name)'; available: \(EncoderConfiguration.Preset.allCases.map(\.rawValue).joined(separator: ", "))" : nil
+        }
+
+        var trainArguments: [String] = []
+        if let train = table["train"] {
+            guard let options = train.table else { throw failure("train", "must be a table: [train] followed by option = value lines") }
+            for key in options.keys.sorted(by: { lines.line(of: $0, in: "train") < lines.line(of: $1, in: "train") }) {
+                let option = "--" + key
+                if SweepRun.reservedOptions.contains(option) {
+                    throw failure(key, section: "train", "is set by the sweep for each run; make it an axis or leave it out")
+                }
+                let value = options[key]!
+                var arguments: [String]
+                if let flag = value.bool {
+                    arguments = [option]
+                } else if let int = value.int {
+                    arguments = [option, String(int)]
+                } else if let double = value.double {
+                    arguments = [option, String(double)]
+                } else if let string = value.string {
+                    arguments = [option, string]
+                } else {
+                    throw failure(key, section: "train", "must be a number, a string or true/false")
+                }
+                do {
+                    try validateTrainArguments(arguments)
+                } catch {
+                    throw failure(key, section: "train", "\(error)")
+                }
+                if value.bool == false { arguments = [] }
+                trainArguments += arguments
+            }
+        }
+        let plan = SweepPlan(kernels: kernels, tasks: tasks, seeds: seeds, features: features, maxLengths: maxLengths,
+                             presets: presets, trainArguments: trainArguments)
+        do {
+            try plan.validate()
+        } catch let error as SweepError {
+            throw SweepError.invalidFile(path: path, line: 0, field: nil, message: error.description)
+        }
+        return plan
+    }
+
+    /// An example value for a message about `key`.
+    private static func example(_ key: String) -> String {
+        switch key {
+        case "kernels": "\"GMM-PRF\", \"FAVOR+\""
+        case "tasks": "\"listops\""
+        case "seeds": "1, 2, 3"
+        case "presets": "\"cpu\""
+        default: "32, 64"
+        }
+    }
+}
+
+/// Where keys stand in TOML text: TOMLKit gives values but not their positions, so messages about a
+/// field find its line by reading the `key = …` lines under each `[table]` header.
+struct TOMLKeyLines {
+    private var lines: [String: Int] = [:]
+
+    /// Indexes `text`; the first line that assigns a key wins (the parser refuses a second one).
+    init(_ text: String) {
+        var section = ""
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                section = line.dropFirst().prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces)
+                continue
+            }
+            guard let equals = line.firstIndex(of: "="), !line.hasPrefix("#") else { continue }
+            let key = line[..<equals].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            let qualified = section.isEmpty ? key : section + "." + key
+            if lines[qualified] == nil { lines[qualified] = index + 1 }
+        }
+    }
+
+    /// The line of `key` in `section` (nil: top level), or 0 when it is not found.
+    func line(of key: String, in section: String? = nil) -> Int {
+        lines[section.map { $0 + "." + key } ?? key] ?? (section.flatMap { lines[$0] } ?? 0)
+    }
+}

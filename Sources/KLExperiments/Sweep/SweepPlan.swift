@@ -1,0 +1,103 @@
+import Foundation
+import KLTraining
+import KLTransformer
+
+/// A grid of `klt train` runs: every combination of the axes' values, each run given the same common
+/// training options. The order puts seeds outermost, so an interrupted sweep has a complete
+/// comparison at its first seeds before it starts the next.
+public struct SweepPlan: Codable, Equatable, Sendable {
+    /// Kernels, by any name `klt kernels` accepts (stored by paper name).
+    public var kernels: [String]
+    /// Tasks (`klt data tasks`).
+    public var tasks: [String]
+    /// Seeds of model, data order and dropout.
+    public var seeds: [UInt64]
+    /// Feature-count arguments (`--features`); nil: each kernel's default.
+    public var features: [Int]?
+    /// Maximum tokens per sequence (`--max-tokens`); nil: each task's default.
+    public var maxLengths: [Int]?
+    /// Model presets (`--preset`); nil: the `klt train` default.
+    public var presets: [String]?
+    /// Options passed to every run's `klt train`, e.g. `["--steps", "2000"]`.
+    public var trainArguments: [String]
+
+    /// A plan; kernels are stored by their paper names so that aliases name the same run.
+    public init(kernels: [String], tasks: [String], seeds: [UInt64], features: [Int]? = nil, maxLengths: [Int]? = nil,
+                presets: [String]? = nil, trainArguments: [String] = []) {
+        self.kernels = kernels.map { Kernel(named: $0)?.rawValue ?? $0 }
+        self.tasks = tasks
+        self.seeds = seeds
+        self.features = features
+        self.maxLengths = maxLengths
+        self.presets = presets
+        self.trainArguments = trainArguments
+    }
+
+    /// Every run of the grid, in execution order.
+    public var runs: [SweepRun] {
+        var runs: [SweepRun] = []
+        for seed in seeds {
+            for task in tasks {
+                for preset in presets.map({ $0.map(Optional.some) }) ?? [nil] {
+                    for maxLength in maxLengths.map({ $0.map(Optional.some) }) ?? [nil] {
+                        for featureCount in features.map({ $0.map(Optional.some) }) ?? [nil] {
+                            for kernel in kernels {
+                                runs.append(SweepRun(task: task, kernel: kernel, seed: seed, features: featureCount,
+                                                     maxLength: maxLength, preset: preset))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return runs
+    }
+
+    /// Checks every axis value and that the grid is not empty; `SweepFile` does the same with line
+    /// numbers, this is for plans built in code or from flags.
+    public func validate() throws {
+        for (name, count) in [("kernels", kernels.count), ("tasks", tasks.count), ("seeds", seeds.count),
+                              ("features", features?.count ?? 1), ("max-lengths", maxLengths?.count ?? 1),
+                              ("presets", presets?.count ?? 1)] where count == 0 {
+            throw SweepError.invalidPlan("the axis '\(name)' is empty: the grid has no runs")
+        }
+        for kernel in kernels where Kernel(named: kernel) == nil {
+            throw SweepError.invalidPlan("unknown kernel '\(kernel)'; run `klt kernels` for the list")
+        }
+        for task in tasks where TrainingTask(rawValue: task) == nil {
+            throw SweepError.invalidPlan("unknown task '\(task)'; available: \(TrainingTask.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        for preset in presets ?? [] where EncoderConfiguration.Preset(rawValue: preset) == nil {
+            throw SweepError.invalidPlan("unknown preset '\(preset)'; available: \(EncoderConfiguration.Preset.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let bad = (features ?? []).first(where: { $0 <= 0 }) { throw SweepError.invalidPlan("features must be positive, got \(bad)") }
+        if let bad = (maxLengths ?? []).first(where: { $0 <= 0 }) { throw SweepError.invalidPlan("max-lengths must be positive, got \(bad)") }
+        let names = runs.map(\.name)
+        if let repeated = Dictionary(grouping: names, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+            throw SweepError.invalidPlan("the grid names run '\(repeated)' more than once (a value repeats on an axis)")
+        }
+        if let reserved = trainArguments.first(where: { SweepRun.reservedOptions.contains($0.split(separator: "=").first.map(String.init) ?? $0) }) {
+            throw SweepError.invalidPlan("'\(reserved)' is set by the sweep itself (an axis, or the run folder); give it as an axis or leave it out")
+        }
+    }
+}
+
+/// Why a sweep cannot start or go on.
+public enum SweepError: Error, CustomStringConvertible, Equatable {
+    /// The grid is invalid.
+    case invalidPlan(String)
+    /// A sweep file is invalid: file, line (0 when the file as a whole is at fault), field, message.
+    case invalidFile(path: String, line: Int, field: String?, message: String)
+    /// The sweep folder was made for another plan.
+    case conflictingPlan(String)
+
+    /// The message shown to the user.
+    public var description: String {
+        switch self {
+        case .invalidPlan(let message): "invalid sweep: \(message)"
+        case .invalidFile(let path, let line, let field, let message):
+            "\(path)\(line > 0 ? ":\(line)" : ""): \(field.map { "field '\($0)': " } ?? "")\(message)"
+        case .conflictingPlan(let message): message
+        }
+    }
+}

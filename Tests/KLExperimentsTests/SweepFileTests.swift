@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import KLExperiments
+
+/// Sweep files: a valid file gives the grid; every kind of mistake is refused before any run, naming
+/// the line and the field.
+@Suite struct SweepFileTests {
+    static let valid = """
+        # a sweep
+        kernels = ["GMM-PRF", "performer", "softmax"]
+        tasks = ["listops"]
+        seeds = [1, 2]
+        features = [16, 32]
+
+        [train]
+        steps = 20
+        lr = 0.001
+        frozen-eval = true
+        pair-features = "concatenation"
+        """
+
+    @Test func validFileGivesTheGrid() throws {
+        let plan = try SweepFile.parse(Self.valid, path: "s.toml")
+        #expect(plan.kernels == ["GMM-PRF", "FAVOR+", "softmax"])
+        #expect(plan.seeds == [1, 2])
+        #expect(plan.features == [16, 32])
+        #expect(plan.trainArguments == ["--steps", "20", "--lr", "0.001", "--frozen-eval", "--pair-features", "concatenation"])
+        #expect(plan.runs.count == 3 * 2 * 2)
+        // Seeds outermost: every kernel and feature count at seed 1 comes before seed 2.
+        #expect(plan.runs.prefix(6).allSatisfy { $0.seed == 1 })
+        #expect(Set(plan.runs.map(\.name)).count == plan.runs.count)
+    }
+
+    @Test(arguments: [
+        ("kernels = [\"GMM-PRF\", \"nope\"]\ntasks = [\"listops\"]\nseeds = [1]\n", 1, "kernels", "unknown kernel 'nope'"),
+        ("kernels = [\"GMM-PRF\"]\ntasks = [\"listops\"]\nseeds = [1]\ncolour = \"red\"\n", 4, "colour", "unknown field"),
+        ("kernels = [\"GMM-PRF\"]\nseeds = [1]\nseeds = [2]\n", 3, nil, "redefine"),
+        ("kernels = [\"GMM-PRF\"]\ntasks = [\"listops\"]\n\nseeds = [1, -2]\n", 4, "seeds", "must not be negative"),
+        ("kernels = []\ntasks = [\"listops\"]\nseeds = [1]\n", 1, "kernels", "is empty"),
+        ("kernels = [\"GMM-PRF\"]\ntasks = [\"listops\"]\nseeds = [1, 1]\n", 3, "seeds", "listed twice"),
+        ("kernels = [\"GMM-PRF\", \"mix-gauss-positive\"]\ntasks = [\"listops\"]\nseeds = [1]\n", 1, "kernels", "listed twice"),
+        ("kernels = [\"GMM-PRF\"]\ntasks = [\"imagenet\"]\nseeds = [1]\n", 2, "tasks", "unknown task"),
+        ("kernels = [\"GMM-PRF\"]\ntasks = [\"listops\"]\nseeds = [1]\n[train]\nsteps = 5\nseed = 3\n", 6, "train.seed", "set by the sweep"),
+        ("kernels = \"GMM-PRF\"\ntasks = [\"listops\"]\nseeds = [1]\n", 1, "kernels", "must be an array"),
+    ] as [(String, Int, String?, String)])
+    func mistakesAreRefusedWithLineAndField(text: String, line: Int, field: String?, message: String) throws {
+        do {
+            _ = try SweepFile.parse(text, path: "sweep.toml")
+            Issue.record("accepted: \(text)")
+        } catch let error as SweepError {
+            guard case .invalidFile(let path, let errorLine, let errorField, let errorMessage) = error else {
+                Issue.record("unexpected \(error)"); return
+            }
+            #expect(path == "sweep.toml")
+            #expect(errorLine == line, "\(error)")
+            #expect(errorField == field, "\(error)")
+            #expect(errorMessage.contains(message), "\(error)")
+            #expect(error.description.hasPrefix("sweep.toml:\(line):"), "\(error)")
+        }
+    }
+
+    @Test func trainOptionsAreValidatedByTheGivenValidator() {
+        let text = "kernels = [\"GMM-PRF\"]\ntask = \"listops\"\nseeds = [1]\n[train]\nsteps = -3\n"
+        struct Refusal: Error, CustomStringConvertible { var description: String }
+        #expect(throws: SweepError.invalidFile(path: "f", line: 5, field: "train.steps", message: "--steps must be positive")) {
+            try SweepFile.parse(text, path: "f") { arguments in
+                if arguments == ["--steps", "-3"] { throw Refusal(description: "--steps must be positive") }
+            }
+        }
+    }
+
+    @Test func shardsSplitTheGridWithoutOverlap() throws {
+        let plan = try SweepFile.parse(Self.valid, path: "s.toml")
+        let slices = (0..<3).map { index in
+            plan.runs.enumerated().filter { SweepShard(index: index, count: 3).contains(position: $0.offset) }.map(\.element.name)
+        }
+        #expect(slices.map(\.count).reduce(0, +) == plan.runs.count)
+        #expect(Set(slices.flatMap { $0 }).count == plan.runs.count)
+        #expect(SweepShard(parsing: "2/4") == SweepShard(index: 2, count: 4))
+        #expect(SweepShard(parsing: "4/4") == nil)
+        #expect(SweepShard(parsing: "-1/4") == nil)
+        #expect(SweepShard(parsing: "1") == nil)
+    }
+}
