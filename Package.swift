@@ -44,7 +44,7 @@ let package = Package(
             "KLTensor", "KLTransformer", "KLTasks", "KLTraining", "KLExperiments",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "klt-bench", dependencies: ["KLTensor", "KLTransformer", "KLTasks", "KLTraining"]),
+        .executableTarget(name: "klt-bench", dependencies: ["KLTensor", "KLTransformer", "KLTasks", "KLTraining", "KLExperiments"]),
         // Shared test helpers (finite-difference gradient checks, deterministic data); not a product.
         .target(name: "KLTestSupport", dependencies: ["KLTensor"]),
         .testTarget(name: "KLTensorTests", dependencies: ["KLTensor", "KLTestSupport"]),

@@ -1,8 +1,9 @@
 import Foundation
+import KLExperiments
 import KLTensor
 import KLTransformer
 
-/// `klt-bench attention [--lengths 256,…] [--kernels GMM-PRF,…] [--features N] [--csv FILE] [--memory-budget GB]`:
+/// `klt-bench attention [--lengths 256,…] [--kernels GMM-PRF,…] [--features N] [--csv FILE] [--memory-budget GB] [--plot F.svg]`:
 /// forward + backward time and peak tensor memory of one attention call (batch 1, 8 heads × 64)
 /// against sequence length, for softmax and every kernel, in one run. Softmax is skipped (and marked
 /// so) where its L×L matrices would not fit in the memory budget.
@@ -24,69 +25,41 @@ func runAttentionBenchmark(arguments: [String]) {
     let favorFeatures = BenchmarkArguments.integer("--features", in: arguments) ?? 256
     let budget = Double(BenchmarkArguments.integer("--memory-budget", in: arguments) ?? 12) * 1e9
     let csvPath = BenchmarkArguments.value("--csv", in: arguments) ?? "attention-benchmark.csv"
-    let (heads, d) = (8, 64)
-    print("Attention forward+backward, batch 1, \(heads) heads × \(d); backend \(ComputeBackend.current), vector ISA \(VectorMath.instructionSet), \(Parallel.threadCount) threads")
-    print("FAVOR+ variants use \(favorFeatures) features; other kernels use the official ListOps feature counts (spec §2.2).")
+    let plotPath = BenchmarkArguments.value("--plot", in: arguments)
+    print("Attention forward+backward, batch 1, 8 heads × 64; backend \(ComputeBackend.current), vector ISA \(VectorMath.instructionSet), \(Parallel.threadCount) threads")
+    print("FAVOR+ variants use \(favorFeatures) features; other kernels use the official ListOps counts (spec §2.2).")
     var rows: [String] = ["kernel,length,features,seconds,peak_megabytes,status"]
     var table: [Kernel: [Int: (Double, Double)]] = [:]
+    var costs: [AttentionCost] = []
     for length in lengths {
         for kernel in kernels {
-            var generator = RandomGenerator(seed: 7)
-            let featureMap: (any FeatureMap)?
-            if kernel == .softmax {
-                featureMap = nil
-                // scores, probabilities, their gradients: about four (H, L, L) float tensors
-                if 4.0 * Double(heads * length * length) * 4 > budget {
-                    rows.append("softmax,\(length),,,,skipped: needs ~\(Int(16.0 * Double(heads * length * length) / 1e9)) GB")
-                    print("softmax L=\(length): skipped (its L×L matrices need ~\(Int(16.0 * Double(heads * length * length) / 1e9)) GB)")
-                    fflush(nil)
-                    continue
-                }
-            } else {
-                let favorLike = kernel == .favor || kernel == .favorExp || kernel == .gaussianPRF
-                let config = KernelConfiguration(kernel: kernel, headDimension: d, heads: heads, maxLength: length + 1,
-                                                 dimensionsArgument: favorLike ? (kernel == .favorExp ? 2 * favorFeatures : favorFeatures) : nil,
-                                                 seed: 11)
-                featureMap = config.makeFeatureMap(generator: &generator)
-                // φ(Q), φ(K), their gradients and the feature map's intermediates: about eight (L, H, C·m) tensors.
-                let width = (featureMap?.featureCount ?? d) * (featureMap?.mixtureComponents ?? 1)
-                let estimate = 8.0 * Double(length * heads * width) * 4
-                if estimate > budget {
-                    let note = "skipped: needs ~\(Int(estimate / 1e9)) GB"
-                    rows.append("\(kernel.rawValue),\(length),\(width),,,\(note)")
-                    print("\(kernel.rawValue) L=\(length): \(note) (\(width) features per head)")
-                    fflush(nil)
-                    continue
-                }
+            let cost = AttentionCost.measure(kernel, length: length, favorFeatures: favorFeatures, memoryBudget: budget,
+                                             trials: length >= 8192 ? 2 : 3)
+            costs.append(cost)
+            guard let seconds = cost.seconds, let peakBytes = cost.peakBytes else {
+                rows.append("\(kernel.rawValue),\(length),\(cost.features),,,skipped: \(cost.skipped ?? "")")
+                print("\(kernel.rawValue) L=\(length): skipped (\(cost.skipped ?? ""))")
+                fflush(nil)
+                continue
             }
-            let q = Tensor.randomNormal([1, length, heads, d], standardDeviation: 0.5, generator: &generator, requiresGrad: true)
-            let k = Tensor.randomNormal([1, length, heads, d], standardDeviation: 0.5, generator: &generator, requiresGrad: true)
-            let v = Tensor.randomNormal([1, length, heads, d], generator: &generator, requiresGrad: true)
-            let projection = Tensor.randomNormal([1, length, heads, d], generator: &generator)
-            var context = ForwardContext(training: true, seed: 3)
-            let pass = {
-                let out: Tensor
-                if let featureMap {
-                    featureMap.prepareForward(training: true)
-                    out = LinearAttention.attend(queries: featureMap.features(q, isQuery: true, training: true),
-                                                 keys: featureMap.features(k, isQuery: false, training: true), values: v)
-                } else {
-                    out = SoftmaxAttention.attend(queries: q, keys: k, values: v, context: &context)
-                }
-                try! (out * projection).sum().backward()
-                for tensor in [q, k, v] + (featureMap?.parameters.map(\.tensor) ?? []) { tensor.zeroGrad() }
-            }
-            let baseline = TensorMemory.currentBytes
-            TensorMemory.resetPeak()
-            pass()
-            let peak = Double(TensorMemory.peakBytes - baseline) / 1e6
-            let trials = length >= 8192 ? 2 : 3
-            let seconds = (0..<trials).map { _ in BenchmarkTimer.seconds(pass) }.min()!
-            let features = featureMap.map { $0.featureCount * $0.mixtureComponents } ?? length
-            rows.append("\(kernel.rawValue),\(length),\(features),\(seconds),\(peak),ok")
+            let peak = peakBytes / 1e6
+            rows.append("\(kernel.rawValue),\(length),\(cost.features),\(seconds),\(peak),ok")
             table[kernel, default: [:]][length] = (seconds, peak)
             print("\(kernel.rawValue) L=\(length): \(format(seconds * 1000, decimals: 1)) ms, peak \(format(peak, decimals: 1)) MB")
             fflush(nil)
+        }
+    }
+    if let plotPath {
+        do {
+            try EfficiencyFigure.svg(costs, title: "Attention forward + backward against length (\(ComputeBackend.current), \(Parallel.threadCount) threads)")
+                .write(toFile: plotPath, atomically: true, encoding: .utf8)
+            print("wrote \(plotPath)")
+        } catch {
+            FileHandle.standardError.write(Data("klt-bench: cannot write \(plotPath): \(error)\n".utf8))
+        }
+        print("\nFitted slopes (exponent of L over the \(EfficiencyFigure.fittedLengths) longest lengths): time, memory")
+        for (kernel, time, memory) in EfficiencyFigure.slopes(costs) {
+            print("\(kernel): \(time.map { format($0) } ?? "—"), \(memory.map { format($0) } ?? "—")")
         }
     }
     do {

@@ -12,6 +12,7 @@ let usage = """
       elementwise  vectorised exp/log/sin/cos/tanh/erf against scalar Foundation [--count N]
       attention    attention forward+backward time and memory against sequence length
                    [--lengths …] [--kernels …] [--features N] [--csv FILE] [--memory-budget GB]
+                   [--plot F.svg: log-log time and memory with fitted slopes]
       training     training tokens/s of a classifier for softmax and every kernel
                    [--length 2000] [--batch 32] [--steps 3] [--preset cpu] [--kernels …]
     """

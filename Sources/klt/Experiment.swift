@@ -31,7 +31,11 @@ struct Experiment: ParsableCommand {
         let experiment = NamedExperiment(rawValue: name)!
         let root = URL(fileURLWithPath: outputDir)
         guard let plan = experiment.plan else {
-            try EfficiencyExperimentCommand.run(output: root.appendingPathComponent(experiment.rawValue))
+            print("experiment \(experiment.rawValue): \(experiment.claim)")
+            print("budget: \(EfficiencyExperiment.kernels.count) kernels × \(EfficiencyExperiment.lengths.count) lengths (\(EfficiencyExperiment.lengths.map(String.init).joined(separator: ", "))), best of 3 passes each; a few minutes on 2 cores, most of it softmax at the longest lengths")
+            let files = try EfficiencyExperiment.run(output: root.appendingPathComponent(experiment.rawValue), command: "klt experiment efficiency",
+                                                     revision: SourceRevision.current) { print($0); fflush(nil) }
+            for url in files { print("wrote \(url.path)") }
             return
         }
         for run in plan.runs { try Sweep.validateTrainArguments(run.axisArguments + plan.trainArguments) }
@@ -47,7 +51,7 @@ struct Experiment: ParsableCommand {
         let reportDirectory = root.appendingPathComponent(experiment.rawValue)
         let files = try SweepReport.write(sweep: sweepDirectory, plan: plan, to: reportDirectory,
                                           title: "Experiment \(experiment.rawValue)", command: "klt experiment \(experiment.rawValue)",
-                                          revision: SourceRevision.current)
+                                          revision: SourceRevision.current, comparisons: experiment.comparisons)
         for url in files { print("wrote \(url.path)") }
         if outcome.unfinished > 0 { throw ExitCode.failure }
     }

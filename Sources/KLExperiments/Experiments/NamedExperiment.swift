@@ -34,6 +34,16 @@ public enum NamedExperiment: String, CaseIterable, Sendable {
         ("GMM-PRF", "Gaussian-PRF"), ("FastFood-RKS", "FastFood-random"), ("GMM-RKS", "RFF"),
     ]
 
+    /// The kernel pairs its report compares.
+    public var comparisons: [KernelComparison] {
+        switch self {
+        case .learnedVsFixed: Self.learnedFixedPairs.map { KernelComparison(kernel: $0.learned, baseline: $0.fixed) }
+        case .kernels: ["GMM-PRF", "GMM-RKS", "FastFood-RKS", "FastFood-PRF", "Generator-RKS", "Generator-PRF"]
+            .map { KernelComparison(kernel: $0, baseline: "softmax") }
+        case .efficiency: []
+        }
+    }
+
     /// The grid of a sweep experiment (nil for `efficiency`, which measures rather than trains).
     public var plan: SweepPlan? {
         switch self {

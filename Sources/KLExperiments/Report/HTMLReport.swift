@@ -4,7 +4,8 @@ import Foundation
 /// results tables and the figures of a sweep.
 enum HTMLReport {
     /// The page.
-    static func text(_ results: SweepResults, table: ResultsTable, title: String, provenance: ReportProvenance) -> String {
+    static func text(_ results: SweepResults, table: ResultsTable, title: String, provenance: ReportProvenance,
+                     comparisons: [KernelComparison] = []) -> String {
         var body = "<h1>\(escape(title))</h1>\n"
         body += "<ul class=\"provenance\">"
         if let command = provenance.command { body += "<li>Command: <code>\(escape(command))</code></li>" }
@@ -14,25 +15,33 @@ enum HTMLReport {
             body += "<h2>\(escape(task))</h2>\n" + tableHTML(table, task: task)
             body += ReportFigures.html(results, table: table, task: task)
         }
-        return """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(escape(title)) — KLTransformer</title>
-            <style>
-            body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; padding: 0 1em; }
-            table { border-collapse: collapse; margin: 1em 0; font-size: 14px; }
-            th, td { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: right; }
-            th:first-child, td:first-child { text-align: left; }
-            th { background: #f4f4f4; }
-            td.best { font-weight: bold; }
-            td.failed { color: #b00; }
-            .note { color: #555; font-size: 13px; max-width: 60em; }
-            .figures { display: flex; flex-wrap: wrap; gap: 12px; }
-            code { background: #f4f4f4; padding: 1px 4px; }
-            </style></head><body>
-            \(body)
-            </body></html>
+        if !comparisons.isEmpty {
+            body += "<h2>Paired kernels</h2>\n" + KernelComparison.htmlTable(comparisons, table: table)
+        }
+        return page(title: title, body: body)
+    }
 
-            """
+    /// A whole page around `body`, with the reports' style sheet inline.
+    static func page(title: String, body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(escape(title)) — KLTransformer</title>
+        <style>
+        body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1300px; color: #222; padding: 0 1em; }
+        table { border-collapse: collapse; margin: 1em 0; font-size: 14px; }
+        th, td { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: right; }
+        th:first-child, td:first-child { text-align: left; }
+        th { background: #f4f4f4; }
+        td.best { font-weight: bold; }
+        td.failed { color: #b00; }
+        .note { color: #555; font-size: 13px; max-width: 60em; }
+        .figures { display: flex; flex-wrap: wrap; gap: 12px; }
+        code { background: #f4f4f4; padding: 1px 4px; }
+        </style></head><body>
+        \(body)
+        </body></html>
+
+        """
     }
 
     /// The results table of one task.

@@ -3,7 +3,8 @@ import Foundation
 /// `report.md`: the results table of a sweep per task, with how it was made, for READMEs and notes.
 enum MarkdownReport {
     /// The Markdown text.
-    static func text(_ results: SweepResults, table: ResultsTable, title: String, provenance: ReportProvenance) -> String {
+    static func text(_ results: SweepResults, table: ResultsTable, title: String, provenance: ReportProvenance,
+                     comparisons: [KernelComparison] = []) -> String {
         var out = "# \(title)\n\n"
         out += provenance.markdown + "\n"
         for task in table.tasks {
@@ -31,6 +32,9 @@ enum MarkdownReport {
             out += " Bold: best of the column for this task. Test accuracy is that of the best-on-validation checkpoint; "
                 + "± is the sample standard deviation over seeds; seeds counts finished runs of those in the grid; "
                 + "time is training time (evaluation excluded); memory is the peak resident set of a run's process.\n\n"
+        }
+        if !comparisons.isEmpty {
+            out += "## Paired kernels\n\n" + KernelComparison.markdownTable(comparisons, table: table) + "\n"
         }
         let unfinished = results.runs.filter { $0.reportedStatus != "finished" }
         if !unfinished.isEmpty {
