@@ -138,13 +138,16 @@ public enum TrainingTask: String, CaseIterable, Sendable {
     }
 
     /// Loads (generating or fetching into the cache when needed) the task's splits. `progress` hears
-    /// about slow steps (generation, downloads).
+    /// about slow steps (generation, downloads). Processes sharing the cache prepare a data set one at
+    /// a time (`FileLock`), so runs started together generate or fetch it once.
     public func load(_ options: DataOptions, progress: (String) -> Void = { _ in }) throws -> LabeledSplits {
         let length = options.maximumLength
         if requiresDataDirectory && options.dataDirectory == nil {
             throw TrainingError.invalidSetting("task \(rawValue) reads real files that cannot be downloaded here; pass --data-dir (\(summary))")
         }
-        let source = try options.dataDirectory ?? prepareData(options, progress: progress)
+        let source = try options.dataDirectory ?? FileLock.withExclusiveLock(on: options.cacheDirectory.appendingPathComponent(".\(rawValue).lock")) {
+            try prepareData(options, progress: progress)
+        }
         switch self {
         case .listOps:
             let splits = try ListOpsDataset.splits(in: source, maximumLength: length)

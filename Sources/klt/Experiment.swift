@@ -50,9 +50,9 @@ struct Experiment: ParsableCommand {
         let outcome = try runner.run()
         let reportDirectory = root.appendingPathComponent(experiment.rawValue)
         let files = try SweepReport.write(sweep: sweepDirectory, plan: plan, to: reportDirectory,
-                                          title: "Experiment \(experiment.rawValue)", command: "klt experiment \(experiment.rawValue)",
+                                          title: "Experiment \(experiment.rawValue)", purpose: experiment.claim, command: "klt experiment \(experiment.rawValue)",
                                           revision: SourceRevision.current, comparisons: experiment.comparisons)
         for url in files { print("wrote \(url.path)") }
-        if outcome.unfinished > 0 { throw ExitCode.failure }
+        if outcome.unfinished > 0 || outcome.failed > 0 { throw ExitCode.failure }
     }
 }

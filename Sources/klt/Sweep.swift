@@ -127,6 +127,7 @@ struct Sweep: ParsableCommand {
         if !noReport {
             try ReportCommand.write(sweep: directory)
         }
-        if outcome.unfinished > 0 { throw ExitCode.failure }
+        // A job script (or an array task) should see that the grid is not complete.
+        if outcome.unfinished > 0 || outcome.failed > 0 { throw ExitCode.failure }
     }
 }

@@ -31,10 +31,34 @@ import Testing
         (["train", "--clip", "0"], "--clip"),
         (["eval", "--checkpoint", "x", "--split", "dev"], "--split"),
         (["eval"], "checkpoint"),
+        (["train", "--threads", "0"], "--threads"),
+        (["train", "--resume", "--overwrite"], "--overwrite"),
+        (["sweep", "--kernels", "GMM-PRF"], "--seeds"),
+        (["sweep", "--kernels", "GMM-PRF", "--seeds", "1", "--jobs", "0"], "--jobs"),
+        (["sweep", "--kernels", "GMM-PRF", "--seeds", "1", "--shard", "3/3"], "--shard"),
+        (["sweep", "grid.toml", "--kernels", "GMM-PRF"], "sweep file"),
+        (["experiment", "everything"], "experiment"),
     ])
     func badArgumentsAreNamed(arguments: [String], option: String) throws {
         let message = try #require(Self.parseError(arguments))
         #expect(message.contains(option), "message '\(message)' does not name \(option)")
+    }
+
+    @Test func sweepPlansAreCheckedBeforeAnyRun() throws {
+        func planError(_ arguments: [String]) throws -> String? {
+            let command = try #require(try KLT.parseAsRoot(arguments) as? Sweep)
+            do {
+                _ = try command.plan()
+                return nil
+            } catch {
+                return Sweep.message(for: error)
+            }
+        }
+        #expect(try planError(["sweep", "--kernels", "GMM-PRF,FAVOR+", "--seeds", "1,2", "--", "--steps", "10"]) == nil)
+        #expect(try planError(["sweep", "--kernels", "GMM-PRF,nope", "--seeds", "1"])?.contains("unknown kernel 'nope'") == true)
+        #expect(try planError(["sweep", "--kernels", "GMM-PRF", "--seeds", "1,-2"])?.contains("--seeds") == true)
+        #expect(try planError(["sweep", "--kernels", "GMM-PRF", "--seeds", "1", "--", "--steps", "0"])?.contains("--steps") == true)
+        #expect(try planError(["sweep", "--kernels", "GMM-PRF", "--seeds", "1", "--", "--seed", "4"])?.contains("set by the sweep") == true)
     }
 
     @Test func kernelAliasesAreAccepted() {

@@ -31,7 +31,7 @@ public enum EfficiencyExperiment {
             }
         }
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        let provenance = ReportProvenance(command: command, revision: revision)
+        let provenance = ReportProvenance(purpose: NamedExperiment.efficiency.claim, command: command, revision: revision)
         let context = "batch 1, 8 heads × 64, \(ComputeBackend.current), \(Parallel.threadCount) threads"
         let svg = EfficiencyFigure.svg(costs, title: "Attention cost against length (\(context))")
         let markdown = EfficiencyReport.markdown(costs, context: context, provenance: provenance)

@@ -7,6 +7,7 @@ enum HTMLReport {
     static func text(_ results: SweepResults, table: ResultsTable, title: String, provenance: ReportProvenance,
                      comparisons: [KernelComparison] = []) -> String {
         var body = "<h1>\(escape(title))</h1>\n"
+        if let purpose = provenance.purpose { body += "<p>\(escape(purpose))</p>\n" }
         body += "<ul class=\"provenance\">"
         if let command = provenance.command { body += "<li>Command: <code>\(escape(command))</code></li>" }
         if let revision = provenance.revision { body += "<li>Revision: <code>\(escape(revision))</code></li>" }

@@ -2,6 +2,8 @@ import Foundation
 
 /// How a report's numbers were made: the command, the common training options, the machine, when.
 public struct ReportProvenance: Sendable {
+    /// What the report is for (an experiment's question), shown under its title.
+    public var purpose: String?
     /// The command that made the sweep (as the user should type it to reproduce it).
     public var command: String?
     /// The source revision, when known (e.g. a git commit).
@@ -12,7 +14,8 @@ public struct ReportProvenance: Sendable {
     public var date: Date
 
     /// Provenance for a report written now on this machine.
-    public init(command: String? = nil, revision: String? = nil, machine: String? = nil, date: Date = Date()) {
+    public init(purpose: String? = nil, command: String? = nil, revision: String? = nil, machine: String? = nil, date: Date = Date()) {
+        self.purpose = purpose
         self.command = command
         self.revision = revision
         self.machine = machine ?? Self.describeMachine()
@@ -29,6 +32,7 @@ public struct ReportProvenance: Sendable {
     /// Lines for the top of a Markdown report.
     var markdown: String {
         var lines: [String] = []
+        if let purpose { lines.append(purpose + "\n") }
         if let command { lines.append("- Command: `\(command)`") }
         if let revision { lines.append("- Revision: `\(revision)`") }
         lines.append("- Machine: \(machine)")

@@ -11,17 +11,18 @@ public enum SweepReport {
 
     /// Reads the sweep at `directory` (the runs of `plan`, default its `sweep.json`) and writes the
     /// three report files into `output` (default: the sweep folder); returns their URLs. `command`
-    /// names what made the numbers (default: the sweep's `command.txt`); `comparisons` adds a table of
+    /// names what made the numbers (default: the sweep's `command.txt`), `purpose` what they are for; `comparisons` adds a table of
     /// paired kernels (e.g. learned against fixed).
     @discardableResult
     public static func write(sweep directory: URL, plan: SweepPlan? = nil, to output: URL? = nil, title: String? = nil,
-                             command: String? = nil, revision: String? = nil, comparisons: [KernelComparison] = []) throws -> [URL] {
+                             purpose: String? = nil, command: String? = nil, revision: String? = nil,
+                             comparisons: [KernelComparison] = []) throws -> [URL] {
         let results = try SweepResults(directory: directory, plan: plan)
         let table = ResultsTable(results)
         let command = command ?? FileManager.default.contents(atPath: directory.appendingPathComponent(commandFileName).path)
             .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
-        let provenance = ReportProvenance(command: command, revision: revision)
-        let title = title ?? directory.lastPathComponent
+        let provenance = ReportProvenance(purpose: purpose, command: command, revision: revision)
+        let title = title ?? "Sweep \(directory.lastPathComponent)"
         let files: [(String, String)] = [
             ("report.md", MarkdownReport.text(results, table: table, title: title, provenance: provenance, comparisons: comparisons)),
             ("results.csv", ResultsCSV.text(results)),
