@@ -68,7 +68,9 @@ enum EfficiencyReport {
         let kernels = EfficiencyFigure.kernels(costs)
         func cost(_ kernel: String, _ length: Int) -> AttentionCost? { costs.first { $0.kernel == kernel && $0.length == length } }
         var out = "# Experiment efficiency\n\n" + provenance.markdown + "\n"
-        out += "Attention forward + backward, \(context). \(AttentionCost.method)\n\n"
+        out += "Attention forward + backward, \(context). \(AttentionCost.method) Feature counts follow the official code "
+            + "(spec §2.2): some grow with L up to a cap (GMM-RKS, RFF, Generator-RKS reach theirs by L = 1024), so slopes are "
+            + "fitted over the longest lengths; `results.csv` has the count at each length.\n\n"
         out += "![time and memory against length](efficiency.svg)\n\n"
         out += "## Time in ms (peak tensor memory in MB)\n\n| kernel | " + lengths.map { "L = \($0)" }.joined(separator: " | ") + " |\n"
         out += "|---|" + lengths.map { _ in "---" }.joined(separator: "|") + "|\n"

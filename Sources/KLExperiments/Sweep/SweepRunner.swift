@@ -115,9 +115,25 @@ public final class SweepRunner: @unchecked Sendable {
             + ["--output-dir", folder(of: run).path, "--resume", "--threads", String(threadsPerRun)]
     }
 
-    /// Runs one `klt train` to its end, its output appended to the run's `train.log`; returns a line
-    /// for the progress output and whether the run ended (finished or failed: nothing left to do).
+    /// Runs one `klt train` to its end, holding the run folder's lock so that two sweeps over one
+    /// folder (overlapping shards, or a sweep started twice) never train the same run at once; returns
+    /// a line for the progress output and whether the run ended (finished or failed: nothing left to do).
     private func execute(_ run: SweepRun) -> (text: String, ended: Bool) {
+        let lock = folder(of: run).appendingPathComponent(".sweep.lock")
+        do {
+            let outcome = try FileLock.withExclusiveLockIfFree(on: lock) { () -> (text: String, ended: Bool) in
+                // Another process may have finished it between our status check and the lock.
+                guard RunFolderStatus(directory: folder(of: run)) != .finished else { return ("finished by another process", true) }
+                return train(run)
+            }
+            return outcome ?? ("skipped: another process is training it", false)
+        } catch {
+            return ("could not be started: \(error)", false)
+        }
+    }
+
+    /// Runs one `klt train` to its end, its output appended to the run's `train.log`.
+    private func train(_ run: SweepRun) -> (text: String, ended: Bool) {
         let runFolder = folder(of: run)
         let logURL = runFolder.appendingPathComponent("train.log")
         do {
