@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How a report's numbers were made: the command, the common training options, the machine, when.
 public struct ReportProvenance: Sendable {
@@ -22,11 +25,14 @@ public struct ReportProvenance: Sendable {
         self.date = date
     }
 
-    /// "4 cores, 24 GiB, Linux 6.1 (host)".
+    /// "2 cores, 24 GiB, Debian 12, load average 3.1": the load says whether the machine was shared
+    /// while the numbers were measured (timings on a loaded machine are slower and noisier).
     static func describeMachine() -> String {
         let info = ProcessInfo.processInfo
         let memory = Double(info.physicalMemory) / 1_073_741_824
-        return String(format: "%d cores, %.0f GiB, %@", info.activeProcessorCount, memory, info.operatingSystemVersionString)
+        var load = [0.0, 0.0, 0.0]
+        let loadText = getloadavg(&load, 3) > 0 ? String(format: ", load average %.1f", load[0]) : ""
+        return String(format: "%d cores, %.0f GiB, %@", info.activeProcessorCount, memory, info.operatingSystemVersionString) + loadText
     }
 
     /// Lines for the top of a Markdown report.
