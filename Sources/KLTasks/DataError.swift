@@ -11,6 +11,8 @@ public enum DataError: Error, Sendable, Hashable, CustomStringConvertible, Local
     case unreadableFile(path: String, reason: String)
     /// The file holds no lines at all (zero bytes, or only line breaks).
     case emptyFile(path: String)
+    /// The file holds its header but no data rows, so its split would have no examples.
+    case noRows(path: String)
     /// The first line is not the required header (`found` is what line 1 held, possibly shortened).
     case missingHeader(path: String, expected: String, found: String)
     /// A row has fewer tab-separated columns than required.
@@ -43,6 +45,8 @@ public enum DataError: Error, Sendable, Hashable, CustomStringConvertible, Local
             return "\(path): cannot read the file: \(reason)"
         case .emptyFile(let path):
             return "\(path):1: the file is empty"
+        case .noRows(let path):
+            return "\(path): no examples: the file holds only its header"
         case .missingHeader(let path, let expected, let found):
             return "\(path):1: missing header: expected \(Self.quoted(expected)), found \(Self.quoted(found))"
         case .missingColumn(let path, let line, let expected, let found):

@@ -1,4 +1,11 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The files that make a folder a run's, and what starting a run does to a folder that has them.
 public enum RunDirectory {
@@ -11,11 +18,7 @@ public enum RunDirectory {
     /// removed). Temporary files left by a writer that was killed mid-write are removed either way.
     public static func prepare(_ directory: URL, resume: Bool, overwrite: Bool) throws {
         let manager = FileManager.default
-        do {
-            try manager.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw TrainingError.invalidSetting("cannot create the run directory \(directory.path): \(reason(error))")
-        }
+        try createWritableDirectory(directory)
         let names = (try? manager.contentsOfDirectory(atPath: directory.path)) ?? []
         for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
             try? manager.removeItem(at: directory.appendingPathComponent(name))
@@ -28,12 +31,31 @@ public enum RunDirectory {
         for name in existing { try manager.removeItem(at: directory.appendingPathComponent(name)) }
     }
 
+    /// Creates `directory` and its missing parents, and checks that files can be created in it, so a
+    /// run never starts where it cannot write. Failures name the path and the system's reason
+    /// (`mkdir`/`access` errno): a parent that is a regular file ("… is a file, not a folder"), a
+    /// read-only file system, missing permissions.
+    public static func createWritableDirectory(_ directory: URL) throws {
+        let path = directory.standardizedFileURL.path
+        func fail(_ what: String, _ code: Int32) -> TrainingError {
+            .invalidSetting("cannot use \(path) as the run directory: \(what): \(String(cString: strerror(code)))")
+        }
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            prefix += "/" + component
+            var info = stat()
+            if stat(prefix, &info) == 0 {
+                guard info.st_mode & S_IFMT == S_IFDIR else {
+                    throw TrainingError.invalidSetting("cannot use \(path) as the run directory: \(prefix) is a file, not a folder")
+                }
+                continue
+            }
+            guard errno == ENOENT else { throw fail("cannot look at \(prefix)", errno) }
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST { throw fail("cannot create \(prefix)", errno) }
+        }
+        guard access(path, W_OK | X_OK) == 0 else { throw fail("cannot write into it", errno) }
+    }
+
     /// Whether a file name is a TensorBoard event file.
     public static func isEventFile(_ name: String) -> Bool { name.hasPrefix("events.out.tfevents.") }
-
-    /// The operating system's reason for a file error, without Foundation's wrapping.
-    static func reason(_ error: Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        return underlying?.localizedDescription ?? (error as NSError).localizedFailureReason ?? error.localizedDescription
-    }
 }

@@ -37,12 +37,34 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         self.seed = seed
     }
 
-    /// Throws when a value is out of range, naming it.
+    /// Throws when a value is out of range, naming it: counts that are not positive, a clip norm that
+    /// is not a positive number, optimizer hyper-parameters outside their ranges (β in [0, 1), ε > 0,
+    /// weight decay ≥ 0, all finite), or a schedule with a rate or warmup that is not a finite,
+    /// non-negative number.
     public func validate() throws {
         guard steps > 0 else { throw TrainingError.invalidSetting("steps must be positive, got \(steps)") }
         guard batchSize > 0 else { throw TrainingError.invalidSetting("batch size must be positive, got \(batchSize)") }
         guard evaluationInterval > 0 else { throw TrainingError.invalidSetting("evaluation interval must be positive, got \(evaluationInterval)") }
-        if let clipNorm, !(clipNorm > 0) { throw TrainingError.invalidSetting("clip norm must be positive, got \(clipNorm)") }
+        if let evaluationBatches, evaluationBatches <= 0 {
+            throw TrainingError.invalidSetting("evaluation batches must be positive, got \(evaluationBatches)")
+        }
+        if let clipNorm, !(clipNorm > 0 && clipNorm.isFinite) { throw TrainingError.invalidSetting("clip norm must be a positive number, got \(clipNorm)") }
+        let o = optimizer
+        guard (0..<1).contains(o.beta1), (0..<1).contains(o.beta2) else {
+            throw TrainingError.invalidSetting("AdamW betas must be in [0, 1), got \(o.beta1) and \(o.beta2)")
+        }
+        guard o.epsilon > 0, o.epsilon.isFinite else { throw TrainingError.invalidSetting("AdamW epsilon must be a positive number, got \(o.epsilon)") }
+        guard o.weightDecay >= 0, o.weightDecay.isFinite else {
+            throw TrainingError.invalidSetting("weight decay must be a non-negative number, got \(o.weightDecay)")
+        }
+        let (rate, warmup): (Double, Int) = switch schedule {
+        case .warmupRsqrt(let base, let warmup): (base, warmup)
+        case .warmupCosine(let peak, let warmup, _): (peak, warmup)
+        case .constant(let rate): (rate, 0)
+        }
+        guard rate >= 0, rate.isFinite, warmup >= 0 else {
+            throw TrainingError.invalidSetting("the learning-rate schedule needs a finite, non-negative rate and warmup, got \(schedule)")
+        }
     }
 }
 
@@ -91,7 +113,9 @@ public final class Trainer {
     private let train: Batcher, validation: Batcher, test: Batcher?
     private var state: TrainingState
 
-    /// A trainer for `model` on the given splits; a fresh run unless `resume` is applied.
+    /// A trainer for `model` on the given splits; a fresh run unless `resume` is applied. Refuses
+    /// invalid settings, examples the model cannot take (`checkExamples(_:fit:)`) and runs whose
+    /// memory plan (`MemoryPlan`) does not fit in this machine's memory, before training starts.
     public init(model: SequenceClassifier, train: [ClassificationExample], validation: [ClassificationExample],
                 test: [ClassificationExample]?, settings: TrainingSettings, runDirectory: URL,
                 progress: ProgressReporter = ProgressReporter()) throws {
@@ -101,19 +125,9 @@ public final class Trainer {
         }
         let all = train + validation + (test ?? [])
         let longest = all.map { max($0.tokens.count, $0.pairedTokens?.count ?? 0) }.max() ?? 0
-        if model.configuration.pairInputs, let single = all.firstIndex(where: { $0.pairedTokens == nil }) {
-            throw TrainingError.invalidSetting("the model classifies pairs but example \(single) has a single sequence")
-        }
-        if !model.configuration.pairInputs, all.contains(where: { $0.pairedTokens != nil }) {
-            throw TrainingError.invalidSetting("the examples are pairs; build the model with pairInputs = true")
-        }
-        guard longest <= model.configuration.maxLength else {
-            throw TrainingError.invalidSetting("an example has \(longest) tokens but the model's maximum length is \(model.configuration.maxLength)")
-        }
-        let labels = (train + validation + (test ?? [])).map(\.label)
-        if let bad = labels.first(where: { $0 < 0 || $0 >= model.configuration.classes }) {
-            throw TrainingError.invalidSetting("label \(bad) is outside 0..<\(model.configuration.classes)")
-        }
+        try Self.checkExamples(all, fit: model.configuration)
+        let longestBatch = min(settings.batchSize, max(train.count, validation.count, test?.count ?? 0))
+        try MemoryPlan(configuration: model.configuration, batchSize: longestBatch, length: longest, training: true).check()
         self.model = model
         self.settings = settings
         self.runDirectory = runDirectory
@@ -125,6 +139,31 @@ public final class Trainer {
         state = TrainingState(step: 0, bestValidationAccuracy: -1, bestStep: -1,
                               dropoutGenerator: RandomGenerator(seed: settings.seed ^ 0x5EED_D80F),
                               featureRandomness: model.featureMaps.map(\.randomness), settings: settings)
+    }
+
+    /// Throws `TrainingError.invalidSetting` naming the first example a model of `configuration`
+    /// cannot take: a label outside 0..<classes, a token id outside 0..<vocabularySize, a sequence
+    /// longer than maxLength, or a single sequence for a pair model (and the reverse).
+    public static func checkExamples(_ examples: [ClassificationExample], fit configuration: EncoderConfiguration) throws {
+        let (vocabulary, classes) = (configuration.vocabularySize, configuration.classes)
+        for (index, example) in examples.enumerated() {
+            guard (0..<classes).contains(example.label) else {
+                throw TrainingError.invalidSetting("label \(example.label) of example \(index) is outside 0..<\(classes), the model's classes")
+            }
+            guard configuration.pairInputs == (example.pairedTokens != nil) else {
+                throw TrainingError.invalidSetting(configuration.pairInputs
+                    ? "the model classifies pairs but example \(index) has a single sequence"
+                    : "the examples are pairs; build the model with pairInputs = true")
+            }
+            for tokens in [example.tokens, example.pairedTokens ?? []] {
+                guard tokens.count <= configuration.maxLength else {
+                    throw TrainingError.invalidSetting("example \(index) has \(tokens.count) tokens but the model's maximum length is \(configuration.maxLength)")
+                }
+                if let bad = tokens.first(where: { !(0..<vocabulary).contains($0) }) {
+                    throw TrainingError.invalidSetting("example \(index) holds token id \(bad), outside the model's vocabulary 0..<\(vocabulary)")
+                }
+            }
+        }
     }
 
     /// The best-on-validation checkpoint.
@@ -279,7 +318,7 @@ public final class Trainer {
         model.evaluating { withoutGradients {
             var loss = 0.0, correct = 0, count = 0
             var context = ForwardContext(training: false)
-            for batch in batcher.sequentialBatches().prefix(limit ?? Int.max) {
+            for batch in batcher.sequentialBatches().prefix(max(limit ?? Int.max, 0)) {
                 let logits = logits(model, batch, context: &context)
                 loss += Double(Tensor.crossEntropy(logits: logits, labels: batch.labels).item) * Double(batch.batchSize)
                 correct += correctCount(logits, batch.labels)

@@ -8,6 +8,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case incompatibleCheckpoint(String)
     /// A setting is out of range.
     case invalidSetting(String)
+    /// The run would need more memory than the machine has (`MemoryPlan`): the estimate and what to change.
+    case insufficientMemory(String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
             "training stopped at step \(step): the gradient of '\(parameter)' is not finite. Lower the learning rate or enable gradient clipping (--clip)."
         case .incompatibleCheckpoint(let message): "checkpoint refused: \(message)"
         case .invalidSetting(let message): message
+        case .insufficientMemory(let message): message
         }
     }
 }

@@ -20,7 +20,7 @@ struct ListOpsData: ParsableCommand {
     var output: String
 
     @OptionGroup var generation: ListOpsGenerationOptions
-    @Option(help: "Seed of the generator.")
+    @Option(parsing: .unconditional, help: "Seed of the generator.")
     var dataSeed: UInt64 = 0
 
     func run() throws {
@@ -53,11 +53,11 @@ struct PathfinderData: ParsableCommand {
 
     @Option(name: .shortAndLong, help: "Directory to write into.")
     var output: String
-    @Option(help: "Images to generate.")
+    @Option(parsing: .unconditional, help: "Images to generate.")
     var images = 4000
     @Option(help: "Difficulty: easy, intermediate, hard (contour length 6, 9, 14).")
     var difficulty = PathfinderDifficulty.hard.rawValue
-    @Option(help: "Seed of the generator.")
+    @Option(parsing: .unconditional, help: "Seed of the generator.")
     var dataSeed: UInt64 = 0
 
     func validate() throws {
@@ -108,19 +108,19 @@ struct FetchData: ParsableCommand {
 
 /// The generator's settings as command-line options (shared by `klt data listops` and `klt train`).
 struct ListOpsGenerationOptions: ParsableArguments {
-    @Option(help: "Training examples to generate.")
+    @Option(parsing: .unconditional, help: "Training examples to generate.")
     var trainExamples = 8000
-    @Option(help: "Validation examples to generate.")
+    @Option(parsing: .unconditional, help: "Validation examples to generate.")
     var validationExamples = 500
-    @Option(help: "Test examples to generate.")
+    @Option(parsing: .unconditional, help: "Test examples to generate.")
     var testExamples = 1000
-    @Option(help: "Examples are kept only if longer than this many tokens (LRA: 500).")
+    @Option(parsing: .unconditional, help: "Examples are kept only if longer than this many tokens (LRA: 500).")
     var minLength = 30
-    @Option(help: "Examples are kept only if shorter than this many tokens (LRA: 2000).")
+    @Option(parsing: .unconditional, help: "Examples are kept only if shorter than this many tokens (LRA: 2000).")
     var maxLength = 200
-    @Option(help: "Maximum tree depth (LRA: 10).")
+    @Option(parsing: .unconditional, help: "Maximum tree depth (LRA: 10).")
     var maxDepth = 10
-    @Option(help: "Maximum arguments per operator (LRA: 10).")
+    @Option(parsing: .unconditional, help: "Maximum arguments per operator (LRA: 10).")
     var maxArguments = 10
     /// The generator configuration these options describe, with `seed`.
     func configuration(seed: UInt64) -> ListOpsGenerator.Configuration {

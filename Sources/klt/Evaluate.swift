@@ -13,7 +13,7 @@ struct Evaluate: ParsableCommand {
     var checkpoint: String
     @Option(help: "Split: train, validation or test.")
     var split = "test"
-    @Option(help: "Examples per batch.")
+    @Option(parsing: .unconditional, help: "Examples per batch.")
     var batchSize = 32
     @OptionGroup var data: TaskOptions
 
@@ -27,21 +27,48 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let url = URL(fileURLWithPath: checkpoint)
         let contents = try Checkpoint.read(from: url)
-        let model = try SequenceClassifier(configuration: contents.configuration, seed: 0)
-        try Checkpoint.restore(contents, into: model)
+        let configuration = contents.configuration
         // The model's length is the data's; load at the paper scale's lengths and let the model's cap apply.
         var options = data
-        options.maxTokens = options.maxTokens ?? contents.configuration.maxLength
+        options.maxTokens = options.maxTokens ?? configuration.maxLength
         let splits = try options.load(scale: .cpu) { print($0) }
         let examples = switch split {
         case "train": splits.train
         case "validation": splits.validation
         default: splits.test
         }
+        // Everything is checked before the model is built or any example goes through it.
+        try Self.checkTask(data.trainingTask, splits: splits, fit: contents)
+        try Trainer.checkExamples(examples, fit: configuration)
+        let longest = examples.map { max($0.tokens.count, $0.pairedTokens?.count ?? 0) }.max() ?? 0
+        try MemoryPlan(configuration: configuration, batchSize: min(batchSize, max(examples.count, 1)), length: longest,
+                       training: false).check()
+        let model = try SequenceClassifier(configuration: configuration, seed: 0)
+        try Checkpoint.restore(contents, into: model)
         let evaluation = Trainer.evaluate(model, Batcher(examples: examples, batchSize: batchSize), limit: nil)
         let majority = Trainer.majorityBaseline(trainLabels: splits.train.map(\.label), evaluationLabels: examples.map(\.label))
         print(String(format: "%@ %@ (%d examples): accuracy %.2f%%, loss %.4f (majority-class baseline %.2f%%); kernel %@, trained %d steps",
                      data.task, split, evaluation.count, 100 * evaluation.accuracy, evaluation.loss, 100 * majority,
-                     contents.configuration.kernel, contents.state.step))
+                     configuration.kernel, contents.state.step))
+    }
+
+    /// Refuses a task whose data the checkpoint's model cannot read: token ids beyond its vocabulary,
+    /// another number of classes, or pairs for a single-sequence model (and the reverse). The message
+    /// gives both sizes and both tasks (the checkpoint's from the `run.json` beside it, when there is one).
+    static func checkTask(_ task: TrainingTask, splits: LabeledSplits, fit contents: Checkpoint.Contents) throws {
+        let configuration = contents.configuration
+        let record = try? RunRecord.read(from: contents.url.deletingLastPathComponent())
+        let trainedOn = record.flatMap { $0.configuration == configuration ? $0.task : nil }
+        let origin = "\(contents.url.path) (\(trainedOn.map { "trained on task \($0)" } ?? "a model") with kernel \(configuration.kernel))"
+        let advice = trainedOn.map { " Evaluate it with --task \($0) (and the same data options)." } ?? " Evaluate it on the task it was trained on."
+        if splits.vocabularySize > configuration.vocabularySize {
+            throw TrainingError.incompatibleCheckpoint("\(origin) reads token ids 0..<\(configuration.vocabularySize), but task \(task.rawValue) has token ids 0..<\(splits.vocabularySize).\(advice)")
+        }
+        if splits.classCount != configuration.classes {
+            throw TrainingError.incompatibleCheckpoint("\(origin) has \(configuration.classes) classes, but task \(task.rawValue) has \(splits.classCount).\(advice)")
+        }
+        if task.isPairTask != configuration.pairInputs {
+            throw TrainingError.incompatibleCheckpoint("\(origin) classifies \(configuration.pairInputs ? "pairs of sequences" : "single sequences"), but task \(task.rawValue) has \(task.isPairTask ? "pairs" : "single sequences").\(advice)")
+        }
     }
 }

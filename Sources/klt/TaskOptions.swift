@@ -13,11 +13,11 @@ struct TaskOptions: ParsableArguments {
     var dataDir: String?
     @Option(help: "Where generated and fetched data sets are cached (default: $XDG_CACHE_HOME/klt or ~/.cache/klt).")
     var cacheDir: String?
-    @Option(help: "Truncate sequences (each document, for pairs) to this many tokens (default: the task's length at the chosen --preset).")
+    @Option(parsing: .unconditional, help: "Truncate sequences (each document, for pairs) to this many tokens (default: the task's length at the chosen --preset).")
     var maxTokens: Int?
-    @Option(help: "Seed of generated data and of deterministic splits.")
+    @Option(parsing: .unconditional, help: "Seed of generated data and of deterministic splits.")
     var dataSeed: UInt64 = 0
-    @Option(help: "Pathfinder: images to generate.")
+    @Option(parsing: .unconditional, help: "Pathfinder: images to generate.")
     var pathfinderImages = 4000
     @Option(help: "Pathfinder: difficulty (easy, intermediate, hard = contour length 6, 9, 14).")
     var difficulty = PathfinderDifficulty.hard.rawValue

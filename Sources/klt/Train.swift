@@ -25,31 +25,31 @@ struct Train: ParsableCommand {
     var preset = EncoderConfiguration.Preset.cpu.rawValue
     @Option(help: "Layer ordering: official (the paper's code) or preLayerNorm.")
     var ordering = EncoderConfiguration.LayerOrdering.official.rawValue
-    @Option(help: "Optimizer updates.")
+    @Option(parsing: .unconditional, help: "Optimizer updates.")
     var steps = 4000
-    @Option(help: "Examples per update.")
+    @Option(parsing: .unconditional, help: "Examples per update.")
     var batchSize = 32
-    @Option(name: .customLong("lr"), help: "Peak learning rate (reached at the end of warmup).")
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Peak learning rate (reached at the end of warmup).")
     var learningRate = 1e-3
-    @Option(help: "Warmup steps (default: 10% of --steps).")
+    @Option(parsing: .unconditional, help: "Warmup steps (default: 10% of --steps).")
     var warmup: Int?
     @Option(help: "Schedule after warmup: rsqrt (LRA's), cosine, or constant.")
     var schedule = "rsqrt"
-    @Option(help: "Clip the global gradient norm to this value (default: no clipping, as the paper).")
+    @Option(parsing: .unconditional, help: "Clip the global gradient norm to this value (default: no clipping, as the paper).")
     var clip: Double?
-    @Option(help: "Weight decay (AdamW, decoupled).")
+    @Option(parsing: .unconditional, help: "Weight decay (AdamW, decoupled).")
     var weightDecay = 0.1
-    @Option(help: "Seed of the model, data order and dropout.")
+    @Option(parsing: .unconditional, help: "Seed of the model, data order and dropout.")
     var seed: UInt64 = 1
     @Option(help: "Run directory for checkpoints and metrics (default: runs/<task>-<kernel>-seed<seed>).")
     var outputDir: String?
-    @Option(help: "Evaluate on validation and checkpoint every this many steps.")
+    @Option(parsing: .unconditional, help: "Evaluate on validation and checkpoint every this many steps.")
     var evalEvery = 250
-    @Option(help: "Validation batches per periodic evaluation (default: all).")
+    @Option(parsing: .unconditional, help: "Validation batches per periodic evaluation (default: all).")
     var evalBatches: Int?
-    @Option(help: "Override the kernel's feature-count argument (the official n_dims).")
+    @Option(parsing: .unconditional, help: "Override the kernel's feature-count argument (the official n_dims).")
     var features: Int?
-    @Option(help: "Redraw random features every N calls (1 = every call, 0 = never; default: the kernel's).")
+    @Option(parsing: .unconditional, help: "Redraw random features every N calls (1 = every call, 0 = never; default: the kernel's).")
     var redraw: Int?
     @Option(help: "Pair tasks: what the head reads, concatenation ([e1; e2], the paper's) or interactions ([e1; e2; e1*e2; e1-e2], LRA's).")
     var pairFeatures = EncoderConfiguration.PairFeatures.concatenation.rawValue
@@ -59,9 +59,9 @@ struct Train: ParsableCommand {
     var resume = false
     @Flag(help: "Start again in an --output-dir that already holds a run, replacing it.")
     var overwrite = false
-    @Option(help: "Worker threads (default: $\(ThreadCount.environmentKey) or every core).")
+    @Option(parsing: .unconditional, help: "Worker threads (default: $\(ThreadCount.environmentKey) or every core).")
     var threads: Int?
-    @Option(help: "Stop after this many steps in total (continue later with --resume).")
+    @Option(parsing: .unconditional, help: "Stop after this many steps in total (continue later with --resume).")
     var stopAfter: Int?
     @Flag(help: "Print only the final report.")
     var quiet = false
@@ -83,8 +83,16 @@ struct Train: ParsableCommand {
         guard ["rsqrt", "cosine", "constant"].contains(schedule) else {
             throw ValidationError("unknown --schedule '\(schedule)'; available: rsqrt, cosine, constant")
         }
-        guard steps > 0, batchSize > 0, evalEvery > 0 else { throw ValidationError("--steps, --batch-size and --eval-every must be positive") }
+        guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
+        guard evalEvery > 0 else { throw ValidationError("--eval-every must be positive, got \(evalEvery)") }
+        if let evalBatches, evalBatches <= 0 { throw ValidationError("--eval-batches must be positive, got \(evalBatches)") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--lr must be positive, got \(learningRate)") }
+        guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be a non-negative number, got \(weightDecay)") }
+        if let features, !(1...EncoderConfiguration.Limits.featureArgument).contains(features) {
+            throw ValidationError("--features must be in 1...\(EncoderConfiguration.Limits.featureArgument), got \(features)")
+        }
+        if let redraw, redraw < 0 { throw ValidationError("--redraw must not be negative (0 = never), got \(redraw)") }
         if let warmup, warmup < 0 { throw ValidationError("--warmup must not be negative, got \(warmup)") }
         if let clip, !(clip > 0) { throw ValidationError("--clip must be positive, got \(clip)") }
         if let stopAfter, stopAfter <= 0 { throw ValidationError("--stop-after must be positive, got \(stopAfter)") }
@@ -119,6 +127,11 @@ struct Train: ParsableCommand {
         configuration.redrawEvery = redraw
         configuration.frozenInEvaluation = frozenEval
         configuration.pairFeatures = EncoderConfiguration.PairFeatures(rawValue: pairFeatures)!
+        // Everything the run needs is checked before the model is built: the configuration (sizes,
+        // the kernel's feature count, the model's memory) and the memory plan of a training step.
+        try configuration.validate()
+        let batchExamples = min(batchSize, max(splits.train.count, splits.validation.count, splits.test.count))
+        try MemoryPlan(configuration: configuration, batchSize: batchExamples, length: longest, training: true).check()
         let model = try SequenceClassifier(configuration: configuration, seed: seed)
         let warmupSteps = warmup ?? max(1, steps / 10)
         let rateSchedule: LearningRateSchedule = switch schedule {

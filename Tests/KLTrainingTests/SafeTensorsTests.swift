@@ -100,10 +100,11 @@ private func expectSameTensors(_ actual: [String: Tensor], _ expected: [String: 
         tensors["b"] = Tensor(0.5)
         tensors["a"] = Tensor(shape: [2], scalars: [1, -2.5])
         let bytes = try SafeTensorsFile(tensors: tensors, metadata: ["step": "7"]).encoded()
-        let json = #"{"__metadata__":{"klt.checksum":"fnv1a64:00f39869ef34f295","step":"7"},"#
+        // The checksum covers the header's contents and the data (computed independently in Python).
+        let json = #"{"__metadata__":{"klt.checksum":"fnv1a64-full:82a1f65ad27bd056","step":"7"},"#
             + #""a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"#
             + #""b":{"dtype":"F32","shape":[],"data_offsets":[8,12]}}"#
-            + String(repeating: " ", count: 7)
+            + String(repeating: " ", count: 2)
         let expected = [184, 0, 0, 0, 0, 0, 0, 0] + Array(json.utf8)
             + [0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x20, 0xC0, 0x00, 0x00, 0x00, 0x3F]
         #expect(bytes == expected)
@@ -321,6 +322,51 @@ private func expectSameTensors(_ actual: [String: Tensor], _ expected: [String: 
             #expect(error?.description.contains("weights.safetensors") == true)
             #expect(error?.description.contains("checksum mismatch") == true)
             #expect(error?.description.contains("corrupt") == true)
+        }
+    }
+
+    @Test func editedMetadataOrTensorEntriesFailTheChecksum() throws {
+        let bytes = try SafeTensorsFile(tensors: ["w": Tensor(shape: [2], scalars: [1, 2])], metadata: ["klt.state": #"{"step":12}"#]).encoded()
+        let (length, text) = headerOf(bytes)
+        // Same length, so only the checksum can tell: a metadata value, then a tensor's shape.
+        for (original, edited) in [(#"\"step\":12"#, #"\"step\":99"#), (#""shape":[2]"#, #""shape":[1]"#)] {
+            #expect(text.contains(original))
+            let header = Array(text.replacingOccurrences(of: original, with: edited).utf8)
+            var changed = Array(bytes[0 ..< 8]) + header + Array(bytes[(8 + length)...])
+            if original.contains("shape") {   // keep the entry consistent: 1 F32 value and 4 bytes more data
+                changed = rawFile(String(decoding: header, as: UTF8.self).replacingOccurrences(of: "[0,8]", with: "[0,4]"), data: f32Bytes([1]))
+            }
+            let error = checkpointError { _ = try SafeTensorsFile(bytes: changed, source: "edited.safetensors") }
+            #expect(error?.kind == .checksumMismatch, "\(edited): \(String(describing: error))")
+            #expect(error?.description.contains("header and data") == true)
+        }
+    }
+
+    /// Files written before the checksum covered the header carry `fnv1a64:` over the data alone;
+    /// they still load (these are the golden bytes of that writer).
+    @Test func filesWithTheDataOnlyChecksumStillLoad() throws {
+        let json = #"{"__metadata__":{"klt.checksum":"fnv1a64:00f39869ef34f295","step":"7"},"#
+            + #""a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"#
+            + #""b":{"dtype":"F32","shape":[],"data_offsets":[8,12]}}"#
+            + String(repeating: " ", count: 7)
+        let data: [UInt8] = [0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x20, 0xC0, 0x00, 0x00, 0x00, 0x3F]
+        let file = try SafeTensorsFile(bytes: rawFile(json, data: data), source: "old.safetensors")
+        #expect(file.metadata == ["step": "7"])
+        #expect(file.tensors["a"]?.scalars == [1, -2.5] && file.tensors["b"]?.scalars == [0.5])
+        var flipped = data
+        flipped[0] ^= 1
+        #expect(checkpointError { _ = try SafeTensorsFile(bytes: rawFile(json, data: flipped), source: "old.safetensors") }?.kind == .checksumMismatch)
+    }
+
+    @Test func metadataIsValidatedBeforeTensorsAreRead() throws {
+        try withTemporaryDirectory { directory in
+            let url = directory.appendingPathComponent("m.safetensors")
+            try SafeTensorsFile(tensors: ["w": Tensor(1)], metadata: ["a": "b"]).write(to: url)
+            var seen: [String: String]?
+            _ = try SafeTensorsFile(contentsOf: url) { seen = $0 }
+            #expect(seen == ["a": "b"])
+            struct Refused: Error {}
+            #expect(throws: Refused.self) { try SafeTensorsFile(contentsOf: url) { _ in throw Refused() } }
         }
     }
 

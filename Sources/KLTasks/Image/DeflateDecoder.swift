@@ -18,12 +18,19 @@ struct DeflateDecoder {
     private(set) var output: [UInt8] = []
     /// The most output allowed.
     private let limit: Int
+    /// Whether reaching `limit` ends decoding (a prefix of the output is wanted) instead of being an error.
+    private let stopsAtLimit: Bool
+    /// Whether decoding stopped at `limit` before the final block ended (only with `stopsAtLimit`).
+    private(set) var reachedLimit = false
 
-    /// A decoder of the stream that starts at `input[start]`, producing at most `limit` bytes.
-    init(input: UnsafeRawBufferPointer, start: Int = 0, limit: Int = .max, expectedSize: Int? = nil) {
+    /// A decoder of the stream that starts at `input[start]`, producing at most `limit` bytes: more
+    /// is `InflateError.outputLimitExceeded`, or with `stopsAtLimit` the end of decoding, with the
+    /// first `limit` bytes in `output` and `reachedLimit` set.
+    init(input: UnsafeRawBufferPointer, start: Int = 0, limit: Int = .max, expectedSize: Int? = nil, stopsAtLimit: Bool = false) {
         self.input = input
         position = start
         self.limit = limit
+        self.stopsAtLimit = stopsAtLimit
         output.reserveCapacity(min(expectedSize ?? input.count * 4, limit, 1 << 28))
     }
 
@@ -34,7 +41,7 @@ struct DeflateDecoder {
     /// Decodes every block up to and including the final one.
     mutating func decode() throws {
         var isFinal = false
-        while !isFinal {
+        while !isFinal && !reachedLimit {
             isFinal = try bits(1) == 1
             switch try bits(2) {
             case 0: try storedBlock()
@@ -63,6 +70,16 @@ struct DeflateDecoder {
     /// Whether more bits have been consumed than the input holds.
     @inline(__always)
     private var isOverrun: Bool { (position - input.count) * 8 > bitCount }
+
+    /// How many of `wanted` more output bytes may be produced: all of them within the limit; past it,
+    /// what is left (marking `reachedLimit`) when stopping at the limit, else an error.
+    private mutating func room(for wanted: Int) throws -> Int {
+        let left = limit - output.count
+        if wanted <= left { return wanted }
+        guard stopsAtLimit else { throw InflateError.outputLimitExceeded(limit: limit) }
+        reachedLimit = true
+        return left
+    }
 
     /// Drops `count` bits (already loaded).
     @inline(__always)
@@ -112,8 +129,8 @@ struct DeflateDecoder {
         }
         position += 4
         guard position + length <= input.count else { throw InflateError.truncated }
-        guard length <= limit - output.count else { throw InflateError.outputLimitExceeded(limit: limit) }
-        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[position..<(position + length)]))
+        let copied = try room(for: length)
+        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[position..<(position + copied)]))
         position += length
     }
 
@@ -122,7 +139,10 @@ struct DeflateDecoder {
         while true {
             let symbol = try self.symbol(literals)
             if symbol < 256 {
-                guard output.count < limit else { throw InflateError.outputLimitExceeded(limit: limit) }
+                if output.count >= limit {
+                    _ = try room(for: 1)
+                    return
+                }
                 output.append(UInt8(symbol))
                 continue
             }
@@ -135,15 +155,16 @@ struct DeflateDecoder {
             let distance = Self.distanceBase[distanceSymbol] + (try bits(Self.distanceExtra[distanceSymbol]))
             let available = output.count
             guard distance <= available else { throw InflateError.distanceTooFar(distance: distance, available: available) }
-            guard length <= limit - available else { throw InflateError.outputLimitExceeded(limit: limit) }
+            let copied = try room(for: length)
             // Byte by byte, which is also right for overlapping copies (distance < length repeat
             // the last `distance` bytes). Appending a slice of `output` to itself would copy the
             // whole buffer each time.
             var from = available - distance
-            for _ in 0..<length {
+            for _ in 0..<copied {
                 output.append(output[from])
                 from += 1
             }
+            if reachedLimit { return }
         }
     }
 

@@ -65,6 +65,24 @@ public enum Inflate {
         }
     }
 
+    /// The first `count` bytes gzip data decompresses to (all of them when it holds fewer), decoding
+    /// no further than that, so a reader can check a header (what it promises, its magic number)
+    /// before it inflates the rest. Only the first member is read; its CRC-32 and length are not
+    /// checked (the whole output is not there to check).
+    public static func prefix(gzip: [UInt8], count: Int) throws -> [UInt8] {
+        try gzip.withUnsafeBytes { bytes in
+            var decoder = DeflateDecoder(input: bytes, start: try memberDataStart(bytes, at: 0), limit: max(count, 0),
+                                         stopsAtLimit: true)
+            try decoder.decode()
+            return decoder.output
+        }
+    }
+
+    /// `prefix(gzip:count:)` for `Data`.
+    public static func prefix(gzip: Data, count: Int) throws -> [UInt8] {
+        try prefix(gzip: [UInt8](gzip), count: count)
+    }
+
     /// `decompress(deflate:limit:)` for `Data`.
     public static func decompress(deflate: Data, limit: Int = .max) throws -> [UInt8] {
         try decompress(deflate: [UInt8](deflate), limit: limit)
@@ -85,6 +103,23 @@ public enum Inflate {
     private static func decompressMember(
         _ bytes: UnsafeRawBufferPointer, at start: Int, limit: Int
     ) throws -> (output: [UInt8], end: Int) {
+        var decoder = DeflateDecoder(input: bytes, start: try memberDataStart(bytes, at: start), limit: limit)
+        try decoder.decode()
+        let index = decoder.endPosition
+        guard bytes.count - index >= 8 else { throw InflateError.truncated }
+        let storedCRC = littleEndian32(bytes, at: index)
+        let storedSize = littleEndian32(bytes, at: index + 4)
+        let actualCRC = CRC32.checksum(decoder.output)
+        guard storedCRC == actualCRC else { throw InflateError.checksumMismatch(kind: "CRC-32", expected: storedCRC, actual: actualCRC) }
+        let actualSize = UInt32(truncatingIfNeeded: decoder.output.count)
+        guard storedSize == actualSize else { throw InflateError.sizeMismatch(expected: storedSize, actual: actualSize) }
+        return (decoder.output, index + 8)
+    }
+
+    /// Checks the gzip member header that starts at `bytes[start]` (magic, method, flags, the
+    /// optional extra field, name, comment and header CRC-16) and returns the index of its first
+    /// deflate byte.
+    private static func memberDataStart(_ bytes: UnsafeRawBufferPointer, at start: Int) throws -> Int {
         var index = start
         func need(_ count: Int) throws {
             guard bytes.count - index >= count else { throw InflateError.truncated }
@@ -116,17 +151,7 @@ public enum Inflate {
             guard stored == actual else { throw InflateError.checksumMismatch(kind: "gzip header CRC-16", expected: stored, actual: actual) }
             index += 2
         }
-        var decoder = DeflateDecoder(input: bytes, start: index, limit: limit)
-        try decoder.decode()
-        index = decoder.endPosition
-        try need(8)
-        let storedCRC = littleEndian32(bytes, at: index)
-        let storedSize = littleEndian32(bytes, at: index + 4)
-        let actualCRC = CRC32.checksum(decoder.output)
-        guard storedCRC == actualCRC else { throw InflateError.checksumMismatch(kind: "CRC-32", expected: storedCRC, actual: actualCRC) }
-        let actualSize = UInt32(truncatingIfNeeded: decoder.output.count)
-        guard storedSize == actualSize else { throw InflateError.sizeMismatch(expected: storedSize, actual: actualSize) }
-        return (decoder.output, index + 8)
+        return index
     }
 
     /// The little-endian 32-bit integer at `bytes[index]` (four bytes must be there).

@@ -17,53 +17,75 @@ public enum IDX {
 
     /// The images in the file at `url` (plain or gzip).
     public static func images(contentsOf url: URL) throws -> IDXImages {
-        try images(from: contents(of: url), path: url.path)
+        try images(from: contents(of: url, headerLength: imageHeaderLength, promisedLength: imageFileLength), path: url.path)
     }
 
     /// The labels in the file at `url` (plain or gzip), in file order.
     public static func labels(contentsOf url: URL) throws -> [UInt8] {
-        try labels(from: contents(of: url), path: url.path)
+        try labels(from: contents(of: url, headerLength: labelHeaderLength, promisedLength: labelFileLength), path: url.path)
     }
+
+    /// Bytes of an image file's header: magic, count, rows, columns.
+    static let imageHeaderLength = 16
+    /// Bytes of a label file's header: magic, count.
+    static let labelHeaderLength = 8
 
     /// The images in an uncompressed IDX image file's bytes; `path` names the file in errors.
     public static func images(from data: Data, path: String) throws -> IDXImages {
         try data.withUnsafeBytes { raw in
-            let header = 16
-            guard raw.count >= 4 else { throw ImageDataError.wrongSize(path: path, expected: header, found: raw.count) }
-            let magic = word(raw, at: 0)
-            guard magic == imageMagic else { throw ImageDataError.wrongMagic(path: path, expected: imageMagic, found: magic) }
-            guard raw.count >= header else { throw ImageDataError.wrongSize(path: path, expected: header, found: raw.count) }
-            let count = Int(word(raw, at: 4))
-            let rows = Int(word(raw, at: 8))
-            let columns = Int(word(raw, at: 12))
-            let (area, overflow1) = rows.multipliedReportingOverflow(by: columns)
-            let (pixelCount, overflow2) = area.multipliedReportingOverflow(by: count)
-            let (total, overflow3) = pixelCount.addingReportingOverflow(header)
-            guard !overflow1, !overflow2, !overflow3, total == raw.count else {
-                throw ImageDataError.wrongSize(path: path, expected: overflow1 || overflow2 || overflow3 ? Int.max : total, found: raw.count)
-            }
-            return IDXImages(count: count, rows: rows, columns: columns, pixels: Array(raw[header...]))
+            let total = try imageFileLength(raw, path: path)
+            guard total == raw.count else { throw ImageDataError.wrongSize(path: path, expected: total, found: raw.count) }
+            return IDXImages(count: Int(word(raw, at: 4)), rows: Int(word(raw, at: 8)), columns: Int(word(raw, at: 12)),
+                             pixels: Array(raw[imageHeaderLength...]))
         }
     }
 
     /// The labels in an uncompressed IDX label file's bytes; `path` names the file in errors.
     public static func labels(from data: Data, path: String) throws -> [UInt8] {
         try data.withUnsafeBytes { raw in
-            let header = 8
-            guard raw.count >= 4 else { throw ImageDataError.wrongSize(path: path, expected: header, found: raw.count) }
-            let magic = word(raw, at: 0)
-            guard magic == labelMagic else { throw ImageDataError.wrongMagic(path: path, expected: labelMagic, found: magic) }
-            guard raw.count >= header else { throw ImageDataError.wrongSize(path: path, expected: header, found: raw.count) }
-            let total = Int(word(raw, at: 4)) + header
+            let total = try labelFileLength(raw, path: path)
             guard total == raw.count else { throw ImageDataError.wrongSize(path: path, expected: total, found: raw.count) }
-            return Array(raw[header...])
+            return Array(raw[labelHeaderLength...])
         }
     }
 
-    /// The bytes of the file at `url`, decompressed when they start with the gzip magic bytes.
-    static func contents(of url: URL) throws -> Data {
+    /// The length in bytes, header included, that an image file's header promises (`Int.max` when
+    /// the product overflows); throws when `raw` (the file, or at least its header) is too short or
+    /// has the wrong magic number.
+    static func imageFileLength(_ raw: UnsafeRawBufferPointer, path: String) throws -> Int {
+        let header = imageHeaderLength
+        guard raw.count >= 4 else { throw ImageDataError.wrongSize(path: path, expected: header, found: raw.count) }
+        let magic = word(raw, at: 0)
+        guard magic == imageMagic else { throw ImageDataError.wrongMagic(path: path, expected: imageMagic, found: magic) }
+        guard raw.count >= header else { throw ImageDataError.wrongSize(path: path, expected: header, found: raw.count) }
+        let (area, overflow1) = Int(word(raw, at: 8)).multipliedReportingOverflow(by: Int(word(raw, at: 12)))
+        let (pixelCount, overflow2) = area.multipliedReportingOverflow(by: Int(word(raw, at: 4)))
+        let (total, overflow3) = pixelCount.addingReportingOverflow(header)
+        return overflow1 || overflow2 || overflow3 ? Int.max : total
+    }
+
+    /// The length in bytes, header included, that a label file's header promises; throws when
+    /// `raw` is too short or has the wrong magic number.
+    static func labelFileLength(_ raw: UnsafeRawBufferPointer, path: String) throws -> Int {
+        let header = labelHeaderLength
+        guard raw.count >= 4 else { throw ImageDataError.wrongSize(path: path, expected: header, found: raw.count) }
+        let magic = word(raw, at: 0)
+        guard magic == labelMagic else { throw ImageDataError.wrongMagic(path: path, expected: labelMagic, found: magic) }
+        guard raw.count >= header else { throw ImageDataError.wrongSize(path: path, expected: header, found: raw.count) }
+        return Int(word(raw, at: 4)) + header
+    }
+
+    /// The bytes of the file at `url`, decompressed when they start with the gzip magic bytes: first
+    /// its `headerLength`-byte header alone, which `promisedLength` checks (magic number) and reads
+    /// the file's whole length from, then the rest with that length as the limit, so nothing larger
+    /// than the header promises is ever inflated.
+    static func contents(of url: URL, headerLength: Int,
+                         promisedLength: (UnsafeRawBufferPointer, String) throws -> Int) throws -> Data {
         let data = try DataFile.read(url)
-        return Gzip.isCompressed(data) ? try Gzip.decompress(data, path: url.path) : data
+        guard Gzip.isCompressed(data) else { return data }
+        let header = try Gzip.header(data, count: headerLength, path: url.path)
+        let expected = try header.withUnsafeBytes { try promisedLength($0, url.path) }
+        return try Gzip.decompress(data, expected: expected, path: url.path)
     }
 
     /// The big-endian 32-bit word at byte `offset`.

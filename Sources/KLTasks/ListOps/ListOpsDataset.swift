@@ -35,15 +35,20 @@ public struct ListOpsDataset: Hashable, Sendable {
         self.init(examples: rows.map { Self.example(source: $0.source, label: $0.label, tokenizer: tokenizer, maximumLength: maximumLength) })
     }
 
-    /// Loads the train, validation and test files found in `directory` by `ListOpsFiles.locate(in:)`.
+    /// Loads the train, validation and test files found in `directory` by `ListOpsFiles.locate(in:)`;
+    /// a training or validation file without examples is `DataError.noRows` naming it.
     public static func splits(
         in directory: URL, maximumLength: Int? = defaultMaximumLength
     ) throws -> (train: ListOpsDataset, validation: ListOpsDataset, test: ListOpsDataset) {
         let files = try ListOpsFiles.locate(in: directory)
-        return (
-            try ListOpsDataset(contentsOf: files.train, maximumLength: maximumLength),
-            try ListOpsDataset(contentsOf: files.validation, maximumLength: maximumLength),
-            try ListOpsDataset(contentsOf: files.test, maximumLength: maximumLength))
+        let train = try ListOpsDataset(contentsOf: files.train, maximumLength: maximumLength)
+        let validation = try ListOpsDataset(contentsOf: files.validation, maximumLength: maximumLength)
+        // Training and model selection need examples: a header-only file is named here, not reported
+        // later as an empty split.
+        for (dataset, url) in [(train, files.train), (validation, files.validation)] where dataset.examples.isEmpty {
+            throw DataError.noRows(path: url.path)
+        }
+        return (train, validation, try ListOpsDataset(contentsOf: files.test, maximumLength: maximumLength))
     }
 
     /// The number of examples.

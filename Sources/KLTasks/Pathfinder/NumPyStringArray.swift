@@ -32,21 +32,27 @@ struct NumPyStringArray {
         let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
         guard let descr = Self.value(of: "descr", in: header)?.trimmingQuotes,
               let order = Self.value(of: "fortran_order", in: header),
-              let shapeText = Self.value(of: "shape", in: header) else { throw fail("unreadable header \(header)") }
+              let shapeText = Self.value(of: "shape", in: header) else { throw fail("unreadable header \(header.prefix(200))") }
         guard order == "False" else { throw fail("Fortran-ordered arrays are not supported") }
-        let shape = shapeText.filter { "0123456789,".contains($0) }.split(separator: ",").compactMap { Int($0) }
-        guard shape.count == 2 else { throw fail("expected a 2-D array, the shape is \(shapeText)") }
+        guard let shape = Self.shape(shapeText), shape.count == 2 else {
+            throw fail("expected a 2-D array with non-negative sizes, the shape is \(shapeText.prefix(80))")
+        }
         let unitSize: Int
         if descr.hasPrefix("<U") { unitSize = 4 } else if descr.hasPrefix("|S") || descr.hasPrefix("S") { unitSize = 1 } else {
-            throw fail("unsupported item type \(descr) (expected <U… or |S… strings)")
+            throw fail("unsupported item type \(descr.prefix(40)) (expected <U… or |S… strings)")
         }
-        guard let characters = Int(descr.drop(while: { !$0.isNumber })), characters > 0 else { throw fail("bad item type \(descr)") }
-        let itemSize = characters * unitSize
-        let (cells, overflow) = shape[0].multipliedReportingOverflow(by: shape[1])
+        // Every size is checked against the bytes actually present, with products that cannot wrap.
         let dataStart = headerStart + headerLength
-        guard !overflow, cells.multipliedReportingOverflow(by: itemSize).partialValue <= bytes.count - dataStart else {
-            throw fail("the data is shorter than the \(shape[0])×\(shape[1]) array of \(descr) items")
+        let available = bytes.count - dataStart
+        guard let characters = Int(descr.drop(while: { !$0.isNumber })), characters > 0 else { throw fail("bad item type \(descr.prefix(40))") }
+        let (itemSize, itemOverflow) = characters.multipliedReportingOverflow(by: unitSize)
+        let (cells, cellOverflow) = shape[0].multipliedReportingOverflow(by: shape[1])
+        let (byteCount, byteOverflow) = cells.multipliedReportingOverflow(by: itemOverflow ? 1 : itemSize)
+        guard !itemOverflow, !cellOverflow, !byteOverflow, byteCount <= available else {
+            throw fail("the \(shape[0])×\(shape[1]) array of \(descr.prefix(40)) items needs more than the \(available) data bytes the file holds")
         }
+        // A row of no items takes no bytes, so bound the rows separately (metadata rows have 11 fields).
+        guard shape[1] > 0 || shape[0] == 0 else { throw fail("the shape \(shapeText) has rows of no fields") }
         var rows: [[String]] = []
         rows.reserveCapacity(shape[0])
         for row in 0..<shape[0] {
@@ -67,6 +73,22 @@ struct NumPyStringArray {
             rows.append(fields)
         }
         self.rows = rows
+    }
+
+    /// The sizes of a NumPy shape tuple such as `(1000, 11)` or `(1000, 11,)`; nil when an entry is
+    /// not a non-negative integer that fits in `Int`.
+    private static func shape(_ text: String) -> [Int]? {
+        let inner = text.trimmingCharacters(in: " ")
+        guard inner.hasPrefix("("), inner.hasSuffix(")") else { return nil }
+        var parts = inner.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false)
+            .map { String($0).trimmingCharacters(in: " ") }
+        if parts.last == "" { parts.removeLast() }
+        var sizes: [Int] = []
+        for part in parts {
+            guard !part.isEmpty, part.allSatisfy(\.isASCII), part.allSatisfy(\.isNumber), let size = Int(part) else { return nil }
+            sizes.append(size)
+        }
+        return sizes
     }
 
     /// The text after `'key':` in a NumPy header dictionary, up to the next top-level comma or

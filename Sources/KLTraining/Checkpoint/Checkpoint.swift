@@ -21,6 +21,28 @@ public struct TrainingState: Codable, Equatable, Sendable {
     public var trainingSeconds: Double?
 }
 
+extension TrainingState {
+    /// Throws `TrainingError.invalidSetting` naming the first value that no run of a model of
+    /// `configuration` can have written: a step outside 0...steps, a best step outside −1...step, a best
+    /// accuracy that is not −1 or in [0, 1], a negative or non-finite training time, random state for
+    /// a different number of feature maps than the model has, or invalid settings.
+    public func validate(for configuration: EncoderConfiguration) throws {
+        guard (0...settings.steps).contains(step) else { throw TrainingError.invalidSetting("step \(step) is outside 0...\(settings.steps)") }
+        guard (-1...step).contains(bestStep) else { throw TrainingError.invalidSetting("best step \(bestStep) is outside -1...\(step)") }
+        guard bestValidationAccuracy == -1 || (0...1).contains(bestValidationAccuracy) else {
+            throw TrainingError.invalidSetting("best validation accuracy \(bestValidationAccuracy) is not in [0, 1]")
+        }
+        if let trainingSeconds, !(trainingSeconds >= 0 && trainingSeconds.isFinite) {
+            throw TrainingError.invalidSetting("training time \(trainingSeconds) s is not a non-negative number")
+        }
+        let maps = (try? configuration.resolvedKernel()) == .softmax ? 0 : configuration.layers
+        guard featureRandomness.count == maps else {
+            throw TrainingError.invalidSetting("it holds random state for \(featureRandomness.count) feature maps, the model has \(maps)")
+        }
+        try settings.validate()
+    }
+}
+
 /// Saving and restoring a classifier with its optimizer and training state as one safetensors file.
 ///
 /// Layout: tensors `param/<name>` (the model's parameters), `buffer/<name>` (feature-map draws and
@@ -67,22 +89,49 @@ public enum Checkpoint {
         public let url: URL
     }
 
-    /// Reads and validates a checkpoint file; a corrupt, truncated or foreign file is refused with an
-    /// error that names it.
+    /// Reads and validates a checkpoint file; a corrupt, truncated, edited or foreign file is refused
+    /// with an error that names it. The checksum covers the metadata as well as the tensors (files
+    /// written before it did are verified on their tensors alone), and the model configuration and
+    /// training state in the metadata are decoded and validated (`EncoderConfiguration.validate()`,
+    /// `TrainingState.validate(for:)`) before any tensor is allocated, so no model is ever built
+    /// from a configuration that cannot be.
     public static func read(from url: URL) throws -> Contents {
-        let file = try SafeTensorsFile(contentsOf: url)
-        guard file.metadata["klt.format"] == format else {
-            throw TrainingError.incompatibleCheckpoint("\(url.path) is not a KLTransformer checkpoint (metadata klt.format is \(file.metadata["klt.format"].map { "'\($0)'" } ?? "missing"))")
+        var decoded: (configuration: EncoderConfiguration, state: TrainingState, optimizerStep: Int)?
+        let file = try SafeTensorsFile(contentsOf: url) { metadata in
+            decoded = try decodeMetadata(metadata, url: url)
+        }
+        guard let decoded else { throw TrainingError.incompatibleCheckpoint("\(url.path): its metadata was not read") }
+        return Contents(configuration: decoded.configuration, state: decoded.state, tensors: file.tensors,
+                        optimizerStep: decoded.optimizerStep, url: url)
+    }
+
+    /// The configuration, state and optimizer step in a checkpoint's metadata, each validated.
+    static func decodeMetadata(_ metadata: [String: String], url: URL) throws -> (EncoderConfiguration, TrainingState, Int) {
+        guard metadata["klt.format"] == format else {
+            throw TrainingError.incompatibleCheckpoint("\(url.path) is not a KLTransformer checkpoint (metadata klt.format is \(metadata["klt.format"].map { "'\($0.prefix(80))'" } ?? "missing"))")
         }
         let decoder = JSONDecoder()
+        let configuration: EncoderConfiguration, state: TrainingState
         do {
-            let configuration = try decoder.decode(EncoderConfiguration.self, from: Data((file.metadata["klt.configuration"] ?? "").utf8))
-            let state = try decoder.decode(TrainingState.self, from: Data((file.metadata["klt.state"] ?? "").utf8))
-            return Contents(configuration: configuration, state: state, tensors: file.tensors,
-                            optimizerStep: Int(file.metadata["klt.optimizerStep"] ?? "0") ?? 0, url: url)
+            configuration = try decoder.decode(EncoderConfiguration.self, from: Data((metadata["klt.configuration"] ?? "").utf8))
+            state = try decoder.decode(TrainingState.self, from: Data((metadata["klt.state"] ?? "").utf8))
         } catch {
             throw TrainingError.incompatibleCheckpoint("\(url.path): its configuration or training state cannot be read (\(error))")
         }
+        do {
+            try configuration.validate()
+        } catch {
+            throw TrainingError.incompatibleCheckpoint("\(url.path): \(error)")
+        }
+        do {
+            try state.validate(for: configuration)
+        } catch {
+            throw TrainingError.incompatibleCheckpoint("\(url.path): training state: \(error)")
+        }
+        guard let optimizerStep = Int(metadata["klt.optimizerStep"] ?? "0"), (0...state.step).contains(optimizerStep) else {
+            throw TrainingError.incompatibleCheckpoint("\(url.path): klt.optimizerStep '\((metadata["klt.optimizerStep"] ?? "").prefix(40))' is not a step count in 0...\(state.step)")
+        }
+        return (configuration, state, optimizerStep)
     }
 
     /// Copies the checkpoint's parameters and buffers into `model` (and moments into `optimizer`),

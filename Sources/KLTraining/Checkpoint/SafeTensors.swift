@@ -17,14 +17,15 @@ import Darwin
 ///
 /// **Writing** always uses `F32`. Tensors are stored in name order, JSON keys are in a fixed order and
 /// the header is padded with spaces to a multiple of 8 bytes (as the reference writer does), so equal
-/// contents give byte-identical files. The writer adds a checksum of the data buffer to the metadata
-/// under `checksumKey`.
+/// contents give byte-identical files. The writer adds a checksum of the header (every metadata entry
+/// and tensor entry) and the data buffer to the metadata under `checksumKey`.
 ///
 /// **Reading** accepts `F32`, `F64`, `F16`, `BF16`, `I64`, `I32`, `I16`, `I8`, `U64`, `U32`, `U16`,
 /// `U8` and `BOOL` tensors and converts their values to `Float` (64-bit integers and doubles round to
 /// the nearest `Float`). The header is validated as strictly as the reference implementation does
 /// (tensors must tile the data buffer exactly); when the metadata holds a `checksumKey` entry, the
-/// data is verified against it. Files from other tools, which have no such entry, are accepted.
+/// header and data are verified against it (the data alone for files written before the checksum
+/// covered the header). Files from other tools, which have no such entry, are accepted.
 /// Every failure is a `CheckpointError` that names the file.
 public struct SafeTensorsFile: Sendable {
     /// The tensors, by name.
@@ -32,10 +33,18 @@ public struct SafeTensorsFile: Sendable {
     /// Free-form string metadata (the `__metadata__` header entry), without the `checksumKey` entry.
     public var metadata: [String: String]
 
-    /// The metadata key under which the writer records a checksum of the data buffer, as
-    /// `fnv1a64:` followed by 16 lowercase hex digits (FNV-1a, 64-bit). Reading removes the entry
-    /// from `metadata` after verifying it; writing replaces any entry of this name.
+    /// The metadata key under which the writer records a checksum: `fnv1a64-full:` followed by 16
+    /// lowercase hex digits, the 64-bit FNV-1a of the header's contents (`HeaderDigest`: every other
+    /// metadata entry and every tensor's name, dtype, shape and offsets) followed by the data buffer.
+    /// Files written before the checksum covered the header carry `fnv1a64:` and the hash of the data
+    /// buffer alone; they are still verified that way and accepted. Reading removes the entry from
+    /// `metadata` after verifying it; writing replaces any entry of this name.
     public static let checksumKey = "klt.checksum"
+
+    /// The prefix of a checksum over header and data (what the writer records).
+    static let fullChecksumPrefix = "fnv1a64-full:"
+    /// The prefix of a checksum over the data alone (files written before the header was covered).
+    static let dataChecksumPrefix = "fnv1a64:"
 
     /// The largest header this reader parses, in bytes (the reference implementation's limit).
     public static let maximumHeaderLength = 100_000_000
@@ -50,6 +59,16 @@ public struct SafeTensorsFile: Sendable {
     ///
     /// - Throws: `CheckpointError` if the file cannot be read, is malformed, or fails its checksum.
     public init(contentsOf url: URL) throws {
+        try self.init(contentsOf: url, validatingMetadata: { _ in })
+    }
+
+    /// Reads the safetensors file at `url`, calling `validateMetadata` with the verified metadata
+    /// (checksum checked, `checksumKey` removed) after the header has been validated and before any
+    /// tensor is allocated, so a caller can refuse a file by what its metadata says it holds.
+    ///
+    /// - Throws: `CheckpointError` if the file cannot be read, is malformed, or fails its checksum;
+    ///   whatever `validateMetadata` throws.
+    public init(contentsOf url: URL, validatingMetadata validateMetadata: ([String: String]) throws -> Void) throws {
         let source = url.isFileURL ? url.path : url.absoluteString
         let data: Data
         do {
@@ -57,7 +76,7 @@ public struct SafeTensorsFile: Sendable {
         } catch {
             throw CheckpointError(.io, file: source, "cannot read the file: \(Self.reason(error))")
         }
-        self = try data.withUnsafeBytes { try Self.decode($0, source: source) }
+        self = try data.withUnsafeBytes { try Self.decode($0, source: source, validateMetadata: validateMetadata) }
     }
 
     /// Parses and validates safetensors bytes; `source` names them in error messages (e.g. a path).
@@ -219,11 +238,49 @@ extension SafeTensorsFile {
             value = hash
         }
 
-        /// `fnv1a64:` and the hash as 16 lowercase hex digits.
-        var formatted: String {
-            let hex = String(value, radix: 16)
-            return "fnv1a64:" + String(repeating: "0", count: 16 - hex.count) + hex
+        /// Feeds `value` as 8 little-endian bytes.
+        mutating func update(_ value: Int) {
+            withUnsafeBytes(of: UInt64(truncatingIfNeeded: value).littleEndian) { update($0) }
         }
+
+        /// Feeds `string`'s length (8 bytes) and UTF-8 bytes, so consecutive strings cannot run together.
+        mutating func update(_ string: String) {
+            var string = string
+            string.withUTF8 { utf8 in
+                update(utf8.count)
+                update(UnsafeRawBufferPointer(utf8))
+            }
+        }
+
+        /// `prefix` and the hash as 16 lowercase hex digits.
+        func formatted(_ prefix: String) -> String {
+            let hex = String(value, radix: 16)
+            return prefix + String(repeating: "0", count: 16 - hex.count) + hex
+        }
+    }
+
+    /// The header's contents in a fixed, unambiguous order for the checksum, independent of JSON
+    /// spelling: the metadata entries other than `checksumKey` sorted by key (key, value), then the
+    /// tensors sorted by name (name, dtype, rank, sizes, begin and end offsets), strings
+    /// length-prefixed and integers as 8 little-endian bytes.
+    static func headerDigest(metadata: [String: String], entries: [(name: String, dtype: String, shape: [Int], begin: Int, end: Int)]) -> FNV1a64 {
+        var hash = FNV1a64()
+        let kept = metadata.filter { $0.key != checksumKey }.sorted { $0.key < $1.key }
+        hash.update(kept.count)
+        for (key, value) in kept {
+            hash.update(key)
+            hash.update(value)
+        }
+        hash.update(entries.count)
+        for entry in entries.sorted(by: { $0.name < $1.name }) {
+            hash.update(entry.name)
+            hash.update(entry.dtype)
+            hash.update(entry.shape.count)
+            for size in entry.shape { hash.update(size) }
+            hash.update(entry.begin)
+            hash.update(entry.end)
+        }
+        return hash
     }
 }
 
@@ -239,25 +296,27 @@ extension SafeTensorsFile {
 
     func encodingPlan(source: String) throws -> EncodingPlan {
         let ordered = tensors.sorted { $0.key < $1.key }.map { (name: $0.key, tensor: $0.value) }
-        var checksum = FNV1a64()
-        var entries: [String] = []
+        var entries: [(name: String, dtype: String, shape: [Int], begin: Int, end: Int)] = []
         var offset = 0
         for (name, tensor) in ordered {
             guard name != "__metadata__" else {
                 throw CheckpointError(.invalidName, file: source, "a tensor cannot be named '__metadata__' (reserved for the metadata)")
             }
             let byteCount = tensor.count * MemoryLayout<Float>.size
-            Self.withLittleEndianBytes(of: tensor) { checksum.update($0) }
-            let shape = tensor.shape.map(String.init).joined(separator: ",")
-            entries.append("\(Self.jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + byteCount)]}")
+            entries.append((name: name, dtype: DType.f32.rawValue, shape: tensor.shape, begin: offset, end: offset + byteCount))
             offset += byteCount
         }
+        var checksum = Self.headerDigest(metadata: metadata, entries: entries)
+        for (_, tensor) in ordered { Self.withLittleEndianBytes(of: tensor) { checksum.update($0) } }
         var fullMetadata = metadata
-        fullMetadata[Self.checksumKey] = checksum.formatted
+        fullMetadata[Self.checksumKey] = checksum.formatted(Self.fullChecksumPrefix)
         let metadataJSON = fullMetadata.sorted { $0.key < $1.key }
             .map { "\(Self.jsonString($0.key)):\(Self.jsonString($0.value))" }
             .joined(separator: ",")
-        var json = Array("{\"__metadata__\":{\(metadataJSON)}\(entries.map { "," + $0 }.joined())}".utf8)
+        let entryJSON = entries.map { entry in
+            "\(Self.jsonString(entry.name)):{\"dtype\":\"F32\",\"shape\":[\(entry.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(entry.begin),\(entry.end)]}"
+        }
+        var json = Array("{\"__metadata__\":{\(metadataJSON)}\(entryJSON.map { "," + $0 }.joined())}".utf8)
         json += repeatElement(UInt8(ascii: " "), count: (8 - json.count % 8) % 8)
         var header = withUnsafeBytes(of: UInt64(json.count).littleEndian) { Array($0) }
         header += json
@@ -328,7 +387,8 @@ extension SafeTensorsFile {
         var end: Int
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer, source: String) throws -> SafeTensorsFile {
+    static func decode(_ bytes: UnsafeRawBufferPointer, source: String,
+                       validateMetadata: ([String: String]) throws -> Void = { _ in }) throws -> SafeTensorsFile {
         func error(_ kind: CheckpointError.Kind, _ message: String) -> CheckpointError {
             CheckpointError(kind, file: source, message)
         }
@@ -395,16 +455,22 @@ extension SafeTensorsFile {
         }
 
         if let recorded = metadata.removeValue(forKey: checksumKey) {
-            guard recorded.hasPrefix("fnv1a64:"), recorded.count == 24,
-                  UInt64(recorded.dropFirst(8), radix: 16) != nil else {
-                throw error(.invalidEntry, "unrecognised '\(checksumKey)' value '\(recorded.prefix(80))' (expected fnv1a64: and 16 hex digits)")
+            let lowered = recorded.lowercased()
+            let covered = lowered.hasPrefix(fullChecksumPrefix) ? "header and data" : "data"
+            let prefix = lowered.hasPrefix(fullChecksumPrefix) ? fullChecksumPrefix : dataChecksumPrefix
+            guard lowered.hasPrefix(prefix), lowered.count == prefix.count + 16,
+                  UInt64(lowered.dropFirst(prefix.count), radix: 16) != nil else {
+                throw error(.invalidEntry, "unrecognised '\(checksumKey)' value '\(recorded.prefix(80))' (expected \(fullChecksumPrefix) or \(dataChecksumPrefix) and 16 hex digits)")
             }
-            var checksum = FNV1a64()
+            var checksum = prefix == fullChecksumPrefix
+                ? headerDigest(metadata: metadata, entries: entries.map { ($0.name, $0.dtype.rawValue, $0.shape, $0.begin, $0.end) })
+                : FNV1a64()
             checksum.update(data)
-            guard checksum.formatted == recorded.lowercased() else {
-                throw error(.checksumMismatch, "checksum mismatch: the header records \(recorded), but the data hashes to \(checksum.formatted); the file may be corrupt")
+            guard checksum.formatted(prefix) == lowered else {
+                throw error(.checksumMismatch, "checksum mismatch: the header records \(recorded), but the \(covered) hash to \(checksum.formatted(prefix)); the file may be corrupt or edited")
             }
         }
+        try validateMetadata(metadata)
 
         var tensors: [String: Tensor] = [:]
         tensors.reserveCapacity(entries.count)

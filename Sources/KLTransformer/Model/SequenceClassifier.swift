@@ -33,7 +33,11 @@ public final class SequenceClassifier: Module {
     public let head: [Linear]
 
     /// Builds a classifier from a configuration and a seed (the same seed gives the same model).
+    /// Throws `ConfigurationError` naming the problem, before anything is allocated, for a
+    /// configuration `EncoderConfiguration.validate()` refuses (a size out of range, a kernel that
+    /// cannot be built with these sizes, a model too large for this machine's memory).
     public init(configuration: EncoderConfiguration, seed: UInt64) throws {
+        try configuration.validate()
         var generator = RandomGenerator(seed: seed)
         encoder = try TransformerEncoder(configuration: configuration, generator: &generator)
         let c = configuration.classifierDimension

@@ -19,28 +19,17 @@ public final class TransformerEncoder: Module {
     public let positions: Tensor
 
     /// Builds the encoder, drawing parameters from `generator` and seeding each layer's feature map
-    /// from it too (so one seed fixes the whole model).
+    /// from it too (so one seed fixes the whole model). The configuration is validated first
+    /// (`EncoderConfiguration.validate()`): a size the model cannot be built with, or a model too large
+    /// for this machine's memory, throws `ConfigurationError` before anything is allocated.
     public init(configuration c: EncoderConfiguration, generator: inout RandomGenerator) throws {
-        guard c.vocabularySize > 1, c.maxLength > 0, c.modelDimension > 0, c.heads > 0, c.headDimension > 0,
-              c.layers > 0, c.classes > 1, c.feedForwardDimension > 0, c.classifierDimension > 0
-        else { throw ConfigurationError.invalid("encoder configuration has a non-positive size: \(c)") }
-        guard (0..<1).contains(c.dropout), (0..<1).contains(c.attentionDropout) else {
-            throw ConfigurationError.invalid("dropout \(c.dropout) / attention dropout \(c.attentionDropout) must be in [0, 1)")
-        }
-        let kernel = try c.resolvedKernel()
-        if [.fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS, .fastFoodPRF].contains(kernel), c.headDimension & (c.headDimension - 1) != 0 {
-            throw ConfigurationError.invalid("kernel \(kernel.rawValue) needs a power-of-two head dimension, got \(c.headDimension)")
-        }
+        try c.validate()
         configuration = c
         embedding = Tensor.randomNormal([c.vocabularySize, c.modelDimension], generator: &generator, requiresGrad: true)
         classToken = Tensor.zeros([c.modelDimension], requiresGrad: true)
         var layers: [EncoderLayer] = []
         for _ in 0..<c.layers {
-            let redraw: RedrawPolicy? = c.redrawEvery.map { $0 == 1 ? .everyCall : $0 <= 0 ? .never : .every($0) }
-            let kernelConfiguration = KernelConfiguration(kernel: kernel, headDimension: c.headDimension, heads: c.heads,
-                                                          maxLength: c.maxLength + 1, preset: c.kernelPreset,
-                                                          dimensionsArgument: c.featureDimensionsArgument, redraw: redraw,
-                                                          frozenInEvaluation: c.frozenInEvaluation, seed: generator.nextUInt64())
+            let kernelConfiguration = c.kernelConfiguration(seed: generator.nextUInt64())
             let mechanism: MultiHeadAttention.Mechanism = kernelConfiguration.makeFeatureMap(generator: &generator).map { .linear($0) }
                 ?? .softmax(dropout: c.attentionDropout)
             let attention = MultiHeadAttention(modelDimension: c.modelDimension, heads: c.heads, headDimension: c.headDimension,

@@ -1,0 +1,73 @@
+/// What a kernel configuration needs before `makeFeatureMap(generator:)` can build it: a feature-count
+/// argument the kernel can use and, for FastFood, a power-of-two head dimension. The feature maps'
+/// initialisers trap on sizes they cannot use; `validate()` turns every such case into an error first.
+extension KernelConfiguration {
+    /// The largest feature-count argument `validate()` accepts (the official code's largest is in the
+    /// hundreds; a million features per head is already far beyond any memory).
+    public static let maximumDimensionsArgument = 1 << 20
+
+    /// The smallest official `n_dims` argument the kernel's feature map can be built with (1 for
+    /// kernels that ignore it): RFF and the generators keep (n − 1)/2 ≥ 1 frequencies, the RKS
+    /// mixtures (n − 1)/4 ≥ 1, FAVOR+ and the hyperbolic maps n/2 ≥ 1.
+    public var minimumDimensionsArgument: Int {
+        switch kernel {
+        case .softmax, .elu, .fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS, .fastFoodPRF, .gmmPRF: 1
+        case .favor, .gaussianPRF, .favorExp, .gmmPRFHyperbolic: 2
+        case .rff, .generatorRKS, .generatorPRF: 3
+        case .gaussRKS, .gmmRKS, .gmmMixture: 5
+        }
+    }
+
+    /// Whether the kernel reads the feature-count argument at all.
+    public var usesDimensionsArgument: Bool {
+        switch kernel {
+        case .softmax, .elu, .fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS, .fastFoodPRF: false
+        default: true
+        }
+    }
+
+    /// Features per head that attention sees: m of the map times its mixture components (0 for
+    /// softmax, which has no features). Matches the `featureCount × mixtureComponents` of the map
+    /// `makeFeatureMap` builds.
+    public var featuresPerHead: Int {
+        let d = headDimension, n = officialDimensionsArgument
+        switch kernel {
+        case .softmax: return 0
+        case .elu: return d
+        case .rff, .generatorRKS: return 2 * ((n - 1) / 2) + 1
+        case .generatorPRF: return (n - 1) / 2
+        case .favor, .gaussianPRF, .gmmPRFHyperbolic: return 2 * (n / 2)
+        case .favorExp: return n / 2
+        case .fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS: return 2 * d + 1
+        case .fastFoodPRF: return d
+        case .gaussRKS, .gmmRKS: return 4 * ((n - 1) / 4) + 1
+        case .gmmPRF: return n
+        case .gmmMixture: return max(1, d / 2) * (4 * ((n - 1) / 4) + 1)
+        }
+    }
+
+    /// Throws `ConfigurationError.invalid` when `makeFeatureMap` could not build this kernel: a head
+    /// count, head dimension or length that is not positive (or absurdly large), a feature-count argument (given, or the official
+    /// default at this `maxLength`) outside `minimumDimensionsArgument...maximumDimensionsArgument`,
+    /// or a FastFood kernel with a head dimension that is not a power of two.
+    public func validate() throws {
+        guard (1...(1 << 16)).contains(headDimension), (1...(1 << 16)).contains(heads), (1...(1 << 30)).contains(maxLength) else {
+            throw ConfigurationError.invalid("kernel \(kernel.rawValue): heads \(heads), head dimension \(headDimension) and maximum length \(maxLength) must be positive and at most 65536, 65536 and 2^30")
+        }
+        if [.fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS, .fastFoodPRF].contains(kernel), headDimension & (headDimension - 1) != 0 {
+            throw ConfigurationError.invalid("kernel \(kernel.rawValue) needs a power-of-two head dimension, got \(headDimension)")
+        }
+        if let dimensionsArgument, !(1...Self.maximumDimensionsArgument).contains(dimensionsArgument) {
+            throw ConfigurationError.invalid("the feature-count argument must be in 1...\(Self.maximumDimensionsArgument), got \(dimensionsArgument)")
+        }
+        guard usesDimensionsArgument else { return }
+        let n = officialDimensionsArgument
+        guard n >= minimumDimensionsArgument else {
+            let source = dimensionsArgument == nil ? "the official default for inputs of \(maxLength) positions is \(n)" : "got \(n)"
+            throw ConfigurationError.invalid("kernel \(kernel.rawValue) needs a feature-count argument of at least \(minimumDimensionsArgument) (\(source))")
+        }
+        guard n <= Self.maximumDimensionsArgument else {
+            throw ConfigurationError.invalid("kernel \(kernel.rawValue): the feature-count argument \(n) exceeds \(Self.maximumDimensionsArgument)")
+        }
+    }
+}
