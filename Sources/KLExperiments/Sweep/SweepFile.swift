@@ -130,7 +130,7 @@ public enum SweepFile {
                 }
                 let value = options[key]!
                 var arguments: [String]
-                if let flag = value.bool {
+                if value.bool != nil {
                     arguments = [option]
                 } else if let int = value.int {
                     arguments = [option, String(int)]
