@@ -3,6 +3,7 @@ import Foundation
 import KLExperiments
 import KLTasks
 import KLTraining
+import KLTransformer
 
 /// `klt experiment NAME`: one of the paper's claims as one command — its sweep, then its report.
 struct Experiment: ParsableCommand {
@@ -18,6 +19,8 @@ struct Experiment: ParsableCommand {
     var jobs = 1
     @Option(help: "Run only slice i of n (0-based) of the sweep.")
     var shard: String?
+    @Flag(help: "Train nothing: write the report of the runs finished so far (e.g. while the sweep runs elsewhere).")
+    var reportOnly = false
 
     func validate() throws {
         guard NamedExperiment(rawValue: name) != nil else {
@@ -44,15 +47,44 @@ struct Experiment: ParsableCommand {
                                  shard: shard.flatMap(SweepShard.init(parsing:)) ?? .all)
         print("experiment \(experiment.rawValue): \(experiment.claim)")
         print(ExperimentBudget(runner: runner).description)
+        if reportOnly {
+            try writeReport(experiment, plan: plan, runner: runner, root: root)
+            return
+        }
         try FileManager.default.createDirectory(at: sweepDirectory, withIntermediateDirectories: true)
         try AtomicFile.write("klt sweep with the plan of `klt experiment` (\(NamedExperiment.allCases.filter { $0.plan != nil }.map(\.rawValue).joined(separator: ", ")))\n",
                              to: sweepDirectory.appendingPathComponent(SweepReport.commandFileName))
         let outcome = try runner.run()
-        let reportDirectory = root.appendingPathComponent(experiment.rawValue)
-        let files = try SweepReport.write(sweep: sweepDirectory, plan: plan, to: reportDirectory,
-                                          title: "Experiment \(experiment.rawValue)", purpose: experiment.claim, command: "klt experiment \(experiment.rawValue)",
-                                          revision: SourceRevision.current, comparisons: experiment.comparisons)
-        for url in files { print("wrote \(url.path)") }
+        try writeReport(experiment, plan: plan, runner: runner, root: root)
         if outcome.unfinished > 0 || outcome.failed > 0 { throw ExitCode.failure }
+    }
+
+    /// Writes the experiment's report (with the inspections of its learned kernels) into `root/<name>`.
+    func writeReport(_ experiment: NamedExperiment, plan: SweepPlan, runner: SweepRunner, root: URL) throws {
+        let reportDirectory = root.appendingPathComponent(experiment.rawValue)
+        let inspections = try inspectLearnedKernels(plan, runner: runner, into: reportDirectory)
+        let files = try SweepReport.write(sweep: runner.directory, plan: plan, to: reportDirectory,
+                                          title: "Experiment \(experiment.rawValue)", purpose: experiment.claim,
+                                          command: "klt experiment \(experiment.rawValue)", revision: SourceRevision.current,
+                                          comparisons: experiment.comparisons, inspections: inspections)
+        for url in files { print("wrote \(url.path)") }
+    }
+
+    /// Runs `klt inspect` on the best checkpoint of each learned kernel's first finished seed (once:
+    /// an inspection already written is kept) into `inspect/<run>` of the report folder.
+    func inspectLearnedKernels(_ plan: SweepPlan, runner: SweepRunner, into reportDirectory: URL) throws -> [InspectionLink] {
+        try plan.kernels.filter { Kernel(named: $0)?.isLearned == true }.compactMap { kernel -> InspectionLink? in
+            let candidates = plan.runs.filter { $0.kernel == kernel }
+            guard let run = candidates.first(where: { RunFolderStatus(directory: runner.folder(of: $0)) == .finished }) else { return nil }
+            let relativePath = "inspect/\(run.name)"
+            let directory = reportDirectory.appendingPathComponent(relativePath)
+            if !FileManager.default.fileExists(atPath: directory.appendingPathComponent("index.html").path) {
+                print("inspecting \(run.name)")
+                var inspect = try Inspect.parse(["--checkpoint", runner.folder(of: run).appendingPathComponent("best.safetensors").path,
+                                                 "--output-dir", directory.path])
+                try inspect.run()
+            }
+            return InspectionLink(label: "\(kernel), seed \(run.seed)", directory: directory, relativePath: relativePath)
+        }
     }
 }

@@ -64,6 +64,21 @@ import Testing
         #expect(html.contains("<svg") && !html.contains("<script"))
     }
 
+    @Test func pairedKernelsGiveTheDifferenceAndItsStandardError() throws {
+        let directory = try Self.makeSweep()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let table = ResultsTable(try SweepResults(directory: directory))
+        let lines = KernelComparison.lines([KernelComparison(kernel: "GMM-PRF", baseline: "FAVOR+")], table: table)
+        let line = try #require(lines.first)
+        #expect(abs(line.difference - (0.35 - 0.22)) < 1e-12)
+        // √(s₁²/2 + s₂²/2): s₁² = 0.005 (0.30, 0.40), s₂² = 0.0008 (0.20, 0.24)
+        #expect(abs(line.standardError - (0.005 / 2 + 0.0008 / 2).squareRoot()) < 1e-12)
+        #expect(KernelComparison.cells(line).last == "+13.00 ± 5.39")
+        try SweepReport.write(sweep: directory, comparisons: [KernelComparison(kernel: "GMM-PRF", baseline: "FAVOR+")])
+        let markdown = try String(contentsOf: directory.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(markdown.contains("| listops | GMM-PRF | 35.00 ± 7.07 | FAVOR+ | 22.00 ± 2.83 | +13.00 ± 5.39 |"), "\(markdown)")
+    }
+
     @Test func csvQuotesFieldsThatNeedIt() {
         #expect(ResultsCSV.quote("plain") == "plain")
         #expect(ResultsCSV.quote("a,b") == "\"a,b\"")

@@ -115,16 +115,11 @@ enum EfficiencyReport {
             if line.hasPrefix("# ") { body += "<h1>\(HTMLReport.escape(String(line.dropFirst(2))))</h1>\n" }
             else if line.hasPrefix("## ") { body += "<h2>\(HTMLReport.escape(String(line.dropFirst(3))))</h2>\n" }
             else if line.hasPrefix("![") { body += svg + "\n" }
-            else if line.hasPrefix("- ") { body += "<p class=\"note\">\(inline(String(line.dropFirst(2))))</p>\n" }
-            else if !line.isEmpty { body += "<p>\(inline(line))</p>\n" }
+            else if line.hasPrefix("- ") { body += "<p class=\"note\">\(HTMLReport.inline(String(line.dropFirst(2))))</p>\n" }
+            else if !line.isEmpty { body += "<p>\(HTMLReport.inline(line))</p>\n" }
         }
         if inTable { body += "</table>\n" }
         return HTMLReport.page(title: "Experiment efficiency", body: body)
     }
 
-    /// A Markdown line as HTML text: escaped, with `code` spans.
-    static func inline(_ line: String) -> String {
-        HTMLReport.escape(line).split(separator: "`", omittingEmptySubsequences: false).enumerated()
-            .map { $0.offset % 2 == 1 ? "<code>\($0.element)</code>" : String($0.element) }.joined()
-    }
 }

@@ -5,7 +5,7 @@ import Foundation
 enum HTMLReport {
     /// The page.
     static func text(_ results: SweepResults, table: ResultsTable, title: String, provenance: ReportProvenance,
-                     comparisons: [KernelComparison] = []) -> String {
+                     comparisons: [KernelComparison] = [], inspections: [InspectionLink] = []) -> String {
         var body = "<h1>\(escape(title))</h1>\n"
         if let purpose = provenance.purpose { body += "<p>\(escape(purpose))</p>\n" }
         body += "<ul class=\"provenance\">"
@@ -18,6 +18,10 @@ enum HTMLReport {
         }
         if !comparisons.isEmpty {
             body += "<h2>Paired kernels</h2>\n" + KernelComparison.htmlTable(comparisons, table: table)
+        }
+        if !inspections.isEmpty {
+            body += "<h2>What the kernels learned</h2>\n<p class=\"note\">\(inline(InspectionLink.note))</p>\n"
+            for link in inspections { body += link.html }
         }
         return page(title: title, body: body)
     }
@@ -69,6 +73,12 @@ enum HTMLReport {
         out += "Bold: best of the column for this task. Test accuracy of the best-on-validation checkpoint; ± is the sample "
             + "standard deviation over seeds; time is training time (evaluation excluded); memory is the peak resident set of a run.</p>\n"
         return out
+    }
+
+    /// A line of Markdown-ish text as HTML: escaped, with `code` spans.
+    static func inline(_ line: String) -> String {
+        escape(line).split(separator: "`", omittingEmptySubsequences: false).enumerated()
+            .map { $0.offset % 2 == 1 ? "<code>\($0.element)</code>" : String($0.element) }.joined()
     }
 
     /// Text escaped for HTML.

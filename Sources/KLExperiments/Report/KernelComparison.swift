@@ -44,7 +44,9 @@ public struct KernelComparison: Sendable, Equatable {
     /// The cells of one line.
     static func cells(_ line: Line) -> [String] {
         [line.task, line.kernel.label, ReportFormat.percent(line.kernel.test), line.baseline.label, ReportFormat.percent(line.baseline.test),
-         String(format: "%+.2f ± %.2f", 100 * line.difference, 100 * line.standardError)]
+         line.kernel.test.count > 1 && line.baseline.test.count > 1
+            ? String(format: "%+.2f ± %.2f", 100 * line.difference, 100 * line.standardError)
+            : String(format: "%+.2f (one seed: no error yet)", 100 * line.difference)]
     }
 
     static let note = "Difference of mean test accuracies ± its standard error over seeds (√(s₁²/n₁ + s₂²/n₂)); "

@@ -4,7 +4,7 @@ import Foundation
 enum MarkdownReport {
     /// The Markdown text.
     static func text(_ results: SweepResults, table: ResultsTable, title: String, provenance: ReportProvenance,
-                     comparisons: [KernelComparison] = []) -> String {
+                     comparisons: [KernelComparison] = [], inspections: [InspectionLink] = []) -> String {
         var out = "# \(title)\n\n"
         out += provenance.markdown + "\n"
         for task in table.tasks {
@@ -31,10 +31,16 @@ enum MarkdownReport {
             }
             out += " Bold: best of the column for this task. Test accuracy is that of the best-on-validation checkpoint; "
                 + "± is the sample standard deviation over seeds; seeds counts finished runs of those in the grid; "
-                + "time is training time (evaluation excluded); memory is the peak resident set of a run's process.\n\n"
+                + "time is training time (evaluation excluded); memory is the peak resident set of a run's process. "
+                + "Runs that shared the machine with others (see the load average above) ran slower: compare speeds within one sweep only.\n\n"
         }
         if !comparisons.isEmpty {
             out += "## Paired kernels\n\n" + KernelComparison.markdownTable(comparisons, table: table) + "\n"
+        }
+        if !inspections.isEmpty {
+            out += "## What the kernels learned\n\n" + InspectionLink.note + "\n\n"
+            for link in inspections { out += "- [\(link.label)](\(link.relativePath)/index.html) (`\(link.relativePath)/summary.txt`)\n" }
+            out += "\n"
         }
         let unfinished = results.runs.filter { $0.reportedStatus != "finished" }
         if !unfinished.isEmpty {

@@ -12,11 +12,11 @@ public enum SweepReport {
     /// Reads the sweep at `directory` (the runs of `plan`, default its `sweep.json`) and writes the
     /// three report files into `output` (default: the sweep folder); returns their URLs. `command`
     /// names what made the numbers (default: the sweep's `command.txt`), `purpose` what they are for; `comparisons` adds a table of
-    /// paired kernels (e.g. learned against fixed).
+    /// paired kernels (e.g. learned against fixed), `inspections` a section on what learned kernels learned.
     @discardableResult
     public static func write(sweep directory: URL, plan: SweepPlan? = nil, to output: URL? = nil, title: String? = nil,
                              purpose: String? = nil, command: String? = nil, revision: String? = nil,
-                             comparisons: [KernelComparison] = []) throws -> [URL] {
+                             comparisons: [KernelComparison] = [], inspections: [InspectionLink] = []) throws -> [URL] {
         let results = try SweepResults(directory: directory, plan: plan)
         let table = ResultsTable(results)
         let command = command ?? FileManager.default.contents(atPath: directory.appendingPathComponent(commandFileName).path)
@@ -24,9 +24,11 @@ public enum SweepReport {
         let provenance = ReportProvenance(purpose: purpose, command: command, revision: revision)
         let title = title ?? "Sweep \(directory.lastPathComponent)"
         let files: [(String, String)] = [
-            ("report.md", MarkdownReport.text(results, table: table, title: title, provenance: provenance, comparisons: comparisons)),
+            ("report.md", MarkdownReport.text(results, table: table, title: title, provenance: provenance, comparisons: comparisons,
+                                              inspections: inspections)),
             ("results.csv", ResultsCSV.text(results)),
-            ("report.html", HTMLReport.text(results, table: table, title: title, provenance: provenance, comparisons: comparisons)),
+            ("report.html", HTMLReport.text(results, table: table, title: title, provenance: provenance, comparisons: comparisons,
+                                              inspections: inspections)),
         ]
         let output = output ?? directory
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
