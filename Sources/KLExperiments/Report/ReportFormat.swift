@@ -40,7 +40,7 @@ enum ReportFormat {
         return out
     }
 
-    /// "3 of 3", or "2 of 3, 1 failed".
+    /// "3/3", or "2/3 (1 failed)": runs that finished of those in the grid.
     static func seeds(_ row: ResultsTable.Row) -> String {
         "\(row.succeeded)/\(row.runs)" + (row.failed > 0 ? " (\(row.failed) failed)" : "")
     }
