@@ -155,12 +155,12 @@ typedef void (*kl_vfn)(const float *x, float *y, size_t n);
 
 // ---- dispatch --------------------------------------------------------------------------------
 // Level 0 = portable, 1 = AVX2+FMA, 2 = AVX-512 (F, DQ, BW, VL). The CPU's maximum is found once
-// (pthread_once); the level in force is an atomic so tests can lower it while other threads run
-// kernels. Each op has a table of function pointers indexed by level.
+// (pthread_once) and is what the public kernels use. Each op has a table of function pointers
+// indexed by level; tests reach the lower levels through kl_vmath_apply_at_level, which takes
+// the level as an argument, so no process-wide setting ever changes while other threads compute.
 
 static pthread_once_t kl_vmath_once = PTHREAD_ONCE_INIT;
-static _Atomic int kl_vmath_max_level = 0;
-static _Atomic int kl_vmath_level = -1;
+static int kl_vmath_detected_level = 0;
 
 static void kl_vmath_detect(void) {
     int level = 0;
@@ -173,31 +173,17 @@ static void kl_vmath_detect(void) {
             level = 2;
     }
 #endif
-    atomic_store(&kl_vmath_max_level, level);
-    atomic_store(&kl_vmath_level, level);
+    kl_vmath_detected_level = level;
 }
 
-static inline int kl_vmath_current_level(void) {
-    int level = atomic_load_explicit(&kl_vmath_level, memory_order_relaxed);
-    if (level < 0) {
-        pthread_once(&kl_vmath_once, kl_vmath_detect);
-        level = atomic_load(&kl_vmath_level);
-    }
-    return level;
+int kl_vmath_max_level(void) {
+    pthread_once(&kl_vmath_once, kl_vmath_detect);
+    return kl_vmath_detected_level;
 }
 
 const char *kl_vmath_isa(void) {
     static const char *const names[3] = {"portable", "avx2", "avx512"};
-    return names[kl_vmath_current_level()];
-}
-
-int kl_vmath_force_level(int level) {
-    pthread_once(&kl_vmath_once, kl_vmath_detect);
-    int max = atomic_load(&kl_vmath_max_level);
-    if (level < 0) level = 0;
-    if (level > max) level = max;
-    atomic_store(&kl_vmath_level, level);
-    return level;
+    return names[kl_vmath_max_level()];
 }
 
 static const kl_vfn kl_exp_impls[3] = KL_IMPLS(kl_vexp);
@@ -207,12 +193,25 @@ static const kl_vfn kl_cos_impls[3] = KL_IMPLS(kl_vcos);
 static const kl_vfn kl_tanh_impls[3] = KL_IMPLS(kl_vtanh);
 static const kl_vfn kl_erf_impls[3] = KL_IMPLS(kl_verf);
 
-void kl_vexp(const float *x, float *y, size_t n) { kl_exp_impls[kl_vmath_current_level()](x, y, n); }
-void kl_vlog(const float *x, float *y, size_t n) { kl_log_impls[kl_vmath_current_level()](x, y, n); }
-void kl_vsin(const float *x, float *y, size_t n) { kl_sin_impls[kl_vmath_current_level()](x, y, n); }
-void kl_vcos(const float *x, float *y, size_t n) { kl_cos_impls[kl_vmath_current_level()](x, y, n); }
-void kl_vtanh(const float *x, float *y, size_t n) { kl_tanh_impls[kl_vmath_current_level()](x, y, n); }
-void kl_verf(const float *x, float *y, size_t n) { kl_erf_impls[kl_vmath_current_level()](x, y, n); }
+// Indexed by kl_vmath_function.
+static const kl_vfn *const kl_vmath_tables[6] = {kl_exp_impls, kl_log_impls, kl_sin_impls,
+                                                 kl_cos_impls, kl_tanh_impls, kl_erf_impls};
+
+int kl_vmath_apply_at_level(int function, int level, const float *x, float *y, size_t n) {
+    if (function < 0 || function > 5) return -1;
+    int max = kl_vmath_max_level();
+    if (level < 0) level = 0;
+    if (level > max) level = max;
+    kl_vmath_tables[function][level](x, y, n);
+    return level;
+}
+
+void kl_vexp(const float *x, float *y, size_t n) { kl_exp_impls[kl_vmath_max_level()](x, y, n); }
+void kl_vlog(const float *x, float *y, size_t n) { kl_log_impls[kl_vmath_max_level()](x, y, n); }
+void kl_vsin(const float *x, float *y, size_t n) { kl_sin_impls[kl_vmath_max_level()](x, y, n); }
+void kl_vcos(const float *x, float *y, size_t n) { kl_cos_impls[kl_vmath_max_level()](x, y, n); }
+void kl_vtanh(const float *x, float *y, size_t n) { kl_tanh_impls[kl_vmath_max_level()](x, y, n); }
+void kl_verf(const float *x, float *y, size_t n) { kl_erf_impls[kl_vmath_max_level()](x, y, n); }
 
 #else  // KL_VMATH_TEMPLATE
 // =============================================================================================

@@ -71,12 +71,17 @@ private struct GEMMProblem {
         return worst
     }
 
-    /// Runs the problem through `GEMM.multiply` on the given backend and thread count and
-    /// returns the normalised error.
+    /// Runs the problem through `GEMM.multiply` on the given backend, cut into `threads` pieces
+    /// on as many threads, and returns the normalised error.
     func run(seed: UInt64, swift: Bool, threads: Int = 2, minimumParallelFlops: Int = GEMM.minimumParallelFlops) -> Double {
-        let schedule = GEMM.Schedule(prefersBLAS: !swift, threads: threads, minimumParallelFlops: minimumParallelFlops)
+        let schedule = GEMM.Schedule(prefersBLAS: !swift, threads: threads, minimumParallelFlops: minimumParallelFlops, pieces: threads)
+        let (a, b, before) = operands(seed: seed)
+        return normalizedError(a: a, b: b, before: before, after: product(seed: seed, schedule: schedule))
+    }
+
+    /// C after `GEMM.multiply` of the problem's operands for `seed` under `schedule`.
+    func product(seed: UInt64, schedule: GEMM.Schedule) -> [Float] {
         var (a, b, c) = operands(seed: seed)
-        let before = c
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 c.withUnsafeMutableBufferPointer { c in
@@ -86,7 +91,7 @@ private struct GEMMProblem {
                 }
             }
         }
-        return normalizedError(a: a, b: b, before: before, after: c)
+        return c
     }
 
     /// Runs the problem through `SwiftGEMM.multiply` with the chosen micro-kernel.
@@ -112,9 +117,7 @@ private let transposeCombos: [(Bool, Bool)] = [(false, false), (false, true), (t
 ///
 /// The tests pass the backend and thread count explicitly (`GEMM.Schedule`) instead of flipping
 /// `ComputeBackend.prefersSwift` / `Parallel.threadCount`, so tests of other suites running in
-/// parallel never see the settings change; only `backendSelection` flips `prefersSwift`, briefly.
-/// Serialized all the same, as a guard for that one.
-@Suite(.serialized)
+/// parallel never see the settings change; no test flips `prefersSwift`.
 struct GEMMTests {
     /// Every combination of the odd sizes 1, 3, 17, 33 plus larger odd shapes up to 130, all
     /// four transpose combinations, default alpha/beta, on the calling thread and on 2 threads.
@@ -216,15 +219,51 @@ struct GEMMTests {
 
     /// Where `multiply` cuts: 8-row / 16-column boundaries, nothing below the work threshold.
     @Test func splitPoints() {
-        let eager = GEMM.Schedule(prefersBLAS: false, threads: 2, minimumParallelFlops: 0)
+        let eager = GEMM.Schedule(prefersBLAS: false, threads: 2, minimumParallelFlops: 0, pieces: 2)
         let rows = GEMM.parallelSplit(m: 21, n: 17, work: 1, schedule: eager)
         #expect(rows.byRows && rows.pieces == 2 && rows.range(0) == 0..<8 && rows.range(1) == 8..<21)
         let columns = GEMM.parallelSplit(m: 5, n: 40, work: 1, schedule: eager)
         #expect(!columns.byRows && columns.pieces == 2 && columns.range(0) == 0..<16 && columns.range(1) == 16..<40)
         #expect(GEMM.parallelSplit(m: 3, n: 3, work: 1, schedule: eager).pieces == 1)
-        let normal = GEMM.Schedule(prefersBLAS: false, threads: 2, minimumParallelFlops: GEMM.minimumParallelFlops)
+        let normal = GEMM.Schedule(prefersBLAS: false, threads: 2, minimumParallelFlops: GEMM.minimumParallelFlops, pieces: 2)
         #expect(GEMM.parallelSplit(m: 64, n: 64, work: 2 * 64 * 64 * 64, schedule: normal).pieces == 1)
         #expect(GEMM.parallelSplit(m: 256, n: 256, work: 2 * 256 * 256 * 256, schedule: normal).pieces == 2)
+        // The thread count never moves a cut; the piece limit does.
+        for threads in [1, 4, 16] {
+            var schedule = normal
+            schedule.threads = threads
+            #expect(GEMM.parallelSplit(m: 256, n: 256, work: 2 * 256 * 256 * 256, schedule: schedule).pieces == 2)
+        }
+        #expect(GEMM.Schedule.current.pieces == GEMM.machinePieces)
+    }
+
+    /// The bits of a product do not depend on the thread count, on either backend, single and
+    /// batched: the pieces are fixed by the sizes and `pieces`, and threads only share them out.
+    /// (OpenBLAS's Haswell kernel gives different last bits when a product is cut differently,
+    /// so cutting by threads failed this on it.)
+    @Test(arguments: [false, true])
+    func bitsDoNotDependOnTheThreadCount(swift: Bool) {
+        for (ta, tb) in transposeCombos {
+            for (m, n, k) in [(128, 64, 64), (97, 256, 64), (16, 1552, 64), (1552, 16, 64)] {
+                let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1, beta: 0)
+                let products = [1, 2, 3, 4].map { threads in
+                    problem.product(seed: UInt64(m * n), schedule: GEMM.Schedule(prefersBLAS: !swift, threads: threads,
+                                                                                  minimumParallelFlops: 0, pieces: 4))
+                }
+                #expect(Set(products.map { $0.map(\.bitPattern) }).count == 1, "swift=\(swift) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k)")
+            }
+        }
+        let batch = 3, m = 40, n = 30, k = 20
+        let a = (0..<(batch * m * k)).map { Float(($0 * 37) % 101) / 50 - 1 }
+        let b = (0..<(batch * k * n)).map { Float(($0 * 53) % 97) / 48 - 1 }
+        let products = [1, 2, 3, 4].map { threads in
+            var c = [Float](repeating: 0, count: batch * m * n)
+            GEMM.batchedMultiply(batch: batch, transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k,
+                                 strideA: m * k, b: b, ldb: n, strideB: k * n, beta: 0, c: &c, ldc: n, strideC: m * n,
+                                 schedule: GEMM.Schedule(prefersBLAS: !swift, threads: threads, minimumParallelFlops: 1 << 10, pieces: 2))
+            return c.map(\.bitPattern)
+        }
+        #expect(Set(products).count == 1, "swift=\(swift): batched products differ across thread counts")
     }
 
     /// Both Swift micro-kernels (hardware FMA or not, only one is picked per build) on edge shapes.
@@ -245,7 +284,7 @@ struct GEMMTests {
     @Test(arguments: [false, true])
     func batchedSharedB(swift: Bool) {
         let cases: [(batch: Int, m: Int, n: Int, k: Int)] = [(4, 17, 33, 9), (3, 40, 30, 20), (8, 9, 20, 30), (1, 20, 20, 20), (0, 3, 3, 3)]
-        let schedule = GEMM.Schedule(prefersBLAS: !swift, threads: 2, minimumParallelFlops: 1 << 16)
+        let schedule = GEMM.Schedule(prefersBLAS: !swift, threads: 2, minimumParallelFlops: 1 << 16, pieces: 2)
         for (ta, tb) in transposeCombos {
             for item in cases {
                 let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: item.m, n: item.n, k: item.k,
@@ -276,25 +315,22 @@ struct GEMMTests {
         }
     }
 
-    /// The public entry points with the global settings: `prefersSwift` switches the backend
-    /// (flipped briefly, restored), and both backends give the product.
+    /// The backend `prefersSwift` selects, and the public entry points with the global settings.
+    /// Nothing here changes `prefersSwift`: other suites compute meanwhile and must keep their bits.
     @Test func backendSelection() {
-        let saved = ComputeBackend.prefersSwift
-        defer { ComputeBackend.prefersSwift = saved }
-        ComputeBackend.prefersSwift = true
-        #expect(ComputeBackend.current == .swift)
-        #expect(ComputeBackend.current.description.hasPrefix("Swift SIMD GEMM"))
-        ComputeBackend.prefersSwift = false
-        switch ComputeBackend.current {
+        #expect(ComputeBackend.backend(prefersSwift: true) == .swift)
+        #expect(ComputeBackend.backend(prefersSwift: true).description.hasPrefix("Swift SIMD GEMM"))
+        let allowed = ComputeBackend.backend(prefersSwift: false)
+        switch allowed {
         case .openBLAS(let core):
             #expect(!core.isEmpty)
-            #expect(ComputeBackend.current.description.hasPrefix("OpenBLAS"))
-            #expect(ComputeBackend.current.description.contains("(core \(core))"))
+            #expect(allowed.description.hasPrefix("OpenBLAS"))
+            #expect(allowed.description.contains("(core \(core))"))
         case .swift:
             // OpenBLAS absent or KLT_DISABLE_BLAS=1: the Swift path is the only one.
             #expect(BLASLibrary.shared == nil)
         }
-        ComputeBackend.prefersSwift = saved
+        #expect(ComputeBackend.current == ComputeBackend.backend(prefersSwift: ComputeBackend.prefersSwift))
         // The public functions (global settings) on a small product.
         var c = [Float](repeating: 0, count: 4)
         GEMM.multiply(transposeA: false, transposeB: false, m: 2, n: 2, k: 2, a: [1, 2, 3, 4], lda: 2, b: [5, 6, 7, 8], ldb: 2,

@@ -173,25 +173,29 @@ private enum VectorMathCheck {
         }
     }
 
-    /// `f(x)` at the level in force, out of place.
-    static func evaluate(_ function: VectorFunction, _ xs: [Float]) -> [Float] {
+    /// `f(x)` out of place, at instruction-set `level` (default: the CPU's best, as the public
+    /// entry points run).
+    static func evaluate(_ function: VectorFunction, _ xs: [Float], level: Int = VectorMath.maximumLevel) -> [Float] {
         [Float](unsafeUninitializedCapacity: xs.count) { ys, initialized in
             xs.withUnsafeBufferPointer { x in
                 if let xBase = x.baseAddress, let yBase = ys.baseAddress {
-                    VectorMath.applySerially(function, xBase, yBase, count: xs.count)
+                    VectorMath.applySerially(function, xBase, yBase, count: xs.count, level: level)
                 }
             }
             initialized = xs.count
         }
     }
+
+    /// The name of instruction-set level `level`.
+    static func isa(_ level: Int) -> String { ["portable", "avx2", "avx512"][level] }
 }
 
 private extension FloatingPointSign {
     init(_ value: Double) { self = value.sign }
 }
 
-/// Tests that force the instruction-set level run one at a time (the level is process-wide).
-@Suite(.serialized)
+/// Every instruction-set level the CPU supports, each called with its level as an argument (nothing
+/// process-wide changes, so these run beside every other test).
 struct VectorMathLevelTests {
     /// Every function at every level this CPU supports meets the accuracy contract on ~1M points,
     /// handles inf/nan/±0/denormals, and treats tails and in-place calls exactly like the body.
@@ -202,13 +206,13 @@ struct VectorMathLevelTests {
             let references = xs.map { VectorMathCheck.reference(function, $0) }
             var byLevel: [[Float]] = []
             for level in 0...maxLevel {
-                VectorMath.withLevel(level) { inForce in
-                    #expect(inForce == level)
-                    #expect(VectorMath.level == level)
-                    let ys = VectorMathCheck.evaluate(function, xs)
+                do {
+                    var probe: Float = 0
+                    #expect(VectorMath.applySerially(function, [Float(1)], &probe, count: 1, level: level) == level)
+                    let ys = VectorMathCheck.evaluate(function, xs, level: level)
                     byLevel.append(ys)
                     let result = VectorMathCheck.check(function, xs, ys, references)
-                    let isa = VectorMath.instructionSet
+                    let isa = VectorMathCheck.isa(level)
                     #expect(
                         result.maxError <= VectorMathCheck.bound,
                         "\(function) [\(isa)]: max error \(result.maxError) at x = \(result.worstInput)")
@@ -219,14 +223,14 @@ struct VectorMathLevelTests {
 
                     // Odd functions: f(-x) = -f(x) exactly (they are evaluated on |x|), so -0 -> -0.
                     if [.sin, .tanh, .erf].contains(function) {
-                        let negated = VectorMathCheck.evaluate(function, xs.map { -$0 })
+                        let negated = VectorMathCheck.evaluate(function, xs.map { -$0 }, level: level)
                         #expect(VectorMathCheck.isNegation(ys, negated), "\(function) [\(isa)]: f(-x) != -f(x)")
                     }
 
                     // Tails: short and odd lengths give bit-identical results to the long call.
                     for length in [0, 1, 2, 7, 15, 16, 17, 31, 33, 100] {
                         let prefix = Array(xs[600_000..<(600_000 + length)])
-                        let tail = VectorMathCheck.evaluate(function, prefix)
+                        let tail = VectorMathCheck.evaluate(function, prefix, level: level)
                         #expect(
                             tail.map(\.bitPattern) == ys[600_000..<(600_000 + length)].map(\.bitPattern),
                             "\(function) [\(isa)]: length \(length) differs from the long call")
@@ -235,7 +239,7 @@ struct VectorMathLevelTests {
                     // In place.
                     var inPlace = Array(xs[0..<1_001])
                     inPlace.withUnsafeMutableBufferPointer { buffer in
-                        VectorMath.applySerially(function, buffer.baseAddress!, buffer.baseAddress!, count: buffer.count)
+                        VectorMath.applySerially(function, buffer.baseAddress!, buffer.baseAddress!, count: buffer.count, level: level)
                     }
                     #expect(inPlace.map(\.bitPattern) == ys[0..<1_001].map(\.bitPattern), "\(function) [\(isa)]: in-place differs")
                 }
@@ -253,9 +257,9 @@ struct VectorMathLevelTests {
     /// Spot values with exact expectations, at every level.
     @Test func specialValues() {
         for level in 0...VectorMath.maximumLevel {
-            VectorMath.withLevel(level) { _ in
-                func f(_ function: VectorFunction, _ x: Float) -> Float { VectorMathCheck.evaluate(function, [x])[0] }
-                let isa = VectorMath.instructionSet
+            do {
+                func f(_ function: VectorFunction, _ x: Float) -> Float { VectorMathCheck.evaluate(function, [x], level: level)[0] }
+                let isa = VectorMathCheck.isa(level)
                 #expect(f(.exp, .infinity) == .infinity, "\(isa)")
                 #expect(f(.exp, -.infinity) == 0, "\(isa)")
                 #expect(f(.exp, 0) == 1, "\(isa)")
@@ -294,11 +298,11 @@ struct VectorMathLevelTests {
     }
 }
 
-/// Tests that don't force a level (they run at whatever level is in force, all of which meet
-/// the same contract).
+/// The public entry points, which run at the CPU's best level.
 struct VectorMathTests {
     @Test func instructionSetIsOneOfTheKnownNames() {
         #expect(["avx512", "avx2", "portable"].contains(VectorMath.instructionSet))
+        #expect(VectorMath.instructionSet == VectorMathCheck.isa(VectorMath.maximumLevel))
         #if arch(x86_64)
         #expect(VectorMath.maximumLevel >= 0)
         #else
@@ -307,15 +311,9 @@ struct VectorMathTests {
     }
 
     /// The threaded `apply` gives bit-identical results to `applySerially`, in and out of place,
-    /// for counts that do and don't divide into the 16-element blocks. Runs under
-    /// `withLevel` so the level-forcing tests can't switch kernels between the two calls.
+    /// for counts that do and don't divide into the 16-element blocks.
     @Test(arguments: [0, 1, 17, 100_003, 1 << 20])
     func parallelMatchesSerial(count: Int) {
-        let top = VectorMath.maximumLevel
-        VectorMath.withLevel(top) { _ in compareParallelAndSerial(count: count) }
-    }
-
-    private func compareParallelAndSerial(count: Int) {
         var rng = TestData(seed: 42)
         let xs = (0..<count).map { _ in Float(rng.uniformDouble(-20, 20)) }
         for function in VectorFunction.allCases {

@@ -36,11 +36,17 @@ void kl_vsin(const float *x, float *y, size_t n);
 void kl_vcos(const float *x, float *y, size_t n);
 void kl_vtanh(const float *x, float *y, size_t n);
 void kl_verf(const float *x, float *y, size_t n);
-// Which instruction set the vector routines use: "avx512", "avx2" or "portable".
+// Which instruction set the vector routines use: "avx512", "avx2" or "portable" (the best the CPU
+// supports, found once).
 const char *kl_vmath_isa(void);
-// Forces the vector routines to an ISA no higher than `level` (0 portable, 1 avx2, 2 avx512) for
-// tests and benchmarks; the CPU's own limit still applies. Returns the level in force.
-int kl_vmath_force_level(int level);
+// The level of kl_vmath_isa: 0 portable, 1 avx2, 2 avx512.
+int kl_vmath_max_level(void);
+// The functions of kl_vmath_apply_at_level, in the order of Swift's VectorFunction.
+enum kl_vmath_function { KL_VMATH_EXP, KL_VMATH_LOG, KL_VMATH_SIN, KL_VMATH_COS, KL_VMATH_TANH, KL_VMATH_ERF };
+// y = f(x) at instruction-set level `level` (capped at kl_vmath_max_level) for tests and
+// benchmarks that compare the levels; nothing process-wide changes. Returns the level used, or -1
+// for an unknown function.
+int kl_vmath_apply_at_level(int function, int level, const float *x, float *y, size_t n);
 
 // ---- Allocator (kl_allocator.c) -----------------------------------------------------------
 // With glibc, keeps large freed blocks in the heap instead of returning them to the system, so the

@@ -1,5 +1,6 @@
 import CKLKernels
 import Dispatch
+import Foundation
 
 /// Where matrix products run.
 ///
@@ -14,7 +15,11 @@ public enum ComputeBackend: Equatable, Sendable, CustomStringConvertible {
     case swift
 
     /// The backend in use now. The first access loads OpenBLAS if it is present.
-    public static var current: ComputeBackend {
+    public static var current: ComputeBackend { backend(prefersSwift: prefersSwift) }
+
+    /// The backend `current` gives when `prefersSwift` has the given value: a function of its
+    /// argument, so tests check both answers without changing the setting under other threads.
+    static func backend(prefersSwift: Bool) -> ComputeBackend {
         if prefersSwift { return .swift }
         return BLASLibrary.shared.map { .openBLAS(core: $0.core) } ?? .swift
     }
@@ -58,10 +63,15 @@ struct BLASLibrary: Sendable {
 /// Single-precision matrix products on row-major matrices, on OpenBLAS or the Swift GEMM
 /// (`ComputeBackend`).
 ///
-/// Threading: OpenBLAS is kept at one thread and products are split here across
-/// `Parallel.threadCount` threads, each piece one single-threaded BLAS (or Swift) call, so BLAS
+/// Threading: OpenBLAS is kept at one thread and large products are cut here into pieces, each
+/// one single-threaded BLAS (or Swift) call, shared among `Parallel.threadCount` threads, so BLAS
 /// threads never oversubscribe the cores when the caller itself runs in parallel (and
 /// many small per-head products parallelise far better over the batch than inside BLAS).
+///
+/// Where a product is cut depends on its sizes and the machine's processor count only, never on
+/// the thread count: OpenBLAS's kernels (Haswell's, for one) round a row differently depending on
+/// which call it falls in, so cutting by threads would make `--threads 1` and `--threads 2` train
+/// to different bits. With fixed pieces, every thread count gives the same bits on one machine.
 public enum GEMM {
     /// Products below this many floating-point operations (2·m·n·k) run on the calling thread.
     /// 2^24 ≈ 17 MFLOP ≈ 160 µs on one core at 100 GFLOP/s. Measured (2-core KVM guest): waking
@@ -69,17 +79,24 @@ public enum GEMM {
     /// GFLOP/s against 98 unsplit, 192³ broke even (110 vs 102), 256³ gained (156 vs 102).
     static let minimumParallelFlops = 1 << 24
 
+    /// The pieces a large product is cut into: the active processor count when the process starts.
+    static let machinePieces = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
     /// Where and how a call runs, read once per call from the global settings. Tests pass their
     /// own, so they never flip globals that tests running in parallel with them depend on.
     struct Schedule: Sendable {
         /// OpenBLAS (true) or the Swift GEMM (false).
         var prefersBLAS: Bool
-        /// Threads to split large products across.
+        /// Threads that share the pieces of a large product.
         var threads: Int
-        /// Work below which a product is not split.
+        /// Work below which a product is not cut.
         var minimumParallelFlops: Int
+        /// The most pieces a large product is cut into: the machine's processor count, not
+        /// `threads`, so the cuts (and hence the bits) are the same at every thread count.
+        var pieces: Int = GEMM.machinePieces
 
-        /// `ComputeBackend.prefersSwift`, `Parallel.threadCount`, `GEMM.minimumParallelFlops`.
+        /// `ComputeBackend.prefersSwift`, `Parallel.threadCount`, `GEMM.minimumParallelFlops`,
+        /// `GEMM.machinePieces`.
         static var current: Schedule {
             Schedule(prefersBLAS: !ComputeBackend.prefersSwift, threads: Parallel.threadCount,
                      minimumParallelFlops: GEMM.minimumParallelFlops)
@@ -128,7 +145,7 @@ public enum GEMM {
             return
         }
         let pointers = UnsafeSendableBox((a, b, c))
-        DispatchQueue.concurrentPerform(iterations: split.pieces) { piece in
+        let runPiece = { (piece: Int) in
             let (a, b, c) = pointers.value
             let range = split.range(piece)
             guard !range.isEmpty else { return }
@@ -146,6 +163,7 @@ public enum GEMM {
                     c: c + range.lowerBound, ldc: ldc)
             }
         }
+        runShared(tasks: split.pieces, threads: schedule.threads, runPiece)
     }
 
     /// `batch` independent row-major products `C_i = alpha·op(A_i)·op(B_i) + beta·C_i`, where
@@ -183,41 +201,49 @@ public enum GEMM {
         }
         let useBLAS = schedule.usesBLAS(m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
         let itemFlops = flops(m: m, n: n, k: k)
-        let threads = schedule.threads
+        let pieces = schedule.pieces
         let minimumParallelFlops = schedule.minimumParallelFlops
         let total = itemFlops.multipliedReportingOverflow(by: batch)
-        let parallel = threads > 1 && (total.overflow || total.partialValue >= minimumParallelFlops)
+        let large = total.overflow || total.partialValue >= minimumParallelFlops
 
-        // Pieces per item: 1, unless the items would leave threads idle at the end
-        // (e.g. 3 items on 2 threads) and the items are big enough to cut by rows.
+        // Pieces per item: 1, unless the items would leave cores idle at the end (e.g. 3 items
+        // on 2 cores) and the items are big enough to cut by rows. Decided by the sizes and
+        // `pieces` only, so every thread count computes the same calls.
         var piecesPerItem = 1
-        if parallel && batch % threads != 0 && batch < 4 * threads {
-            let wanted = (4 * threads + batch - 1) / batch
+        if large && pieces > 1 && batch % pieces != 0 && batch < 4 * pieces {
+            let wanted = (4 * pieces + batch - 1) / batch
             piecesPerItem = max(1, min(wanted, m / SwiftGEMM.mr, itemFlops / max(1, minimumParallelFlops / 4)))
         }
         let rowSplit = Split(pieces: piecesPerItem, byRows: true, extent: m, quantum: SwiftGEMM.mr)
-        let tasks = batch * piecesPerItem
-        let workers = parallel ? min(threads, tasks) : 1
         let pointers = UnsafeSendableBox((a, b, c))
-        let runTasks = { (worker: Int) in
+        let runTask = { (task: Int) in
             let (a, b, c) = pointers.value
-            // Contiguous task ranges per worker: the split depends only on the sizes, never on timing.
-            for task in (tasks * worker / workers)..<(tasks * (worker + 1) / workers) {
-                let item = task / piecesPerItem
-                let rows = rowSplit.range(task % piecesPerItem)
-                guard !rows.isEmpty else { continue }
-                let aItem = a + item * strideA
-                let aPiece = transposeA ? aItem + rows.lowerBound : aItem + rows.lowerBound * lda
-                run(useBLAS: useBLAS, transposeA: transposeA, transposeB: transposeB, m: rows.count, n: n, k: k,
-                    alpha: alpha, a: aPiece, lda: lda, b: b + item * strideB, ldb: ldb, beta: beta,
-                    c: c + item * strideC + rows.lowerBound * ldc, ldc: ldc)
-            }
+            let item = task / piecesPerItem
+            let rows = rowSplit.range(task % piecesPerItem)
+            guard !rows.isEmpty else { return }
+            let aItem = a + item * strideA
+            let aPiece = transposeA ? aItem + rows.lowerBound : aItem + rows.lowerBound * lda
+            run(useBLAS: useBLAS, transposeA: transposeA, transposeB: transposeB, m: rows.count, n: n, k: k,
+                alpha: alpha, a: aPiece, lda: lda, b: b + item * strideB, ldb: ldb, beta: beta,
+                c: c + item * strideC + rows.lowerBound * ldc, ldc: ldc)
         }
-        if workers == 1 {
-            runTasks(0)
-        } else {
-            let body = UnsafeSendableBox(runTasks)
-            DispatchQueue.concurrentPerform(iterations: workers) { body.value($0) }
+        runShared(tasks: batch * piecesPerItem, threads: large ? schedule.threads : 1, runTask)
+    }
+
+    /// Runs `task(0..<tasks)`: on the calling thread when `threads` is 1, else spread over up to
+    /// `threads` threads in contiguous ranges (which tasks run together never changes a result,
+    /// since each task is one independent call on its own part of C).
+    static func runShared(tasks: Int, threads: Int, _ task: (Int) -> Void) {
+        let workers = min(threads, tasks)
+        guard workers > 1 else {
+            for index in 0..<tasks { task(index) }
+            return
+        }
+        withoutActuallyEscaping(task) { task in
+            let body = UnsafeSendableBox(task)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in (tasks * worker / workers)..<(tasks * (worker + 1) / workers) { body.value(index) }
+            }
         }
     }
 
@@ -260,19 +286,20 @@ public enum GEMM {
         }
     }
 
-    /// The split for an m×n product of `work` flops: none when small, else up to one piece per
-    /// thread, by rows unless there are fewer 8-row blocks than threads and more 16-column blocks.
+    /// The cut of an m×n product of `work` flops: none when small, else up to `schedule.pieces`
+    /// pieces, by rows unless there are fewer 8-row blocks than pieces and more 16-column blocks.
+    /// Never depends on `schedule.threads`.
     static func parallelSplit(m: Int, n: Int, work: Int, schedule: Schedule) -> Split {
         let serial = Split(pieces: 1, byRows: true, extent: m, quantum: 1)
-        let threads = schedule.threads
-        guard threads > 1, work >= schedule.minimumParallelFlops else { return serial }
+        let limit = schedule.pieces
+        guard limit > 1, work >= schedule.minimumParallelFlops else { return serial }
         let rowUnits = (m + SwiftGEMM.mr - 1) / SwiftGEMM.mr
         let columnUnits = (n + SwiftGEMM.nr - 1) / SwiftGEMM.nr
-        if rowUnits >= threads || rowUnits >= columnUnits {
-            let pieces = min(threads, rowUnits)
+        if rowUnits >= limit || rowUnits >= columnUnits {
+            let pieces = min(limit, rowUnits)
             return pieces > 1 ? Split(pieces: pieces, byRows: true, extent: m, quantum: SwiftGEMM.mr) : serial
         }
-        let pieces = min(threads, columnUnits)
+        let pieces = min(limit, columnUnits)
         return pieces > 1 ? Split(pieces: pieces, byRows: false, extent: n, quantum: SwiftGEMM.nr) : serial
     }
 

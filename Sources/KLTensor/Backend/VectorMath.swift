@@ -1,5 +1,4 @@
 import CKLKernels
-import Foundation
 
 /// The elementwise functions that have vectorised C kernels (`kl_vexp`, ... in CKLKernels).
 ///
@@ -81,36 +80,38 @@ public enum VectorMath {
         }
     }
 
-    // MARK: - Forcing an instruction set (tests and benchmarks)
+    // MARK: - Choosing an instruction set (tests and benchmarks)
 
-    /// The level in force: 0 portable, 1 AVX2+FMA, 2 AVX-512.
-    static var level: Int {
-        switch instructionSet {
-        case "avx512": return 2
-        case "avx2": return 1
-        default: return 0
-        }
-    }
+    /// The highest instruction-set level this CPU supports (0 portable, 1 AVX2+FMA, 2 AVX-512),
+    /// which `apply` and `applySerially` always use.
+    static let maximumLevel = Int(kl_vmath_max_level())
 
-    /// The highest level this CPU supports (what the kernels use unless forced lower).
-    static let maximumLevel: Int = withLevel(Int(Int32.max)) { $0 }
-
-    /// Serialises `withLevel` so two callers never interleave force / restore; recursive so a
-    /// `withLevel` body may nest another one (or read `maximumLevel` for the first time).
-    private static let levelLock = NSRecursiveLock()
-
-    /// Runs `body` with the kernels forced to instruction-set level `level` (0 portable, 1 AVX2,
-    /// 2 AVX-512, capped at what the CPU supports) and restores the previous level afterwards.
+    /// Same as `applySerially(_:_:_:count:)` at instruction-set level `level` (capped at
+    /// `maximumLevel`), for tests that compare the levels; returns the level used.
     ///
-    /// `body` receives the level actually in force. The setting is process-wide: kernels called
-    /// from other threads meanwhile also run at that level, which is harmless since every level
-    /// meets the same accuracy contract. Calls from different threads are serialised by a lock.
-    static func withLevel<R>(_ level: Int, _ body: (Int) throws -> R) rethrows -> R {
-        levelLock.lock()
-        defer { levelLock.unlock() }
-        let previous = self.level
-        let inForce = Int(kl_vmath_force_level(Int32(clamping: level)))
-        defer { kl_vmath_force_level(Int32(previous)) }
-        return try body(inForce)
+    /// The level is an argument, not a process-wide setting, so work on other threads never runs
+    /// at a level it did not choose.
+    @discardableResult
+    static func applySerially(
+        _ function: VectorFunction, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, level: Int
+    ) -> Int {
+        precondition(count >= 0, "VectorMath.applySerially: negative count")
+        return Int(kl_vmath_apply_at_level(function.kernelIndex, Int32(clamping: level), x, y, count))
+    }
+}
+
+private extension VectorFunction {
+    /// The function's index in `kl_vmath_apply_at_level`.
+    var kernelIndex: Int32 {
+        let function: kl_vmath_function
+        switch self {
+        case .exp: function = KL_VMATH_EXP
+        case .log: function = KL_VMATH_LOG
+        case .sin: function = KL_VMATH_SIN
+        case .cos: function = KL_VMATH_COS
+        case .tanh: function = KL_VMATH_TANH
+        case .erf: function = KL_VMATH_ERF
+        }
+        return Int32(function.rawValue)
     }
 }
