@@ -70,6 +70,15 @@ public final class EventFileWriter {
                                content: .histogram(tag: tag, Histogram(values: values))))
     }
 
+    /// Marks that training starts at `step` (a session start): TensorBoard then forgets what earlier
+    /// event files of the run logged at `step` and after, so a run resumed from a checkpoint shows
+    /// the steps it trains again once, with their new values. Throws for a negative step or a
+    /// failed write.
+    public func addSessionStart(step: Int, wallTime: Double? = nil) throws {
+        guard step >= 0 else { throw TensorBoardError.negativeStep(tag: "session start", step: step) }
+        try write(SummaryEvent(wallTime: wallTime ?? Date().timeIntervalSince1970, step: Int64(step), content: .sessionStart))
+    }
+
     /// Appends any event as one record, e.g. a histogram computed elsewhere.
     public func write(_ event: SummaryEvent) throws {
         try records.writeRecord { event.encode(into: &$0) }

@@ -1,9 +1,10 @@
-/// One record of a TensorBoard event file: TensorFlow's `Event` message, carrying either the
-/// file's format version or a summary with one tagged scalar or histogram.
+/// One record of a TensorBoard event file: TensorFlow's `Event` message, carrying the file's
+/// format version, a summary with one tagged scalar or histogram, or a session start.
 ///
 /// Encoded by hand (`encode(into:)`) with the field numbers of `event.proto` and `summary.proto`:
-/// `Event` wall_time 1 (double), step 2 (int64), file_version 3 (string), summary 5;
-/// `Summary` value 1 (repeated); `Summary.Value` tag 1, simple_value 2 (float), histo 5.
+/// `Event` wall_time 1 (double), step 2 (int64), file_version 3 (string), summary 5,
+/// session_log 7; `Summary` value 1 (repeated); `Summary.Value` tag 1, simple_value 2 (float),
+/// histo 5; `SessionLog` status 1 (enum, START = 1).
 /// One value per event, as TensorFlow's and PyTorch's writers do, so no array is built per step.
 public struct SummaryEvent: Equatable, Sendable {
     /// What the event carries.
@@ -14,6 +15,10 @@ public struct SummaryEvent: Equatable, Sendable {
         case scalar(tag: String, value: Float)
         /// A histogram of a tensor's values.
         case histogram(tag: String, Histogram)
+        /// `SessionLog.START` at `step`: training (re)starts there, so TensorBoard's reader drops
+        /// every event at this step or later that was read before it (from an earlier file of the
+        /// run) — the steps a resumed run trains again after it was killed.
+        case sessionStart
     }
 
     /// The version string TensorBoard expects in the first record.
@@ -51,6 +56,10 @@ public struct SummaryEvent: Equatable, Sendable {
             Self.appendSummaryHeader(valueSize: valueSize, tag: tag, into: &encoder)
             encoder.appendMessageHeader(field: 5, length: histogramSize)
             histogram.encode(into: &encoder)
+        case .sessionStart:
+            encoder.appendField(2, int64: step)
+            encoder.appendMessageHeader(field: 7, length: 2)
+            encoder.appendField(1, int64: 1)
         }
     }
 

@@ -194,6 +194,9 @@ public final class Trainer {
         let log = try RunLog(directory: runDirectory)
         let events = try EventFileWriter(directory: runDirectory)
         defer { events.close() }
+        // A resumed run trains again the steps after its checkpoint: TensorBoard drops the killed
+        // session's events from there on, as metrics.jsonl was truncated.
+        if state.step > 0 { try events.addSessionStart(step: state.step + 1) }
         let end = min(settings.steps, stopAfter ?? settings.steps)
         var losses: [Float] = []
         let startSeconds = state.trainingSeconds ?? 0

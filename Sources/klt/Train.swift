@@ -112,7 +112,9 @@ struct Train: ParsableCommand {
         guard ParentProcess.followParentIfAnnounced() else { throw ExitCode.failure }
         if let threads { Parallel.threadCount = threads }
         let runDirectory = runDirectory
-        try RunDirectory.prepare(runDirectory, resume: resume, overwrite: overwrite)
+        // Folders made here are removed again if the run is refused before it writes anything.
+        let createdFolders = try RunDirectory.prepare(runDirectory, resume: resume, overwrite: overwrite)
+        defer { RunDirectory.removeEmptyFolders(createdFolders) }
         let report = ProgressReporter(enabled: !quiet)
         report.message(BackendDescription.line)
         let scale = EncoderConfiguration.Preset(rawValue: preset)!

@@ -14,6 +14,16 @@ import KLTensorBoard
         ])
     }
 
+    @Test func sessionStartEventByteForByte() {
+        let event = SummaryEvent(wallTime: 1.5, step: 21, content: .sessionStart)
+        #expect(event.encoded == [
+            0x09, 0, 0, 0, 0, 0, 0, 0xF8, 0x3F,   // Event.wall_time (1, fixed64) = 1.5
+            0x10, 0x15,                           // Event.step (2, varint) = 21
+            0x3A, 0x02,                           // Event.session_log (7, length-delimited), 2 bytes
+            0x08, 0x01,                           //   SessionLog.status (1, varint) = START
+        ])
+    }
+
     @Test func fileVersionEventHasWallTimeAndVersionOnly() {
         let event = SummaryEvent(wallTime: 1.5, content: .fileVersion(SummaryEvent.currentFileVersion))
         #expect(event.encoded == [0x09, 0, 0, 0, 0, 0, 0, 0xF8, 0x3F, 0x1A, 0x0D] + Array("brain.Event:2".utf8))

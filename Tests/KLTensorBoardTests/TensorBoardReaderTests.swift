@@ -46,6 +46,28 @@ import KLTensorBoard
         #expect(histogram.dashboardTotal == 1000)
         #expect(histogram.dashboardLeft == expected.minimum && histogram.dashboardRight == expected.maximum)
     }
+
+    /// A run killed after step 30 and resumed from its checkpoint at step 20: the second event file
+    /// starts with a session start at step 21, and TensorBoard shows steps 1...50 once each, the
+    /// redone steps with the resumed session's values.
+    @Test(.enabled(if: PythonTensorBoard.isInstalled || PythonTensorBoard.isRequired,
+                   "needs Python's tensorboard package (pip install tensorboard); required when CI is set"))
+    func aResumedRunShowsEachStepOnce() throws {
+        let temporary = try TemporaryDirectory()
+        let killed = try EventFileWriter(directory: temporary.url)
+        for step in 1...30 { try killed.addScalar("train/loss", 1, step: step, wallTime: 1_700_000_000 + Double(step)) }
+        killed.close()
+        let resumed = try EventFileWriter(directory: temporary.url)
+        try resumed.addSessionStart(step: 21, wallTime: 1_700_000_100)
+        for step in 21...50 { try resumed.addScalar("train/loss", 2, step: step, wallTime: 1_700_000_100 + Double(step)) }
+        resumed.close()
+        #expect(resumed.url.lastPathComponent > killed.url.lastPathComponent, "TensorBoard reads a run's files in name order")
+
+        let result = try PythonTensorBoard.read(temporary.url)
+        let loss = try #require(result.scalars["train/loss"])
+        #expect(loss.map(\.step) == Array(1...50))
+        #expect(loss.map(\.value) == [Double](repeating: 1, count: 20) + [Double](repeating: 2, count: 30))
+    }
 }
 
 /// Finding and running `python3` with TensorBoard installed.
@@ -84,8 +106,9 @@ enum PythonTensorBoard {
         var description: String
     }
 
-    /// Reads the event file at `url` with TensorBoard's `EventAccumulator` (and its dashboard's
-    /// histogram conversion), returning what it saw.
+    /// Reads the event file at `url`, or the event files of the run folder `url`, with
+    /// TensorBoard's `EventAccumulator` (and its dashboard's histogram conversion), returning what
+    /// it saw.
     static func read(_ url: URL) throws -> Result {
         let output = try run(["-c", script, url.path])
         guard output.status == 0 else {

@@ -29,6 +29,23 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 
+    @Test func foldersItCreatedAreRemovedWhileEmpty() throws {
+        let base = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: base) }
+        let run = base.appendingPathComponent("a/b/run")
+        let created = try RunDirectory.prepare(run, resume: false, overwrite: false)
+        #expect(created.map(\.lastPathComponent) == ["a", "b", "run"])
+        RunDirectory.removeEmptyFolders(created)
+        #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("a").path))
+        #expect(FileManager.default.fileExists(atPath: base.path))
+        // A folder that holds something stays, and so do its parents.
+        let again = try RunDirectory.prepare(run, resume: false, overwrite: false)
+        try Data("{}\n".utf8).write(to: run.appendingPathComponent("metrics.jsonl"))
+        RunDirectory.removeEmptyFolders(again)
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("metrics.jsonl").path))
+        #expect(try RunDirectory.prepare(run, resume: true, overwrite: false).isEmpty)
+    }
+
     @Test func staleTemporaryFilesAreRemoved() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }

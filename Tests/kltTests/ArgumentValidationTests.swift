@@ -8,7 +8,8 @@ import Testing
 @testable import klt
 
 /// Values `klt` refuses with its own message (negative numbers included: they are parsed as values,
-/// not taken for flags), and checkpoints refused for a task they cannot read.
+/// not taken for flags), checkpoints refused for a task they cannot read, and refused runs that
+/// leave nothing behind.
 @Suite struct ArgumentValidationTests {
     @Test(arguments: [
         (["train", "--steps", "-1"], "--steps must be positive, got -1"),
@@ -28,6 +29,19 @@ import Testing
         let message = try #require(CommandLineTests.parseError(arguments))
         #expect(message.contains(expected), "\(arguments): \(message)")
         #expect(!message.contains("Missing value"))
+    }
+
+    /// A run refused after its folder was made (here: a data folder that does not exist) leaves
+    /// no empty run folder, nor the parents it created.
+    @Test func aRefusedRunLeavesNoFolderBehind() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("klt-refused-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: base) }
+        let arguments = ["train", "--data-dir", base.appendingPathComponent("missing").path,
+                         "--output-dir", base.appendingPathComponent("runs/first").path, "--quiet"]
+        let command = try #require(try KLT.parseAsRoot(arguments) as? Train)
+        #expect(throws: (any Error).self) { try command.run() }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: base.path).isEmpty)
     }
 
     @Test func aCheckpointIsRefusedForATaskItCannotRead() throws {

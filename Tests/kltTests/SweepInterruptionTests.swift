@@ -8,33 +8,10 @@ import Glibc
 /// A sweep killed with SIGKILL mid-way and started again redoes no finished run, resumes the
 /// interrupted one, and ends with the same results as a sweep that was never interrupted.
 @Suite(.serialized) struct SweepInterruptionTests {
-    /// The `klt` executable built beside the test bundle.
-    static var klt: URL {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while !directory.path.isEmpty, directory.path != "/" {
-            let candidate = directory.appendingPathComponent("klt")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        return URL(fileURLWithPath: ".build/debug/klt")
-    }
-
     static func arguments(output: URL, cache: URL) -> [String] {
         ["sweep", "--kernels", "elu+1,GMM-PRF", "--seeds", "1", "--presets", "tiny", "--output-dir", output.path, "--",
          "--steps", "40", "--eval-every", "10", "--batch-size", "8", "--train-examples", "160", "--validation-examples", "32",
          "--test-examples", "32", "--cache-dir", cache.path]
-    }
-
-    static func start(_ arguments: [String], log: URL) throws -> Process {
-        let process = Process()
-        process.executableURL = klt
-        process.arguments = arguments
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        return process
     }
 
     /// results.csv without the columns that measure time and memory.
@@ -53,7 +30,7 @@ import Glibc
         let cache = root.appendingPathComponent("cache")
 
         let reference = root.appendingPathComponent("uninterrupted")
-        let whole = try Self.start(Self.arguments(output: reference, cache: cache), log: root.appendingPathComponent("reference.log"))
+        let whole = try KLTProcess.start(Self.arguments(output: reference, cache: cache), log: root.appendingPathComponent("reference.log"))
         whole.waitUntilExit()
         let referenceLog = try String(contentsOf: root.appendingPathComponent("reference.log"), encoding: .utf8)
         #expect(whole.terminationStatus == 0, "\(referenceLog)")
@@ -62,7 +39,7 @@ import Glibc
         let runs = interrupted.appendingPathComponent("runs")
         let first = runs.appendingPathComponent("listops-elu+1-seed1-tiny")
         let second = runs.appendingPathComponent("listops-GMM-PRF-seed1-tiny")
-        let sweep = try Self.start(Self.arguments(output: interrupted, cache: cache), log: root.appendingPathComponent("first.log"))
+        let sweep = try KLTProcess.start(Self.arguments(output: interrupted, cache: cache), log: root.appendingPathComponent("first.log"))
         // Kill once the first run has finished and the second has written a checkpoint but not its summary.
         let deadline = Date().addingTimeInterval(300)
         while Date() < deadline, sweep.isRunning {
@@ -83,7 +60,7 @@ import Glibc
         #expect(metricsSize() == sizeAfterKill, "a run outlived its sweep")
         #expect(!FileManager.default.fileExists(atPath: second.appendingPathComponent("summary.json").path))
 
-        let again = try Self.start(Self.arguments(output: interrupted, cache: cache), log: root.appendingPathComponent("second.log"))
+        let again = try KLTProcess.start(Self.arguments(output: interrupted, cache: cache), log: root.appendingPathComponent("second.log"))
         again.waitUntilExit()
         let secondLog = try String(contentsOf: root.appendingPathComponent("second.log"), encoding: .utf8)
         #expect(again.terminationStatus == 0, "\(secondLog)")
