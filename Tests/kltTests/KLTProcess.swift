@@ -28,4 +28,21 @@ enum KLTProcess {
         try process.run()
         return process
     }
+
+    /// Runs `klt arguments` to its end with its output going to `log`; returns its exit status and
+    /// what it printed.
+    static func run(_ arguments: [String], log: URL) throws -> (status: Int32, output: String) {
+        let process = try start(arguments, log: log)
+        process.waitUntilExit()
+        return (process.terminationStatus, try String(contentsOf: log, encoding: .utf8))
+    }
+
+    /// An empty folder `name` under the temporary directory (emptied first if a crashed test left
+    /// it), for one test's runs; the test removes it when done.
+    static func freshFolder(_ name: String) throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(name)
+        try? FileManager.default.removeItem(at: root)
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        return root
+    }
 }

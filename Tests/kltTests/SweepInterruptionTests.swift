@@ -23,17 +23,13 @@ import Glibc
     }
 
     @Test func killedSweepResumesWithoutRedoingFinishedRuns() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("klt-sweep-kill-\(getpid())")
-        try? FileManager.default.removeItem(at: root)
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let root = try KLTProcess.freshFolder("klt-sweep-kill-\(getpid())")
         defer { try? FileManager.default.removeItem(at: root) }
         let cache = root.appendingPathComponent("cache")
 
         let reference = root.appendingPathComponent("uninterrupted")
-        let whole = try KLTProcess.start(Self.arguments(output: reference, cache: cache), log: root.appendingPathComponent("reference.log"))
-        whole.waitUntilExit()
-        let referenceLog = try String(contentsOf: root.appendingPathComponent("reference.log"), encoding: .utf8)
-        #expect(whole.terminationStatus == 0, "\(referenceLog)")
+        let whole = try KLTProcess.run(Self.arguments(output: reference, cache: cache), log: root.appendingPathComponent("reference.log"))
+        #expect(whole.status == 0, "\(whole.output)")
 
         let interrupted = root.appendingPathComponent("interrupted")
         let runs = interrupted.appendingPathComponent("runs")

@@ -46,17 +46,13 @@ import Glibc
     }
 
     @Test func killedRunsResumeToTheUninterruptedLosses() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("klt-crash-resume-\(getpid())")
-        try? FileManager.default.removeItem(at: root)
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let root = try KLTProcess.freshFolder("klt-crash-resume-\(getpid())")
         defer { try? FileManager.default.removeItem(at: root) }
         let cache = root.appendingPathComponent("cache")
 
         let reference = root.appendingPathComponent("uninterrupted")
-        let whole = try KLTProcess.start(Self.arguments(output: reference, cache: cache), log: root.appendingPathComponent("reference.log"))
-        whole.waitUntilExit()
-        let referenceLog = try String(contentsOf: root.appendingPathComponent("reference.log"), encoding: .utf8)
-        #expect(whole.terminationStatus == 0, "\(referenceLog)")
+        let whole = try KLTProcess.run(Self.arguments(output: reference, cache: cache), log: root.appendingPathComponent("reference.log"))
+        #expect(whole.status == 0, "\(whole.output)")
 
         // Kill moments from a fixed seed (SplitMix64): some at random times, every third as soon
         // as a checkpoint's temporary file appears.
