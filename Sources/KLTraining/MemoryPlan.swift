@@ -62,15 +62,15 @@ public struct MemoryPlan: Sendable, Equatable {
     public func check() throws {
         guard totalBytes > availableBytes else { return }
         let describe = SaturatingSize.describe(bytes:)
-        let kernel = (try? configuration.resolvedKernel()) ?? .softmax
+        let kernel = (try? configuration.resolvedAttentionKernel()) ?? .named(.softmax)
         let positions = length + 1
         var message = "\(training ? "training" : "evaluation") needs about \(describe(totalBytes)) of memory, more than the \(describe(availableBytes)) available: "
             + "\(describe(parameterBytes)) for the model\(training ? " with gradients and AdamW moments" : "") and \(describe(activationBytes)) for the activations of a batch of \(batchSize) \(configuration.pairInputs ? "pairs" : "sequences") of up to \(length) tokens"
-        if kernel == .softmax {
+        if kernel == .named(.softmax) {
             message += " (softmax attention keeps \(configuration.heads) heads × \(positions)² scores per example and layer)"
         }
         var remedies: [String] = []
-        if kernel == .softmax { remedies.append("a linear-time kernel (--kernel GMM-PRF, FAVOR+, …)") }
+        if kernel == .named(.softmax) { remedies.append("a linear-time kernel (--kernel GMM-PRF, FAVOR+, …)") }
         let fits = largestBatchThatFits
         if fits >= 1 && fits < batchSize {
             remedies.append("a smaller --batch-size (at most \(fits) fits)")

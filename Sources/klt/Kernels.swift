@@ -1,16 +1,40 @@
 import ArgumentParser
 import KLTransformer
 
-/// `klt kernels`: the attention kernels, one line each.
+/// `klt kernels`: the named attention kernels, one line each, then the random-feature grid: its
+/// components, its frequency sources and which pairs are unbiased.
 struct Kernels: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the attention kernels (paper names, official aliases).")
+    static let configuration = CommandConfiguration(
+        abstract: "List the attention kernels (paper names, official aliases) and the COMPONENT+SOURCE grid.")
 
     func run() {
+        func padded(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
         let width = Kernel.allCases.map(\.rawValue.count).max() ?? 0
         for kernel in Kernel.allCases {
             let alias = kernel.officialName.map { " [\($0)]" } ?? ""
             let learned = kernel.isLearned ? "learned" : "fixed  "
-            print("\(kernel.rawValue.padding(toLength: width, withPad: " ", startingAt: 0))  \(learned)  \(kernel.summary)\(alias)")
+            print("\(padded(kernel.rawValue, width))  \(learned)  \(kernel.summary)\(alias)")
+        }
+        let components = RandomFeatureKernel.components, sources = RandomFeatureKernel.sources
+        print("\nRandom-feature grid: --kernel COMPONENT+SOURCE (e.g. oprf+orf, posrf+qmc); every pair is valid,")
+        print("--features sets the number of frequencies M (default: 2d features per head); sources are fixed and redrawn every 1000 calls.")
+        print("\nComponents (the kernel each estimates):")
+        let componentWidth = components.map(\.name.count).max() ?? 0
+        for component in components {
+            print("  \(padded(component.name, componentWidth))  \(padded(component.estimatedKernel.rawValue, 8))  \(component.summary)")
+        }
+        print("\nFrequency sources:")
+        let sourceWidth = sources.map(\.name.count).max() ?? 0
+        for source in sources {
+            print("  \(padded(source.name, sourceWidth))  \(source.isMarginallyGaussian ? "exact " : "approx")  \(source.summary)")
+        }
+        print("\nPairs (u = unbiased for the component's kernel, b = small bias: structured or discrete rows):")
+        print("  " + padded("", componentWidth) + "  " + sources.map { padded($0.name, max(3, $0.name.count)) }.joined(separator: " "))
+        for component in components {
+            let marks = sources.map { source in
+                padded(RandomFeatureKernel(component: component, source: source).bias == nil ? "u" : "b", max(3, source.name.count))
+            }
+            print("  \(padded(component.name, componentWidth))  " + marks.joined(separator: " "))
         }
     }
 }

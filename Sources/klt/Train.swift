@@ -68,8 +68,8 @@ struct Train: ParsableCommand {
     @OptionGroup var data: TaskOptions
 
     func validate() throws {
-        guard Kernel(named: kernel) != nil else {
-            throw ValidationError("unknown --kernel '\(kernel)'; run `klt kernels` for the list")
+        guard AttentionKernel(named: kernel) != nil else {
+            throw ValidationError("--kernel: \(AttentionKernel.refusal(forName: kernel))")
         }
         guard EncoderConfiguration.Preset(rawValue: preset) != nil else {
             throw ValidationError("unknown --preset '\(preset)'; available: \(EncoderConfiguration.Preset.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -105,7 +105,7 @@ struct Train: ParsableCommand {
 
     /// The run directory: --output-dir, or one named after the task, kernel and seed.
     var runDirectory: URL {
-        URL(fileURLWithPath: outputDir ?? "runs/\(data.trainingTask.rawValue)-\(Kernel(named: kernel)!.rawValue)-seed\(seed)")
+        URL(fileURLWithPath: outputDir ?? "runs/\(data.trainingTask.rawValue)-\(AttentionKernel(named: kernel)!.name)-seed\(seed)")
     }
 
     func run() throws {
@@ -122,7 +122,7 @@ struct Train: ParsableCommand {
         let splits = try data.load(scale: scale) { report.message($0) }
         let all = splits.train + splits.validation + splits.test
         let longest = all.map { max($0.tokens.count, $0.pairedTokens?.count ?? 0) }.max() ?? 1
-        let kernelName = Kernel(named: kernel)!.rawValue
+        let kernelName = AttentionKernel(named: kernel)!.name
         var configuration = task.modelConfiguration(scale: scale, splits: splits, maxLength: longest, kernel: kernelName)
         configuration.ordering = EncoderConfiguration.LayerOrdering(rawValue: ordering)!
         configuration.featureDimensionsArgument = features

@@ -10,7 +10,7 @@ import Testing
     static let (d, heads) = (8, 2)
 
     static func configuration(_ kernel: Kernel, seed: UInt64 = 3, redraw: RedrawPolicy? = nil) -> KernelConfiguration {
-        KernelConfiguration(kernel: kernel, headDimension: d, heads: heads, maxLength: 64, dimensionsArgument: nil,
+        KernelConfiguration(kernel: .named(kernel), headDimension: d, heads: heads, maxLength: 64, dimensionsArgument: nil,
                             redraw: redraw, seed: seed)
     }
 
@@ -131,7 +131,7 @@ import Testing
         // Spec §2.2, ListOps column (d = 64, H = 8, max_len 2001).
         func count(_ kernel: Kernel, preset: KernelPreset = .listOps, d: Int = 64, heads: Int = 8, maxLength: Int = 2001) -> Int {
             var generator = RandomGenerator(seed: 1)
-            let config = KernelConfiguration(kernel: kernel, headDimension: d, heads: heads, maxLength: maxLength, preset: preset, seed: 1)
+            let config = KernelConfiguration(kernel: .named(kernel), headDimension: d, heads: heads, maxLength: maxLength, preset: preset, seed: 1)
             let map = config.makeFeatureMap(generator: &generator)!
             return map.featureCount * map.mixtureComponents
         }

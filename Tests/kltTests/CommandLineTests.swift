@@ -22,6 +22,8 @@ import Testing
 
     @Test(arguments: [
         (["train", "--kernel", "nope"], "--kernel"),
+        (["train", "--kernel", "oprf+nope"], "unknown frequency source 'nope'"),
+        (["train", "--kernel", "xrf+orf"], "unknown component 'xrf'"),
         (["train", "--preset", "huge"], "--preset"),
         (["train", "--task", "imagenet"], "--task"),
         (["train", "--steps", "0"], "--steps"),

@@ -43,7 +43,7 @@ public struct AttentionCost: Sendable, Equatable {
             }
         } else {
             let favorLike = kernel == .favor || kernel == .favorExp || kernel == .gaussianPRF
-            let configuration = KernelConfiguration(kernel: kernel, headDimension: headDimension, heads: heads, maxLength: length + 1,
+            let configuration = KernelConfiguration(kernel: .named(kernel), headDimension: headDimension, heads: heads, maxLength: length + 1,
                                                     dimensionsArgument: favorLike ? (kernel == .favorExp ? 2 * favorFeatures : favorFeatures) : nil,
                                                     seed: 11)
             featureMap = configuration.makeFeatureMap(generator: &generator)

@@ -94,9 +94,9 @@ public enum SweepFile {
         }
 
         let kernels = try strings("kernels", required: true) { name in
-            Kernel(named: name) == nil ? "unknown kernel '\(name)'; run `klt kernels` for the list" : nil
+            AttentionKernel(named: name) == nil ? AttentionKernel.refusal(forName: name) : nil
         }!
-        let paperNames = kernels.map { Kernel(named: $0)!.rawValue }
+        let paperNames = kernels.map { AttentionKernel(named: $0)!.name }
         if let repeated = Dictionary(grouping: paperNames, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
             throw failure("kernels", "'\(repeated)' is listed twice (under two of its names)")
         }

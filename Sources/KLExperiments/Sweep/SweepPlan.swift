@@ -24,7 +24,7 @@ public struct SweepPlan: Codable, Equatable, Sendable {
     /// A plan; kernels are stored by their paper names so that aliases name the same run.
     public init(kernels: [String], tasks: [String], seeds: [UInt64], features: [Int]? = nil, maxLengths: [Int]? = nil,
                 presets: [String]? = nil, trainArguments: [String] = []) {
-        self.kernels = kernels.map { Kernel(named: $0)?.rawValue ?? $0 }
+        self.kernels = kernels.map { AttentionKernel(named: $0)?.name ?? $0 }
         self.tasks = tasks
         self.seeds = seeds
         self.features = features
@@ -61,8 +61,8 @@ public struct SweepPlan: Codable, Equatable, Sendable {
                               ("presets", presets?.count ?? 1)] where count == 0 {
             throw SweepError.invalidPlan("the axis '\(name)' is empty: the grid has no runs")
         }
-        for kernel in kernels where Kernel(named: kernel) == nil {
-            throw SweepError.invalidPlan("unknown kernel '\(kernel)'; run `klt kernels` for the list")
+        for kernel in kernels where AttentionKernel(named: kernel) == nil {
+            throw SweepError.invalidPlan(AttentionKernel.refusal(forName: kernel))
         }
         for task in tasks where TrainingTask(rawValue: task) == nil {
             throw SweepError.invalidPlan("unknown task '\(task)'; available: \(TrainingTask.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -68,8 +68,7 @@ public final class MultiHeadAttention: Module {
                                            dropout: dropout, context: &context)
         case .linear(let map):
             map.prepareForward(training: context.training)
-            let phiQ = map.features(queries, isQuery: true, training: context.training)
-            let phiK = map.features(keys, isQuery: false, training: context.training)
+            let (phiQ, phiK) = map.features(queries: queries, keys: keys, keyMask: keyMask, training: context.training)
             guard let weights = map.mixtureWeights(), map.mixtureComponents > 1 else {
                 return linear(phiQ, phiK, values, keyMask)
             }

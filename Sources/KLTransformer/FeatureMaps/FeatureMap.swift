@@ -23,6 +23,11 @@ public protocol FeatureMap: Module {
     /// φ(x) for x of shape (N, L, H, d), giving (N, L, H, m). `isQuery` is only used by maps that
     /// stabilise queries and keys differently (FAVOR+ exp-only); most ignore it.
     func features(_ x: Tensor, isQuery: Bool, training: Bool) -> Tensor
+    /// φ of the queries (N, L, H, d) and of the keys (N, S, H, d) of one attention call, with
+    /// `keyMask` (N, S) marking real keys. Maps whose features depend on statistics of the whole
+    /// sequence (OPRF's A*, SADERF's Ψ*) implement this; the default calls `features(_:isQuery:training:)`
+    /// on each side.
+    func features(queries: Tensor, keys: Tensor, keyMask: Tensor?, training: Bool) -> (queries: Tensor, keys: Tensor)
     /// Number C of kernels in a mixture map (1 for an ordinary map). With C > 1, `features` returns
     /// (N, L, H, C·m) — the C components' features side by side — and attention runs one normalised
     /// linear attention per component and mixes the outputs with `mixtureWeights()`.
@@ -39,6 +44,11 @@ extension FeatureMap {
     /// Advances the redraw schedule by one forward pass and redraws when it is due.
     public func advanceRandomness(training: Bool) {
         if randomness.advance(training: training) { redraw() }
+    }
+
+    /// Each side on its own.
+    public func features(queries: Tensor, keys: Tensor, keyMask: Tensor?, training: Bool) -> (queries: Tensor, keys: Tensor) {
+        (features(queries, isQuery: true, training: training), features(keys, isQuery: false, training: training))
     }
 
     /// The default per-pass preparation: advance the redraw schedule.

@@ -117,7 +117,7 @@ public enum KernelPreset: String, CaseIterable, Codable, Sendable {
 /// Everything needed to build a feature map for one attention layer.
 public struct KernelConfiguration: Sendable {
     /// Which kernel.
-    public var kernel: Kernel
+    public var kernel: AttentionKernel
     /// Per-head dimension d.
     public var headDimension: Int
     /// Number of heads H.
@@ -126,7 +126,8 @@ public struct KernelConfiguration: Sendable {
     public var maxLength: Int
     /// Whose task-specific constants to use.
     public var preset: KernelPreset
-    /// Overrides the official `n_dims` argument (before the smoothed classes' −1), if set.
+    /// Overrides the official `n_dims` argument (before the smoothed classes' −1), if set; for a
+    /// pair of the random-feature grid, the number of frequencies M.
     public var dimensionsArgument: Int?
     /// Overrides the redraw policy, if set.
     public var redraw: RedrawPolicy?
@@ -136,7 +137,7 @@ public struct KernelConfiguration: Sendable {
     public var seed: UInt64
 
     /// A configuration with the official defaults for `preset`.
-    public init(kernel: Kernel, headDimension: Int, heads: Int, maxLength: Int, preset: KernelPreset = .listOps,
+    public init(kernel: AttentionKernel, headDimension: Int, heads: Int, maxLength: Int, preset: KernelPreset = .listOps,
                 dimensionsArgument: Int? = nil, redraw: RedrawPolicy? = nil, frozenInEvaluation: Bool = false, seed: UInt64) {
         self.kernel = kernel
         self.headDimension = headDimension
@@ -149,9 +150,14 @@ public struct KernelConfiguration: Sendable {
         self.seed = seed
     }
 
-    /// The official `n_dims` argument for this kernel (spec §2.2), before any class adjustment.
+    /// The official `n_dims` argument for this kernel (spec §2.2), before any class adjustment; for
+    /// a pair of the grid, its number of frequencies (default: 2d features per head).
     public var officialDimensionsArgument: Int {
         if let dimensionsArgument { return dimensionsArgument }
+        guard case .named(let kernel) = kernel else {
+            guard case .randomFeatures(let pair) = kernel else { preconditionFailure() }
+            return pair.defaultFrequencies(headDimension: headDimension)
+        }
         let d = headDimension
         let p = FeatureMath.powerOfTwoCast(Double(d) * log(Double(d)))
         switch kernel {
@@ -180,11 +186,13 @@ public struct KernelConfiguration: Sendable {
     }
 
     /// The smoothing constant s of the RKS maps (0.36 for Text GMM-RKS, 1 otherwise).
-    public var smoothing: Float { kernel == .gmmRKS && preset == .text ? 0.36 : 1 }
+    public var smoothing: Float { kernel == .named(.gmmRKS) && preset == .text ? 0.36 : 1 }
 
-    /// The official redraw policy: Performer/Gaussian-PRF every 1000 calls (Text 500), the rest every call.
+    /// The official redraw policy: Performer/Gaussian-PRF every 1000 calls (Text 500), the rest every
+    /// call; the grid's fixed sources redraw every 1000 calls, as the Performer does.
     public var effectiveRedraw: RedrawPolicy {
         if let redraw { return redraw }
+        guard case .named(let kernel) = kernel else { return .every(1000) }
         switch kernel {
         case .favor, .gaussianPRF, .favorExp: return .every(preset == .text && kernel == .gaussianPRF ? 500 : 1000)
         case .elu, .softmax: return .never
@@ -196,6 +204,10 @@ public struct KernelConfiguration: Sendable {
     public func makeFeatureMap(generator: inout RandomGenerator) -> (any FeatureMap)? {
         let d = headDimension, n = officialDimensionsArgument
         let randomness = FeatureRandomness(seed: seed, policy: effectiveRedraw, frozenInEvaluation: frozenInEvaluation)
+        guard case .named(let kernel) = kernel else {
+            guard case .randomFeatures(let pair) = kernel else { preconditionFailure() }
+            return RandomFeatureMap(kernel: pair, inputDimension: d, frequencyCount: n, randomness: randomness)
+        }
         switch kernel {
         case .softmax: return nil
         case .elu: return EluFeatureMap(inputDimension: d)

@@ -10,7 +10,8 @@ extension KernelConfiguration {
     /// kernels that ignore it): RFF and the generators keep (n − 1)/2 ≥ 1 frequencies, the RKS
     /// mixtures (n − 1)/4 ≥ 1, FAVOR+ and the hyperbolic maps n/2 ≥ 1.
     public var minimumDimensionsArgument: Int {
-        switch kernel {
+        guard case .named(let kernel) = kernel else { return 1 }
+        return switch kernel {
         case .softmax, .elu, .fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS, .fastFoodPRF, .gmmPRF: 1
         case .favor, .gaussianPRF, .favorExp, .gmmPRFHyperbolic: 2
         case .rff, .generatorRKS, .generatorPRF: 3
@@ -20,7 +21,8 @@ extension KernelConfiguration {
 
     /// Whether the kernel reads the feature-count argument at all.
     public var usesDimensionsArgument: Bool {
-        switch kernel {
+        guard case .named(let kernel) = kernel else { return true }
+        return switch kernel {
         case .softmax, .elu, .fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS, .fastFoodPRF: false
         default: true
         }
@@ -31,6 +33,10 @@ extension KernelConfiguration {
     /// `makeFeatureMap` builds.
     public var featuresPerHead: Int {
         let d = headDimension, n = officialDimensionsArgument
+        guard case .named(let kernel) = kernel else {
+            guard case .randomFeatures(let pair) = kernel else { preconditionFailure() }
+            return pair.featureCount(frequencies: n)
+        }
         switch kernel {
         case .softmax: return 0
         case .elu: return d
@@ -52,10 +58,11 @@ extension KernelConfiguration {
     /// or a FastFood kernel with a head dimension that is not a power of two.
     public func validate() throws {
         guard (1...(1 << 16)).contains(headDimension), (1...(1 << 16)).contains(heads), (1...(1 << 30)).contains(maxLength) else {
-            throw ConfigurationError.invalid("kernel \(kernel.rawValue): heads \(heads), head dimension \(headDimension) and maximum length \(maxLength) must be positive and at most 65536, 65536 and 2^30")
+            throw ConfigurationError.invalid("kernel \(kernel.name): heads \(heads), head dimension \(headDimension) and maximum length \(maxLength) must be positive and at most 65536, 65536 and 2^30")
         }
-        if [.fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS, .fastFoodPRF].contains(kernel), headDimension & (headDimension - 1) != 0 {
-            throw ConfigurationError.invalid("kernel \(kernel.rawValue) needs a power-of-two head dimension, got \(headDimension)")
+        if let named = kernel.namedKernel, [.fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS, .fastFoodPRF].contains(named),
+           headDimension & (headDimension - 1) != 0 {
+            throw ConfigurationError.invalid("kernel \(kernel.name) needs a power-of-two head dimension, got \(headDimension)")
         }
         if let dimensionsArgument, !(1...Self.maximumDimensionsArgument).contains(dimensionsArgument) {
             throw ConfigurationError.invalid("the feature-count argument must be in 1...\(Self.maximumDimensionsArgument), got \(dimensionsArgument)")
@@ -64,10 +71,13 @@ extension KernelConfiguration {
         let n = officialDimensionsArgument
         guard n >= minimumDimensionsArgument else {
             let source = dimensionsArgument == nil ? "the official default for inputs of \(maxLength) positions is \(n)" : "got \(n)"
-            throw ConfigurationError.invalid("kernel \(kernel.rawValue) needs a feature-count argument of at least \(minimumDimensionsArgument) (\(source))")
+            throw ConfigurationError.invalid("kernel \(kernel.name) needs a feature-count argument of at least \(minimumDimensionsArgument) (\(source))")
         }
         guard n <= Self.maximumDimensionsArgument else {
-            throw ConfigurationError.invalid("kernel \(kernel.rawValue): the feature-count argument \(n) exceeds \(Self.maximumDimensionsArgument)")
+            throw ConfigurationError.invalid("kernel \(kernel.name): the feature-count argument \(n) exceeds \(Self.maximumDimensionsArgument)")
+        }
+        if case .randomFeatures(let pair) = kernel, let refusal = pair.source.refusal(count: n, dimension: headDimension) {
+            throw ConfigurationError.invalid("kernel \(kernel.name): \(refusal); pass --features with more frequencies")
         }
     }
 }

@@ -28,12 +28,12 @@ extension EncoderConfiguration {
     /// component), and for the generator kernels the generator network and its noise.
     public var featureMapFloats: Int {
         let kernel = kernelConfiguration(seed: 0)
-        guard kernel.kernel != .softmax else { return 0 }
+        guard kernel.kernel != .named(.softmax) else { return 0 }
         let d = headDimension
-        let components = kernel.kernel == .gmmMixture ? max(1, d / 2) : 1
+        let components = kernel.kernel == .named(.gmmMixture) ? max(1, d / 2) : 1
         var terms = [SaturatingSize.product(d, max(kernel.featuresPerHead, kernel.usesDimensionsArgument ? kernel.officialDimensionsArgument : 0)),
                      SaturatingSize.product(4, heads, d, components), 8 * d]
-        if kernel.kernel == .generatorRKS || kernel.kernel == .generatorPRF {
+        if kernel.kernel == .named(.generatorRKS) || kernel.kernel == .named(.generatorPRF) {
             let widths = kernel.noiseDimensions + [d]
             terms += zip(widths, widths.dropFirst()).map { SaturatingSize.product($0, $1 + 3) }
             terms.append(SaturatingSize.product(kernel.officialDimensionsArgument / 2 + 1, widths[0]))
@@ -66,11 +66,11 @@ extension EncoderConfiguration {
                                        SaturatingSize.product(3, t, feedForwardDimension))
         let kernel = kernelConfiguration(seed: 0)
         let attention: Int
-        if kernel.kernel == .softmax {
+        if kernel.kernel == .named(.softmax) {
             attention = SaturatingSize.product(4, heads, t, t)
         } else {
             let m = kernel.featuresPerHead
-            let components = kernel.kernel == .gmmMixture ? max(1, headDimension / 2) : 1
+            let components = kernel.kernel == .named(.gmmMixture) ? max(1, headDimension / 2) : 1
             attention = SaturatingSize.sum(SaturatingSize.product(8, t, heads, m), SaturatingSize.product(2, heads, m, headDimension),
                                            components > 1 ? SaturatingSize.product(2, t, hd, components) : 0)
         }

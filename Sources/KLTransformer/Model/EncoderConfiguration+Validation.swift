@@ -61,7 +61,7 @@ extension EncoderConfiguration {
         guard (0..<1).contains(dropout), (0..<1).contains(attentionDropout) else {
             throw ConfigurationError.invalid("model configuration: dropout \(dropout) / attention dropout \(attentionDropout) must be in [0, 1)")
         }
-        _ = try resolvedKernel()
+        _ = try resolvedAttentionKernel()
         try kernelConfiguration(seed: 0).validate()
         let bytes = storedBytes
         guard bytes <= memoryLimit else {
@@ -70,11 +70,11 @@ extension EncoderConfiguration {
     }
 
     /// The kernel configuration of each attention layer (`seed` seeds the layer's draws). The kernel
-    /// name must be known (`resolvedKernel()`); an unknown one falls back to softmax here and is
+    /// name must be known (`resolvedAttentionKernel()`); an unknown one falls back to softmax here and is
     /// refused by `validate()`.
     public func kernelConfiguration(seed: UInt64) -> KernelConfiguration {
         let redraw: RedrawPolicy? = redrawEvery.map { $0 == 1 ? .everyCall : $0 <= 0 ? .never : .every($0) }
-        return KernelConfiguration(kernel: (try? resolvedKernel()) ?? .softmax, headDimension: headDimension, heads: heads,
+        return KernelConfiguration(kernel: (try? resolvedAttentionKernel()) ?? .named(.softmax), headDimension: headDimension, heads: heads,
                                    maxLength: maxLength + 1, preset: kernelPreset, dimensionsArgument: featureDimensionsArgument,
                                    redraw: redraw, frozenInEvaluation: frozenInEvaluation, seed: seed)
     }

@@ -132,9 +132,16 @@ public struct EncoderConfiguration: Codable, Equatable, Sendable {
         }
     }
 
-    /// The kernel, or a message naming the unknown name.
+    /// The named kernel, or a message naming the unknown name (a pair of the random-feature grid
+    /// is refused here: use `resolvedAttentionKernel()` where those are welcome).
     public func resolvedKernel() throws -> Kernel {
         guard let kernel = Kernel(named: kernel) else { throw ConfigurationError.unknownKernel(kernel) }
+        return kernel
+    }
+
+    /// The named kernel or pair of the random-feature grid, or a message naming the unknown name.
+    public func resolvedAttentionKernel() throws -> AttentionKernel {
+        guard let kernel = AttentionKernel(named: kernel) else { throw ConfigurationError.unknownKernel(kernel) }
         return kernel
     }
 }
@@ -149,7 +156,8 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .unknownKernel(let name):
-            "unknown kernel '\(name)'; known: \(Kernel.allCases.map(\.rawValue).joined(separator: ", ")) (or an official alias such as mix-gauss-positive)"
+            RandomFeatureKernel.refusal(forName: name)
+                ?? "unknown kernel '\(name)'; known: \(Kernel.allCases.map(\.rawValue).joined(separator: ", ")) (or an official alias such as mix-gauss-positive, or COMPONENT+SOURCE such as oprf+orf; see `klt kernels`)"
         case .invalid(let message): message
         }
     }

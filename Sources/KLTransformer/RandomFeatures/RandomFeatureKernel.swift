@@ -1,0 +1,82 @@
+import KLTensor
+
+/// A kernel of the random-feature grid: a component function crossed with a frequency source,
+/// named `COMPONENT+SOURCE` (e.g. `oprf+orf`, `posrf+qmc`).
+///
+/// Every component pairs with every source here (all sources imitate N(0, I_d) frequencies, the law
+/// the components assume, spec §4.1); `bias` says when the pair is only approximately unbiased.
+public struct RandomFeatureKernel: Sendable, CustomStringConvertible {
+    /// How φ is formed from x and ω.
+    public let component: any ComponentFunction
+    /// Where ω comes from.
+    public let source: any FrequencySource
+
+    /// The components, in the order `klt kernels` lists them.
+    public static let components: [any ComponentFunction] = [
+        TrigonometricComponent(), PositiveComponent(hyperbolic: false), PositiveComponent(hyperbolic: true),
+        GeneralizedExponentialComponent(), OptimalPositiveComponent(), DenseExponentialComponent(),
+    ]
+
+    /// The frequency sources, in the order `klt kernels` lists them.
+    public static let sources: [any FrequencySource] = [
+        GaussianFrequencies(), OrthogonalFrequencies(), StructuredOrthogonalFrequencies(products: 3),
+        StructuredOrthogonalFrequencies(products: 2), SignedCirculantFrequencies(), FastFoodFrequencies(),
+        QuasiMonteCarloFrequencies(), MomentMatchedFrequencies(), QuadratureFrequencies(),
+    ]
+
+    /// Every pair of the grid.
+    public static var all: [RandomFeatureKernel] {
+        components.flatMap { component in sources.map { RandomFeatureKernel(component: component, source: $0) } }
+    }
+
+    /// The pair of `component` and `source`.
+    public init(component: any ComponentFunction, source: any FrequencySource) {
+        self.component = component
+        self.source = source
+    }
+
+    /// The pair named `COMPONENT+SOURCE` (case-insensitive), or nil when either half is unknown.
+    public init?(named name: String) {
+        let parts = name.lowercased().split(separator: "+", maxSplits: 1).map(String.init)
+        guard parts.count == 2,
+              let component = Self.components.first(where: { $0.name == parts[0] }),
+              let source = Self.sources.first(where: { $0.name == parts[1] }) else { return nil }
+        self.init(component: component, source: source)
+    }
+
+    /// Why `name` is not a kernel of the grid, when it looks like one (has a `+`); nil otherwise.
+    public static func refusal(forName name: String) -> String? {
+        let parts = name.lowercased().split(separator: "+", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return nil }
+        if !components.contains(where: { $0.name == parts[0] }) {
+            return "unknown component '\(parts[0])' in '\(name)'; components: \(components.map(\.name).joined(separator: ", "))"
+        }
+        if !sources.contains(where: { $0.name == parts[1] }) {
+            return "unknown frequency source '\(parts[1])' in '\(name)'; sources: \(sources.map(\.name).joined(separator: ", "))"
+        }
+        return nil
+    }
+
+    /// `COMPONENT+SOURCE`.
+    public var name: String { "\(component.name)+\(source.name)" }
+    public var description: String { name }
+
+    /// Nil when the estimate is unbiased for the component's kernel; otherwise why it is not.
+    public var bias: String? {
+        if source.isMarginallyGaussian { return nil }
+        return component.usesFrequencyLengths
+            ? "biased: \(source.name)'s rows are not exactly N(0, I) and \(component.name) reads their lengths"
+            : "slightly biased: \(source.name)'s rows are not exactly N(0, I)"
+    }
+
+    /// The default number of frequencies M for head dimension d: 2d features per head, as FAVOR+'s
+    /// default (M = d for the two-feature components, 2d for the others).
+    public func defaultFrequencies(headDimension d: Int) -> Int {
+        max(1, 2 * d / component.featuresPerFrequency)
+    }
+
+    /// Features per head for `frequencies` frequencies.
+    public func featureCount(frequencies: Int) -> Int {
+        frequencies * component.featuresPerFrequency + component.extraFeatures
+    }
+}

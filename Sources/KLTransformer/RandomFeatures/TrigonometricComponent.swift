@@ -1,0 +1,27 @@
+import KLTensor
+
+/// TrigRF, random kitchen sinks (spec §2.1): φ(x) = (1/√M)[cos ωᵀx, sin ωᵀx] with the paper's
+/// smoothing constant s appended, so E[φ(x)ᵀφ(y)] = KG(x, y) + s². The same map for queries and
+/// keys; estimates can be negative, which the constant keeps away from the attention denominator.
+public struct TrigonometricComponent: ComponentFunction {
+    /// The appended constant s (the paper's RFF uses 1).
+    public let smoothing: Float
+
+    /// TrigRF with smoothing constant `smoothing`.
+    public init(smoothing: Float = 1) { self.smoothing = smoothing }
+
+    public var name: String { "trigrf" }
+    public var summary: String { "cos/sin features + smoothing constant (Gaussian kernel; may be negative)" }
+    public var estimatedKernel: EstimatedKernel { .gaussian }
+    public var featuresPerFrequency: Int { 2 }
+    public var extraFeatures: Int { 1 }
+    public var usesFrequencyLengths: Bool { false }
+
+    public func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics) -> ComponentFeatures {
+        let scale = 1 / Float(omega.shape[1]).squareRoot()
+        func phi(_ x: Tensor) -> Tensor {
+            FeatureMath.appendingConstant(FeatureMath.trigonometric(Tensor.matmul(x, omega), scale: scale), smoothing)
+        }
+        return .direct(queries: phi(queries), keys: phi(keys))
+    }
+}
