@@ -40,6 +40,9 @@ import Testing
         (["sweep", "--kernels", "GMM-PRF", "--seeds", "1", "--shard", "3/3"], "--shard"),
         (["sweep", "grid.toml", "--kernels", "GMM-PRF"], "sweep file"),
         (["experiment", "everything"], "experiment"),
+        (["grid", "--checkpoint", "x", "--frequencies", "64,many"], "--frequencies"),
+        (["grid", "--checkpoint", "x", "--kernels", "oprf+nope"], "unknown frequency source 'nope'"),
+        (["grid", "--checkpoint", "x", "--draws", "0"], "--draws"),
     ])
     func badArgumentsAreNamed(arguments: [String], option: String) throws {
         let message = try #require(Self.parseError(arguments))
