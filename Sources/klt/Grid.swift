@@ -22,7 +22,7 @@ struct Grid: ParsableCommand {
     var checkpoint: String
     @Option(help: "Numbers of frequencies M, comma-separated.")
     var frequencies = "64,256"
-    @Option(help: "Kernels (COMPONENT+SOURCE), comma-separated (default: the whole grid).")
+    @Option(help: "Kernels (COMPONENT+SOURCE), comma-separated (default: every pair with a fixed source).")
     var kernels: String?
     @Option(help: "Frequency draws averaged per kernel and M.")
     var draws = 3
@@ -55,7 +55,9 @@ struct Grid: ParsableCommand {
         return values.contains(nil) ? nil : values.compactMap { $0 }
     }
 
-    var kernelNames: [String] { kernels?.split(separator: ",").map(String.init) ?? RandomFeatureKernel.all.map(\.name) }
+    var kernelNames: [String] {
+        kernels?.split(separator: ",").map(String.init) ?? RandomFeatureKernel.all.filter { !$0.learnsSpectrum }.map(\.name)
+    }
 
     func run() throws {
         let url = URL(fileURLWithPath: checkpoint)

@@ -17,7 +17,7 @@ struct Kernels: ParsableCommand {
         }
         let components = RandomFeatureKernel.components, sources = RandomFeatureKernel.sources
         print("\nRandom-feature grid: --kernel COMPONENT+SOURCE (e.g. oprf+orf, posrf+qmc); every pair is valid,")
-        print("--features sets the number of frequencies M (default: 2d features per head); sources are fixed and redrawn every 1000 calls.")
+        print("--features sets the number of frequencies M (default: 2d features per head); fixed sources are redrawn every 1000 calls, gmm every call.")
         print("\nComponents (the kernel each estimates):")
         let componentWidth = components.map(\.name.count).max() ?? 0
         for component in components {
@@ -26,16 +26,19 @@ struct Kernels: ParsableCommand {
         print("\nFrequency sources:")
         let sourceWidth = sources.map(\.name.count).max() ?? 0
         for source in sources {
-            print("  \(padded(source.name, sourceWidth))  \(source.isMarginallyGaussian ? "exact " : "approx")  \(source.summary)")
+            let law = source is LearnedSpectrumNoise ? "learned" : source.isMarginallyGaussian ? "exact  " : "approx "
+            print("  \(padded(source.name, sourceWidth))  \(law)  \(source.summary)")
         }
         print("\nPairs (u = unbiased for the component's kernel, b = small bias: structured or discrete rows):")
-        print("  " + padded("", componentWidth) + "  " + sources.map { padded($0.name, max(3, $0.name.count)) }.joined(separator: " "))
+        let names = sources.map(\.name)
+        print("  " + padded("", componentWidth) + "  " + names.map { padded($0, max(3, $0.count)) }.joined(separator: " "))
         for component in components {
-            let marks = sources.map { source in
-                padded(RandomFeatureKernel(component: component, source: source).bias == nil ? "u" : "b", max(3, source.name.count))
+            let marks = names.map { name in
+                padded(RandomFeatureKernel(named: "\(component.name)+\(name)")?.bias == nil ? "u" : "b", max(3, name.count))
             }
             print("  \(padded(component.name, componentWidth))  " + marks.joined(separator: " "))
         }
+        print("  (with gmm, 'u' means unbiased for the learned kernel κ_h; the named kernel GMM-PRF keeps the paper's Gaussian-kernel offset)")
     }
 }
 

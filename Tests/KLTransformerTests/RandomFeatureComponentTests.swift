@@ -18,7 +18,7 @@ import Testing
         let d = x.count
         let queries = Tensor(shape: [1, 1, 1, d], scalars: x), keys = Tensor(shape: [1, 1, 1, d], scalars: y)
         let statistics = SequenceStatistics(queries: queries, keys: keys, keyMask: nil)
-        switch component.features(queries: queries, keys: keys, omega: omega, statistics: statistics) {
+        switch component.features(queries: queries, keys: keys, omega: omega, statistics: statistics, phases: nil) {
         case .logarithmic(let logQ, let logK):
             return zip(logQ.scalars, logK.scalars).reduce(0) { $0 + Foundation.exp(Double($1.0) + Double($1.1)) }
         case .direct(let phiQ, let phiK):
@@ -104,7 +104,7 @@ import Testing
             let omega = GaussianFrequencies().omega(count: 64, dimension: d, generator: &generator)
             for component in [OptimalPositiveComponent(), DenseExponentialComponent()] as [any ComponentFunction] {
                 guard case .logarithmic(let logQ, let logK) = component.features(queries: queries, keys: keys, omega: omega,
-                                                                                   statistics: statistics) else { continue }
+                                                                                   statistics: statistics, phases: nil) else { continue }
                 let estimate = Tensor.matmul(logQ.exp().reshaped(to: [l, 64]), logK.exp().reshaped(to: [l, 64]), transposeB: true).scalars
                 for (value, target) in zip(estimate, exact) {
                     let ratio = Double(value) / target

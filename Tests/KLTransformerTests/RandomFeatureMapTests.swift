@@ -38,7 +38,7 @@ import Testing
         let (phiQ, phiK) = map.features(queries: q, keys: k, keyMask: mask, training: false)
         let x = FeatureMath.scaled(q), y = FeatureMath.scaled(k)
         guard case .logarithmic(let logQ, let logK) = map.kernel.component.features(
-            queries: x, keys: y, omega: map.omega, statistics: SequenceStatistics(queries: x, keys: y, keyMask: mask)) else {
+            queries: x, keys: y, omega: map.omega, statistics: SequenceStatistics(queries: x, keys: y, keyMask: mask), phases: nil) else {
             Issue.record("\(name) is not exponential"); return
         }
         let stabilised = LinearAttention.attend(queries: phiQ, keys: phiK, values: v, keyMask: mask, denominatorGuard: DenominatorGuard(epsilon: 0, minimumMagnitude: 0))

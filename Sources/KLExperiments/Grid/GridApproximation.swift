@@ -8,6 +8,7 @@ import KLTransformer
 /// softmax attention, with the same values V (fixed Gaussian draws, since only the queries and keys
 /// are captured), averaged over sequences, layers and independent frequency draws.
 ///
+/// Pairs with the learned `gmm` source are skipped (untrained, they estimate an arbitrary kernel).
 /// The Gaussian-kernel component (`trigrf`) estimates another kernel, so its error measures the
 /// distance between Gaussian-kernel and softmax attention plus its noise; it is reported all the same.
 public struct GridApproximation {
@@ -49,7 +50,8 @@ public struct GridApproximation {
             for m in frequencies {
                 guard let first = blocks.first else { continue }
                 let d: Int = first.queries.shape[3]
-                guard kernel.source.refusal(count: m, dimension: d) == nil else { continue }
+                // A learned spectrum at its initial draw is an arbitrary kernel, not an estimate of softmax: skipped.
+                guard !kernel.learnsSpectrum, kernel.source.refusal(count: m, dimension: d) == nil else { continue }
                 var perDraw: [Double] = []
                 for draw in 0..<draws {
                     let drawSeed: UInt64 = seed &+ UInt64(draw) &* 7919

@@ -34,10 +34,12 @@ public enum AttentionKernel: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { name }
 
-    /// Whether the spectral distribution has learned parameters (the grid's sources are fixed).
+    /// Whether the spectral distribution has learned parameters.
     public var isLearned: Bool {
-        if case .named(let kernel) = self { return kernel.isLearned }
-        return false
+        switch self {
+        case .named(let kernel): kernel.isLearned
+        case .randomFeatures(let pair): pair.learnsSpectrum
+        }
     }
 
     /// The named kernel, or nil for a pair of the grid.

@@ -192,7 +192,7 @@ public struct KernelConfiguration: Sendable {
     /// call; the grid's fixed sources redraw every 1000 calls, as the Performer does.
     public var effectiveRedraw: RedrawPolicy {
         if let redraw { return redraw }
-        guard case .named(let kernel) = kernel else { return .every(1000) }
+        guard case .named(let kernel) = kernel else { return kernel.isLearned ? .everyCall : .every(1000) }
         switch kernel {
         case .favor, .gaussianPRF, .favorExp: return .every(preset == .text && kernel == .gaussianPRF ? 500 : 1000)
         case .elu, .softmax: return .never
@@ -206,7 +206,8 @@ public struct KernelConfiguration: Sendable {
         let randomness = FeatureRandomness(seed: seed, policy: effectiveRedraw, frozenInEvaluation: frozenInEvaluation)
         guard case .named(let kernel) = kernel else {
             guard case .randomFeatures(let pair) = kernel else { preconditionFailure() }
-            return RandomFeatureMap(kernel: pair, inputDimension: d, frequencyCount: n, randomness: randomness)
+            return RandomFeatureMap(kernel: pair, inputDimension: d, frequencyCount: n, heads: heads, generator: &generator,
+                                    randomness: randomness)
         }
         switch kernel {
         case .softmax: return nil

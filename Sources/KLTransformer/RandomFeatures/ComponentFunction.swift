@@ -42,7 +42,10 @@ public protocol ComponentFunction: Sendable {
     var isAsymmetric: Bool { get }
     /// The features of scaled queries `queries` (N, L, H, d) and keys `keys` (N, S, H, d) with
     /// frequencies `omega` (d, M); `statistics` holds the masked sequence means the component may use.
-    func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics) -> ComponentFeatures
+    /// `phases` (N, ·, H, 1), when given, are added to every ωᵀx of a trigonometric component (a
+    /// learned spectrum's mean); exponential components take their learned factor from the map.
+    func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics,
+                  phases: (queries: Tensor, keys: Tensor)?) -> ComponentFeatures
 }
 
 extension ComponentFunction {

@@ -16,7 +16,8 @@ public struct DenseExponentialComponent: ComponentFunction {
     public var usesFrequencyLengths: Bool { true }
     public var isAsymmetric: Bool { true }
 
-    public func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics) -> ComponentFeatures {
+    public func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics,
+                         phases: (queries: Tensor, keys: Tensor)?) -> ComponentFeatures {
         let psi = withoutGradients {
             ((statistics.keyMeanSquares(keys) + 1e-12) / (statistics.queryMeanSquares(queries) + 1e-12)).sqrt().sqrt()
         }

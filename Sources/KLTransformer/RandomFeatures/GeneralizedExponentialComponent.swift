@@ -19,7 +19,8 @@ public struct GeneralizedExponentialComponent: ComponentFunction {
     public var featuresPerFrequency: Int { 1 }
     public var usesFrequencyLengths: Bool { true }
 
-    public func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics) -> ComponentFeatures {
+    public func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics,
+                         phases: (queries: Tensor, keys: Tensor)?) -> ComponentFeatures {
         let parameter = Tensor(a)
         return .logarithmic(queries: ExponentialFeatures.logFeatures(queries, omega: omega, a: parameter),
                             keys: ExponentialFeatures.logFeatures(keys, omega: omega, a: parameter))

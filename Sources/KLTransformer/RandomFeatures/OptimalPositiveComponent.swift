@@ -14,7 +14,8 @@ public struct OptimalPositiveComponent: ComponentFunction {
     public var featuresPerFrequency: Int { 1 }
     public var usesFrequencyLengths: Bool { true }
 
-    public func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics) -> ComponentFeatures {
+    public func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics,
+                         phases: (queries: Tensor, keys: Tensor)?) -> ComponentFeatures {
         let spread = ExponentialFeatures.spread(queries, keys, statistics: statistics)
         let a = ExponentialFeatures.optimalA(spread: spread, dimension: omega.shape[0])
         return .logarithmic(queries: ExponentialFeatures.logFeatures(queries, omega: omega, a: a),

@@ -19,7 +19,8 @@ public struct PositiveComponent: ComponentFunction {
     public var featuresPerFrequency: Int { hyperbolic ? 2 : 1 }
     public var usesFrequencyLengths: Bool { false }
 
-    public func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics) -> ComponentFeatures {
+    public func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics,
+                         phases: (queries: Tensor, keys: Tensor)?) -> ComponentFeatures {
         .logarithmic(queries: ExponentialFeatures.logFeatures(queries, omega: omega, a: nil, hyperbolic: hyperbolic),
                      keys: ExponentialFeatures.logFeatures(keys, omega: omega, a: nil, hyperbolic: hyperbolic))
     }

@@ -1,15 +1,19 @@
 import KLTensor
 
 /// A kernel of the random-feature grid: a component function crossed with a frequency source,
-/// named `COMPONENT+SOURCE` (e.g. `oprf+orf`, `posrf+qmc`).
+/// named `COMPONENT+SOURCE` (e.g. `oprf+orf`, `posrf+qmc`); the source `gmm` is the learned GMM
+/// spectrum (`oprf+gmm`: ε from independent Gaussian draws, ω = μ_h + L_h ε learned per head, spec §4.2).
 ///
 /// Every component pairs with every source here (all sources imitate N(0, I_d) frequencies, the law
 /// the components assume, spec §4.1); `bias` says when the pair is only approximately unbiased.
 public struct RandomFeatureKernel: Sendable, CustomStringConvertible {
     /// How φ is formed from x and ω.
     public let component: any ComponentFunction
-    /// Where ω comes from.
+    /// Where ω (or, with a learned spectrum, the noise ε) comes from.
     public let source: any FrequencySource
+
+    /// Whether a learned per-head Gaussian spectrum (`LearnedGaussianSpectrum`) maps ε to ω.
+    public var learnsSpectrum: Bool { source is LearnedSpectrumNoise }
 
     /// The components, in the order `klt kernels` lists them.
     public static let components: [any ComponentFunction] = [
@@ -21,7 +25,7 @@ public struct RandomFeatureKernel: Sendable, CustomStringConvertible {
     public static let sources: [any FrequencySource] = [
         GaussianFrequencies(), OrthogonalFrequencies(), StructuredOrthogonalFrequencies(products: 3),
         StructuredOrthogonalFrequencies(products: 2), SignedCirculantFrequencies(), FastFoodFrequencies(),
-        QuasiMonteCarloFrequencies(), MomentMatchedFrequencies(), QuadratureFrequencies(),
+        QuasiMonteCarloFrequencies(), MomentMatchedFrequencies(), QuadratureFrequencies(), LearnedSpectrumNoise(),
     ]
 
     /// Every pair of the grid.

@@ -1,7 +1,9 @@
 import KLTensor
 
 /// The feature map of a kernel of the random-feature grid: `kernel.component` applied to
-/// temperature-scaled queries and keys with frequencies ω drawn by `kernel.source`.
+/// temperature-scaled queries and keys with frequencies ω drawn by `kernel.source` — or, for a
+/// learned spectrum, to the transformed inputs L_hᵀx with noise ε drawn by the source, the
+/// exponential features multiplied by the spectrum's g(x) (`LearnedGaussianSpectrum`).
 ///
 /// Exponential components are stabilised in the log domain as spec §2.7 prescribes: each query's
 /// log-features are shifted by their own maximum, and all keys of one batch element and head by one
@@ -14,14 +16,18 @@ public final class RandomFeatureMap: FeatureMap {
     /// The number of frequencies M.
     public let frequencyCount: Int
     public var randomness: FeatureRandomness
-    /// The current frequencies ω, (d, M).
+    /// The current frequencies ω (or the noise ε of a learned spectrum), (d, M).
     public private(set) var omega: Tensor
+    /// The learned per-head spectrum, when the kernel learns one.
+    public let spectrum: LearnedGaussianSpectrum?
 
     public var featureCount: Int { kernel.featureCount(frequencies: frequencyCount) }
 
-    /// A map for head dimension `inputDimension` with `frequencyCount` frequencies; traps on a size
-    /// the source cannot draw (`KernelConfiguration.validate()` refuses those first).
-    public init(kernel: RandomFeatureKernel, inputDimension: Int, frequencyCount: Int, randomness: FeatureRandomness) {
+    /// A map for head dimension `inputDimension` with `frequencyCount` frequencies (a learned
+    /// spectrum for `heads` heads is drawn from `generator`); traps on a size the source cannot draw
+    /// (`KernelConfiguration.validate()` refuses those first).
+    public init(kernel: RandomFeatureKernel, inputDimension: Int, frequencyCount: Int, heads: Int = 1,
+                generator: inout RandomGenerator, randomness: FeatureRandomness) {
         if let refusal = kernel.source.refusal(count: frequencyCount, dimension: inputDimension) {
             preconditionFailure("RandomFeatureMap \(kernel.name): \(refusal)")
         }
@@ -29,9 +35,19 @@ public final class RandomFeatureMap: FeatureMap {
         self.inputDimension = inputDimension
         self.frequencyCount = frequencyCount
         self.randomness = randomness
+        spectrum = kernel.learnsSpectrum ? LearnedGaussianSpectrum(heads: heads, dimension: inputDimension, generator: &generator) : nil
         omega = Tensor.zeros([inputDimension, frequencyCount])
         redraw()
     }
+
+    /// A map of a kernel with a fixed source (no learned parameters to draw).
+    public convenience init(kernel: RandomFeatureKernel, inputDimension: Int, frequencyCount: Int, randomness: FeatureRandomness) {
+        precondition(!kernel.learnsSpectrum, "RandomFeatureMap \(kernel.name): a learned spectrum needs heads and a generator")
+        var unused = RandomGenerator(seed: 0)
+        self.init(kernel: kernel, inputDimension: inputDimension, frequencyCount: frequencyCount, generator: &unused, randomness: randomness)
+    }
+
+    public var parameters: [NamedParameter] { spectrum?.parameters ?? [] }
 
     public var buffers: [NamedParameter] { [NamedParameter("omega", omega)] }
 
@@ -40,12 +56,21 @@ public final class RandomFeatureMap: FeatureMap {
     }
 
     public func features(queries: Tensor, keys: Tensor, keyMask: Tensor?, training: Bool) -> (queries: Tensor, keys: Tensor) {
-        let x = FeatureMath.scaled(queries), y = FeatureMath.scaled(keys)
+        var x = FeatureMath.scaled(queries), y = FeatureMath.scaled(keys)
+        var factors: (queries: Tensor, keys: Tensor)?, phases: (queries: Tensor, keys: Tensor)?
+        if let spectrum {
+            let (transformedQueries, queryFactor, queryPhase) = spectrum.transform(x)
+            let (transformedKeys, keyFactor, keyPhase) = spectrum.transform(y)
+            (x, y) = (transformedQueries, transformedKeys)
+            factors = (queryFactor, keyFactor)
+            phases = (queryPhase, keyPhase)
+        }
         let statistics = SequenceStatistics(queries: x, keys: y, keyMask: keyMask)
-        switch kernel.component.features(queries: x, keys: y, omega: omega, statistics: statistics) {
+        switch kernel.component.features(queries: x, keys: y, omega: omega, statistics: statistics, phases: phases) {
         case .direct(let phiQ, let phiK):
             return (phiQ, phiK)
-        case .logarithmic(let logQ, let logK):
+        case .logarithmic(var logQ, var logK):
+            if let factors { (logQ, logK) = (logQ + factors.queries, logK + factors.keys) }
             let queryShift = withoutGradients { logQ.max(alongAxes: [-1], keepingDimensions: true) }
             let keyShift = withoutGradients { () -> Tensor in
                 let (n, s) = (logK.shape[0], logK.shape[1])

@@ -17,11 +17,13 @@ public struct TrigonometricComponent: ComponentFunction {
     public var extraFeatures: Int { 1 }
     public var usesFrequencyLengths: Bool { false }
 
-    public func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics) -> ComponentFeatures {
+    public func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics,
+                         phases: (queries: Tensor, keys: Tensor)?) -> ComponentFeatures {
         let scale = 1 / Float(omega.shape[1]).squareRoot()
-        func phi(_ x: Tensor) -> Tensor {
-            FeatureMath.appendingConstant(FeatureMath.trigonometric(Tensor.matmul(x, omega), scale: scale), smoothing)
+        func phi(_ x: Tensor, _ phase: Tensor?) -> Tensor {
+            let u = Tensor.matmul(x, omega)
+            return FeatureMath.appendingConstant(FeatureMath.trigonometric(phase.map { u + $0 } ?? u, scale: scale), smoothing)
         }
-        return .direct(queries: phi(queries), keys: phi(keys))
+        return .direct(queries: phi(queries, phases?.queries), keys: phi(keys, phases?.keys))
     }
 }
