@@ -14,7 +14,7 @@ let usage = """
                    [--lengths …] [--kernels …] [--features N] [--csv FILE] [--memory-budget GB]
                    [--plot F.svg: log-log time and memory with fitted slopes]
       training     training tokens/s of a classifier for softmax and every kernel
-                   [--length 2000] [--batch 32] [--steps 3] [--preset cpu] [--kernels …]
+                   [--length 2000] [--batch 32] [--steps 3] [--preset cpu] [--kernels …|grid]
     """
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -24,6 +24,12 @@ import Testing
         #expect(RandomFeatureKernel.refusal(forName: "xrf+orf")?.contains("unknown component 'xrf'") == true)
         let names = Set(RandomFeatureKernel.all.map(\.name))
         #expect(names.count == RandomFeatureKernel.all.count, "every pair has its own name")
+        // Every pair's default number of frequencies can be drawn (moment matching needs M > d).
+        for kernel in RandomFeatureKernel.all {
+            for d in [8, 16, 64] {
+                #expect(kernel.source.refusal(count: kernel.defaultFrequencies(headDimension: d), dimension: d) == nil, "\(kernel.name), d = \(d)")
+            }
+        }
     }
 
     /// Attention through the stabilised features equals attention through the unshifted exp(ℓ):

@@ -15,6 +15,8 @@ public protocol FrequencySource: Sendable {
     var summary: String { get }
     /// Whether each frequency is exactly N(0, I_d) on its own (the rows may still be coupled).
     var isMarginallyGaussian: Bool { get }
+    /// The fewest frequencies of dimension `dimension` the source can draw.
+    func minimumCount(dimension: Int) -> Int
     /// Why `count` frequencies of dimension `dimension` cannot be drawn, or nil when they can.
     func refusal(count: Int, dimension: Int) -> String?
     /// `count` frequencies of dimension `dimension`, row after row (count × dimension).
@@ -22,9 +24,15 @@ public protocol FrequencySource: Sendable {
 }
 
 extension FrequencySource {
-    /// Any positive count and dimension can be drawn unless a source says otherwise.
+    /// One frequency unless a source needs more.
+    public func minimumCount(dimension: Int) -> Int { 1 }
+
+    /// Any positive dimension and a count of at least `minimumCount(dimension:)`.
     public func refusal(count: Int, dimension: Int) -> String? {
-        count >= 1 && dimension >= 1 ? nil : "needs at least one frequency of at least one dimension"
+        guard dimension >= 1 else { return "needs a dimension of at least 1, got \(dimension)" }
+        let minimum = minimumCount(dimension: dimension)
+        guard count >= minimum else { return "\(name) needs at least \(minimum) frequencies of dimension \(dimension), got \(count)" }
+        return nil
     }
 
     /// The frequencies as ω ∈ R^{d×count}, one per column: the layout of `Tensor.matmul(x, ω)`.

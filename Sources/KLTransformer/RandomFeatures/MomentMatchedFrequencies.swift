@@ -12,6 +12,9 @@ public struct MomentMatchedFrequencies: FrequencySource {
     public var summary: String { "moment matching: Gaussian rows centred and whitened (small bias, m > d)" }
     public var isMarginallyGaussian: Bool { false }
 
+    /// More frequencies than dimensions, so the sample covariance can be whitened.
+    public func minimumCount(dimension: Int) -> Int { dimension + 1 }
+
     public func refusal(count: Int, dimension: Int) -> String? {
         count > dimension ? nil : "moment matching needs more frequencies than dimensions (m = \(count), d = \(dimension))"
     }

@@ -74,9 +74,10 @@ public struct RandomFeatureKernel: Sendable, CustomStringConvertible {
     }
 
     /// The default number of frequencies M for head dimension d: 2d features per head, as FAVOR+'s
-    /// default (M = d for the two-feature components, 2d for the others).
+    /// default (M = d for the two-feature components, 2d for the others), or the fewest the source
+    /// can draw when that is more (moment matching needs M > d).
     public func defaultFrequencies(headDimension d: Int) -> Int {
-        max(1, 2 * d / component.featuresPerFrequency)
+        max(1, 2 * d / component.featuresPerFrequency, source.minimumCount(dimension: d))
     }
 
     /// Features per head for `frequencies` frequencies.
