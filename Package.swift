@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // Sweep files are TOML (comments, readable lists); TOMLKit wraps toml++, a complete TOML 1.0 parser.
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // SHA-256 of downloaded data archives (swift-crypto: BoringSSL's code on Linux, CryptoKit on Apple platforms).
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // C kernels compiled by the Swift toolchain's own clang: the OpenBLAS loader (dlopen, so the
@@ -31,7 +33,10 @@ let package = Package(
         ),
         .target(name: "KLTensor", dependencies: ["CKLKernels"]),
         .target(name: "KLTransformer", dependencies: ["KLTensor"]),
-        .target(name: "KLTasks", dependencies: ["KLTensor"]),
+        // The system zlib: inflate for gzip'd IDX files and PNG image data, deflate for the PNGs we
+        // write, CRC-32 for PNG chunks (zlib1g-dev on Debian; part of the macOS SDK).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .target(name: "KLTasks", dependencies: ["KLTensor", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "KLTensorBoard"),
         // SVG charts (learning curves, log-log efficiency plots, histograms, scatters) for reports; Foundation only.
         .target(name: "KLCharts"),
@@ -49,7 +54,9 @@ let package = Package(
         .target(name: "KLTestSupport", dependencies: ["KLTensor"]),
         .testTarget(name: "KLTensorTests", dependencies: ["KLTensor", "KLTestSupport"]),
         .testTarget(name: "KLTransformerTests", dependencies: ["KLTransformer", "KLTensor", "KLTestSupport"]),
-        .testTarget(name: "KLTasksTests", dependencies: ["KLTasks", "KLTensor", "KLTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KLTasksTests", dependencies: [
+            "KLTasks", "KLTensor", "KLTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+        ], resources: [.copy("Fixtures")]),
         .testTarget(name: "KLTrainingTests", dependencies: ["KLTraining", "KLTransformer", "KLTasks", "KLTensor", "KLTestSupport"]),
         .testTarget(name: "KLExperimentsTests", dependencies: ["KLExperiments", "KLTraining", "KLTestSupport"]),
         .testTarget(name: "KLTensorBoardTests", dependencies: ["KLTensorBoard"]),

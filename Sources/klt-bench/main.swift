@@ -15,6 +15,8 @@ let usage = """
                    [--plot F.svg: log-log time and memory with fitted slopes]
       training     training tokens/s of a classifier for softmax and every kernel
                    [--length 2000] [--batch 32] [--steps 3] [--preset cpu] [--kernels …|grid]
+      codecs       Fashion-MNIST gzip'd IDX load time and PNG decode/encode images/s on real files
+                   [--fashion-mnist DIR] [--pngs DIR (every *.png under it)] [--trials 5]
     """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -27,6 +29,8 @@ case "attention":
     runAttentionBenchmark(arguments: Array(arguments.dropFirst()))
 case "training":
     runTrainingBenchmark(arguments: Array(arguments.dropFirst()))
+case "codecs":
+    runCodecBenchmark(arguments: Array(arguments.dropFirst()))
 case "-h", "--help", "help":
     print(usage)
 default:

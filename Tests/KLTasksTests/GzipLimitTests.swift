@@ -3,27 +3,14 @@ import Testing
 @testable import KLTasks
 
 /// Compressed IDX files are inflated no further than their header says they hold: the header first
-/// (its magic number and sizes), then the rest with exactly that size as the limit.
+/// (its magic number and sizes), then the rest with exactly that size as the limit (the inflater's
+/// own bounds are tested in `InflateTests`).
 @Suite struct GzipLimitTests {
     /// A gzip file (one member) of `bytes`.
-    static func gzip(_ bytes: [UInt8]) -> Data {
-        var file: [UInt8] = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF] + Deflate.compress(bytes)
-        for value in [CRC32.checksum(bytes), UInt32(truncatingIfNeeded: bytes.count)] {
-            file += withUnsafeBytes(of: value.littleEndian) { Array($0) }
-        }
-        return Data(file)
-    }
+    static func gzip(_ bytes: [UInt8]) -> Data { Data(gzipMember(bytes)) }
 
     /// An IDX image header promising `count` images of 28×28.
     static func imageHeader(count: UInt8) -> [UInt8] { [0, 0, 8, 3, 0, 0, 0, count, 0, 0, 0, 28, 0, 0, 0, 28] }
-
-    @Test func prefixInflatesOnlyWhatIsAskedFor() throws {
-        let bytes = (0..<100_000).map { UInt8($0 % 251) }
-        let gz = Self.gzip(bytes)
-        #expect(try Inflate.prefix(gzip: gz, count: 16) == Array(bytes.prefix(16)))
-        #expect(try Inflate.prefix(gzip: gz, count: 1_000_000) == bytes)
-        #expect(try Inflate.decompress(gzip: gz) == bytes)
-    }
 
     @Test func aBombWithoutAnIDXHeaderIsRefusedByItsMagic() throws {
         let scratch = try ScratchDirectory()
@@ -47,5 +34,28 @@ import Testing
         // What the header promises decodes.
         let exact = try scratch.write(Self.gzip(Self.imageHeader(count: 2) + [UInt8](repeating: 7, count: 2 * 784)), to: "ok.gz")
         #expect(try IDX.images(contentsOf: exact).count == 2)
+    }
+
+    @Test func lessThanTheHeaderPromisesIsAWrongSize() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        let url = try scratch.write(Self.gzip(Self.imageHeader(count: 2) + [UInt8](repeating: 7, count: 784)), to: "short.gz")
+        #expect(throws: ImageDataError.wrongSize(path: url.path, expected: 16 + 2 * 784, found: 16 + 784)) {
+            try IDX.images(contentsOf: url)
+        }
+    }
+
+    @Test func aHeaderPromisingMoreThanTheLimitIsRefusedBeforeInflating() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        // 2^31 − 1 images of 28×28: far more than the 1 GiB limit.
+        let header: [UInt8] = [0, 0, 8, 3, 0x7F, 0xFF, 0xFF, 0xFF, 0, 0, 0, 28, 0, 0, 0, 28]
+        let url = try scratch.write(Self.gzip(header + [UInt8](repeating: 0, count: 1 << 20)), to: "huge.gz")
+        #expect {
+            try IDX.images(contentsOf: url)
+        } throws: { error in
+            guard case ImageDataError.corruptCompression(let path, let reason) = error else { return false }
+            return path == url.path && reason.contains("more than the \(Gzip.outputLimit)-byte limit")
+        }
     }
 }

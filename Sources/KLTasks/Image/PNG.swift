@@ -1,6 +1,7 @@
 import Foundation
 
-/// Reading and writing PNG files (ISO/IEC 15948) as 8-bit greyscale images, in pure Swift.
+/// Reading and writing PNG files (ISO/IEC 15948) as 8-bit greyscale images: the chunks and row
+/// filters in Swift, the zlib stream and the chunk CRCs by zlib (`Zlib`).
 ///
 /// The decoder reads non-interlaced 8-bit images of colour type 0 (grey), the format of LRA's
 /// Pathfinder release, and converts types 4 (grey + alpha), 2 (RGB) and 6 (RGBA) to grey (alpha
@@ -28,9 +29,10 @@ public enum PNG {
         return try decode([UInt8](data), path: url.path)
     }
 
-    /// Encodes `image` and writes it to `url` atomically (see `AtomicFile`).
-    public static func write(_ image: GrayImage, to url: URL, method: Deflate.Method = .fixedHuffman) throws {
-        let bytes = encode(image, method: method)
+    /// Encodes `image` (see `encode(_:compression:)`) and writes it to `url` atomically (see
+    /// `AtomicFile`).
+    public static func write(_ image: GrayImage, to url: URL, compression: CompressionLevel = .default) throws {
+        let bytes = encode(image, compression: compression)
         try AtomicFile.write(Data(bytes), to: url)
     }
 }

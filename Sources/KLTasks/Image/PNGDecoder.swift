@@ -14,7 +14,7 @@ extension PNG {
         guard bytes.count >= 8, Array(bytes[0..<8]) == signature else { throw fail(.badSignature) }
         var index = 8
         var header: Header?
-        var compressed: [UInt8] = []
+        var compressed = Data()
         var sawImageData = false
         var sawEnd = false
         while index < bytes.count {
@@ -30,7 +30,7 @@ extension PNG {
             }
             let dataRange = (index + 8)..<(index + 8 + length)
             let stored = bigEndian32(bytes, at: dataRange.upperBound)
-            let actual = CRC32.update(CRC32.checksum(typeBytes), with: bytes[dataRange])
+            let actual = Zlib.crc32(bytes[dataRange], continuing: Zlib.crc32(typeBytes))
             guard stored == actual else { throw fail(.crcMismatch(chunk: type, expected: stored, actual: actual)) }
             index = dataRange.upperBound + 4
             if header == nil {
@@ -61,7 +61,7 @@ extension PNG {
         let expected = header.height * (stride + 1)
         let raw: [UInt8]
         do {
-            raw = try Inflate.decompress(zlib: compressed, limit: expected, expectedSize: expected)
+            raw = try Zlib.decompress(compressed, format: .zlib, limit: expected)
         } catch InflateError.outputLimitExceeded {
             throw fail(.wrongDecompressedSize(expected: expected, actual: expected + 1))
         } catch let error as InflateError {

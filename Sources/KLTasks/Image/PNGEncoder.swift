@@ -1,8 +1,9 @@
 extension PNG {
     /// The PNG file of `image`: 8-bit greyscale (colour type 0), not interlaced, filter 0 (none)
-    /// on every row, the rows in one zlib-compressed `IDAT` chunk (see `Deflate.Method`), and
-    /// `IEND`. Byte-for-byte deterministic, so the same image always gives the same file.
-    public static func encode(_ image: GrayImage, method: Deflate.Method = .fixedHuffman) -> [UInt8] {
+    /// on every row, the rows in one `IDAT` chunk compressed by zlib at `compression`, and `IEND`.
+    /// Deterministic: the same image gives the same file (with the same zlib version; another
+    /// zlib may compress differently, and every conforming decoder reads either).
+    public static func encode(_ image: GrayImage, compression: CompressionLevel = .default) -> [UInt8] {
         var file = signature
         var header: [UInt8] = []
         appendBigEndian(UInt32(image.width), to: &header)
@@ -15,7 +16,7 @@ extension PNG {
             rows.append(0)  // filter type 0: none
             rows.append(contentsOf: image.pixels[(row * image.width)..<((row + 1) * image.width)])
         }
-        appendChunk("IDAT", Deflate.zlib(rows, method: method), to: &file)
+        appendChunk("IDAT", Zlib.compress(rows, level: compression), to: &file)
         appendChunk("IEND", [], to: &file)
         return file
     }
@@ -27,7 +28,7 @@ extension PNG {
         let typeBytes = Array(type.utf8)
         file.append(contentsOf: typeBytes)
         file.append(contentsOf: data)
-        appendBigEndian(CRC32.update(CRC32.checksum(typeBytes), with: data), to: &file)
+        appendBigEndian(Zlib.crc32(data, continuing: Zlib.crc32(typeBytes)), to: &file)
     }
 
     /// Appends `value` as four big-endian bytes.

@@ -83,9 +83,7 @@ public enum IDX {
                          promisedLength: (UnsafeRawBufferPointer, String) throws -> Int) throws -> Data {
         let data = try DataFile.read(url)
         guard Gzip.isCompressed(data) else { return data }
-        let header = try Gzip.header(data, count: headerLength, path: url.path)
-        let expected = try header.withUnsafeBytes { try promisedLength($0, url.path) }
-        return try Gzip.decompress(data, expected: expected, path: url.path)
+        return try Gzip.decompress(data, headerLength: headerLength, path: url.path) { try promisedLength($0, url.path) }
     }
 
     /// The big-endian 32-bit word at byte `offset`.
