@@ -69,6 +69,59 @@ import Testing
         }
     }
 
+    /// Table headers without a key and array elements that start with `}` or a Unicode line separator
+    /// made toml++ 3.4.0 (inside TOMLKit) abort the process on a failed assertion (found by fuzzing
+    /// `SweepFile.parse`, `scripts/fuzz.sh sweep`); a NUL made it drop the rest of the file. All are
+    /// refused before the parser sees them, with the line.
+    @Test(arguments: [
+        ("kernels = [\"GMM-PRF\"]\ntasks = [\"listops\"]\nseeds = [0]\n[}train]\nsteps = 3\n", 4, "found '}'"),
+        ("[&", 1, "found '&'"),
+        ("[[[a]]]\n", 1, "found '['"),
+        ("[[=\n", 1, "found '='"),
+        ("\u{FEFF}[\nkernels = [\"GMM-PRF\"]\n", 1, "found the end of the line"),
+        ("s = \"\"\"\n[\n\"\"\"\nseeds = [\n  1,\n]\n  [\t#\n", 7, "found '#'"),
+        ("kernels = [\"GMM-PRF\"]\nseeds = [1]\u{0}\nseeds = [2]\n", 2, "NUL character"),
+        ("kernels = [\"GMM-PRF\"]\nseeds = [}!}}}}1, 2]\n", 2, "an array value is missing before '}'"),
+        ("seeds = [\n  1, # one\n  }\n", 3, "an array value is missing before '}'"),
+        ("seeds = [[1], [\u{2028}]]\n", 1, "a Unicode line separator (U+2028) where an array value should start"),
+    ] as [(String, Int, String)])
+    func malformedTableHeadersAreRefusedBeforeTheParser(text: String, line: Int, message: String) {
+        #expect {
+            try SweepFile.parse(text, path: "sweep.toml")
+        } throws: { error in
+            guard case SweepError.invalidFile(let path, let errorLine, nil, let errorMessage) = error else { return false }
+            return path == "sweep.toml" && errorLine == line && errorMessage.contains(message)
+        }
+    }
+
+    /// Brackets, quotes and `#` inside strings, comments and multi-line arrays are not table headers,
+    /// so the check before parsing refuses no valid TOML.
+    @Test func theCheckBeforeParsingPassesValidTOML() {
+        let text = #"""
+            kernels = ["GMM-PRF"] # [&
+            tasks = [
+              "listops", # ]
+            [
+            ]]
+            seeds = [[1, 2],
+            [+3], [{a = 1}]]
+            s = """
+            [&
+            a ""\"[}"""
+            l = '''
+            [{ ''''
+            q = "\"[&"
+            t = { a = [1, {b = 2}], c = [ ] }
+            u = [{}, { x = "}" }, ]
+            ["quoted key"]
+            [ a . "b" ]
+            [[arr]]
+            [	-x ]
+            """#
+        #expect(TOMLPreflight.problem(in: text) == nil)
+        #expect(TOMLPreflight.problem(in: Self.valid) == nil)
+    }
+
     @Test func shardsSplitTheGridWithoutOverlap() throws {
         let plan = try SweepFile.parse(Self.valid, path: "s.toml")
         let slices = (0..<3).map { index in

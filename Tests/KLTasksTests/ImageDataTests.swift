@@ -141,6 +141,15 @@ private func trainPixel(_ image: Int, _ pixel: Int) -> UInt8 { UInt8((image * 37
         #expect(throws: ImageDataError.wrongSize(path: "l", expected: 13, found: 10)) { try IDX.labels(from: labels, path: "l") }
     }
 
+    /// Found by fuzzing (`scripts/fuzz.sh idx`): images of no columns hold no pixels however many there
+    /// are, but count × rows overflowed (a trap) when the images were built from such a header.
+    @Test func imagesOfNoColumnsAreReadWithoutOverflow() throws {
+        let header = Data([0, 0, 8, 3, 0xE8, 0xE8, 0xE8, 0xE8, 0xE8, 0xE8, 0xE8, 0xE8, 0, 0, 0, 0])
+        let images = try IDX.images(from: header, path: "i")
+        #expect(images.count == 0xE8E8_E8E8 && images.rows == 0xE8E8_E8E8 && images.columns == 0 && images.pixels.isEmpty)
+        #expect(images.image(at: 7).isEmpty)
+    }
+
     @Test func corruptGzipIsAnError() throws {
         var gz = try Data(contentsOf: fixtures("images").appendingPathComponent("idx/images-idx3-ubyte.gz"))
         gz = gz.prefix(gz.count / 2)

@@ -84,12 +84,14 @@ import Testing
     }
 
     /// The edited configurations (vocabulary 2³³, maxLength 10⁹, feature argument 10⁹, width
-    /// 2⁴⁰, 10⁵ layers) and impossible states, behind a valid (old-form) checksum.
+    /// 2⁴⁰, 10⁵ layers) and impossible states, behind a valid (old-form) checksum. A negative step
+    /// count in the settings trapped (the range 0...steps) before the settings were checked.
     @Test(arguments: [
         ("klt.configuration", "vocabularySize", 1 << 33, "vocabularySize"), ("klt.configuration", "maxLength", 1_000_000_000, "maxLength"),
         ("klt.configuration", "featureDimensionsArgument", 1_000_000_000, "featureDimensionsArgument"),
         ("klt.configuration", "modelDimension", 1 << 40, "modelDimension"), ("klt.configuration", "layers", 100_000, "layers"),
         ("klt.state", "step", -1, "step -1"), ("klt.state", "bestStep", 9, "best step 9"),
+        ("klt.state", "steps", -1, "steps must be positive, got -1"),
     ])
     func editedValuesAreRefusedBeforeAnythingIsBuilt(entry: String, field: String, value: Int, expected: String) throws {
         let (url, directory) = try Self.checkpoint()

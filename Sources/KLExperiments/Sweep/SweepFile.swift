@@ -40,6 +40,9 @@ public enum SweepFile {
 
     /// Parses and validates sweep-file text; `path` names it in messages.
     public static func parse(_ text: String, path: String, validateTrainArguments: ([String]) throws -> Void = { _ in }) throws -> SweepPlan {
+        if let (line, message) = TOMLPreflight.problem(in: text) {
+            throw SweepError.invalidFile(path: path, line: line, field: nil, message: message)
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

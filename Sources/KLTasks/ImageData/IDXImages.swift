@@ -15,7 +15,11 @@ public struct IDXImages: Hashable, Sendable {
 
     /// Images from their fields; `pixels.count` must be `count × rows × columns`.
     public init(count: Int, rows: Int, columns: Int, pixels: [UInt8]) {
-        precondition(pixels.count == count * rows * columns, "pixel count does not match the shape")
+        // rows × columns first, as `IDX` checks a header: for images of no columns, count × rows alone
+        // can overflow while the whole product is 0.
+        let (area, areaOverflow) = rows.multipliedReportingOverflow(by: columns)
+        let (total, totalOverflow) = area.multipliedReportingOverflow(by: count)
+        precondition(!areaOverflow && !totalOverflow && pixels.count == total, "pixel count does not match the shape")
         self.count = count
         self.rows = rows
         self.columns = columns

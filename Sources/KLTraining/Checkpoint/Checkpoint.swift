@@ -23,10 +23,12 @@ public struct TrainingState: Codable, Equatable, Sendable {
 
 extension TrainingState {
     /// Throws `TrainingError.invalidSetting` naming the first value that no run of a model of
-    /// `configuration` can have written: a step outside 0...steps, a best step outside −1...step, a best
-    /// accuracy that is not −1 or in [0, 1], a negative or non-finite training time, random state for
-    /// a different number of feature maps than the model has, or invalid settings.
+    /// `configuration` can have written: invalid settings, a step outside 0...steps, a best step outside
+    /// −1...step, a best accuracy that is not −1 or in [0, 1], a negative or non-finite training time,
+    /// or random state for a different number of feature maps than the model has.
     public func validate(for configuration: EncoderConfiguration) throws {
+        // The settings first: the ranges below are built from them (a negative step count is no range).
+        try settings.validate()
         guard (0...settings.steps).contains(step) else { throw TrainingError.invalidSetting("step \(step) is outside 0...\(settings.steps)") }
         guard (-1...step).contains(bestStep) else { throw TrainingError.invalidSetting("best step \(bestStep) is outside -1...\(step)") }
         guard bestValidationAccuracy == -1 || (0...1).contains(bestValidationAccuracy) else {
@@ -39,7 +41,6 @@ extension TrainingState {
         guard featureRandomness.count == maps else {
             throw TrainingError.invalidSetting("it holds random state for \(featureRandomness.count) feature maps, the model has \(maps)")
         }
-        try settings.validate()
     }
 }
 
