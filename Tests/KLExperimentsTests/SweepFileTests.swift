@@ -69,10 +69,11 @@ import Testing
         }
     }
 
-    /// Table headers without a key and array elements that start with `}` or a Unicode line separator
-    /// made toml++ 3.4.0 (inside TOMLKit) abort the process on a failed assertion (found by fuzzing
-    /// `SweepFile.parse`, `scripts/fuzz.sh sweep`); a NUL made it drop the rest of the file. All are
-    /// refused before the parser sees them, with the line.
+    /// Table headers without a key, array elements that start with `}` or a Unicode line separator,
+    /// and date-times whose `T` is not followed by a digit made toml++ 3.4.0 (inside TOMLKit) abort the
+    /// process on a failed assertion (found by fuzzing `SweepFile.parse`, `scripts/fuzz.sh sweep`, the
+    /// last one by CI's run); a NUL made it drop the rest of the file. All are refused before the
+    /// parser sees them, with the line.
     @Test(arguments: [
         ("kernels = [\"GMM-PRF\"]\ntasks = [\"listops\"]\nseeds = [0]\n[}train]\nsteps = 3\n", 4, "found '}'"),
         ("[&", 1, "found '&'"),
@@ -84,6 +85,8 @@ import Testing
         ("kernels = [\"GMM-PRF\"]\nseeds = [}!}}}}1, 2]\n", 2, "an array value is missing before '}'"),
         ("seeds = [\n  1, # one\n  }\n", 3, "an array value is missing before '}'"),
         ("seeds = [[1], [\u{2028}]]\n", 1, "a Unicode line separator (U+2028) where an array value should start"),
+        ("kernels = [ [1979-05-27T-27T07:32:00Z\"text\"].skerneeds s = [", 1, "a date-time needs a time of digits after its 'T', found '-'"),
+        ("a = 1\nwhen = 1979-05-27t", 2, "found the end of the file"),
     ] as [(String, Int, String)])
     func malformedTableHeadersAreRefusedBeforeTheParser(text: String, line: Int, message: String) {
         #expect {
@@ -120,6 +123,8 @@ import Testing
             """#
         #expect(TOMLPreflight.problem(in: text) == nil)
         #expect(TOMLPreflight.problem(in: Self.valid) == nil)
+        // Dates and date-times that are valid TOML, and a bare key that looks like one, pass.
+        #expect(TOMLPreflight.problem(in: "a = 1979-05-27\nb = 1979-05-27T07:32:00Z\nc = [1979-05-27t00:00:00]\n1979-05-27T-x = 1\n") == nil)
     }
 
     @Test func shardsSplitTheGridWithoutOverlap() throws {

@@ -26,6 +26,7 @@ enum TOMLPreflight {
         var open: [Bracket] = []
         var atLineStart = true  // only blanks since the last line break outside any bracket
         var expectsElement = false  // after an array's `[` or `,`, with only blanks and comments since
+        var expectsValue = false  // after a key's `=`, with only blanks since
         func isQuote(_ offset: Int, _ quote: Unicode.Scalar) -> Bool {
             index + offset < scalars.count && scalars[index + offset] == quote
         }
@@ -111,13 +112,41 @@ enum TOMLPreflight {
                 }
                 atLineStart = false
                 index += 1
-            default:
+            case "=":
                 atLineStart = false
                 expectsElement = false
+                expectsValue = true
+                index += 1
+            default:
+                if (expectsValue || expectsElement), let found = malformedTime(scalars, at: index) {
+                    return (line, "a date-time needs a time of digits after its 'T', found \(found)")
+                }
+                atLineStart = false
+                expectsElement = false
+                expectsValue = false
                 index += 1
             }
         }
         return nil
+    }
+
+    /// For a value starting at `scalars[start]` that is a date `YYYY-MM-DD` followed by `T` or `t`:
+    /// what follows the `T` when it is not a digit (toml++ asserts on that instead of reporting it,
+    /// e.g. `1979-05-27T-27`); nil for anything else.
+    private static func malformedTime(_ scalars: [Unicode.Scalar], at start: Int) -> String? {
+        let pattern = Array("DDDD-DD-DDT".unicodeScalars)
+        guard start + pattern.count <= scalars.count else { return nil }
+        for (offset, expected) in pattern.enumerated() {
+            let scalar = scalars[start + offset]
+            switch expected {
+            case "D": guard ("0"..."9").contains(scalar) else { return nil }
+            case "T": guard scalar == "T" || scalar == "t" else { return nil }
+            default: guard scalar == expected else { return nil }
+            }
+        }
+        let after = start + pattern.count
+        guard after < scalars.count else { return "the end of the file" }
+        return ("0"..."9").contains(scalars[after]) ? nil : describe(scalars[after])
     }
 
     /// What follows the `[` of a table header at `scalars[start]` (and a second `[` right after it,
