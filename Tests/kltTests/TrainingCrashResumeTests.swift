@@ -54,15 +54,16 @@ import Glibc
         let whole = try KLTProcess.run(Self.arguments(output: reference, cache: cache), log: root.appendingPathComponent("reference.log"))
         #expect(whole.status == 0, "\(whole.output)")
 
-        // Kill moments from a fixed seed (SplitMix64): some at random times, every third as soon
-        // as a checkpoint's temporary file appears.
+        // Kill moments from a fixed seed (SplitMix64), tied to progress so that they land on any
+        // machine: attempt k kills once step 6k + 1…6k + 5 has been logged, and every third attempt as
+        // soon as a checkpoint's temporary file appears instead.
         var state: UInt64 = 0x5EED_CAFE
-        func nextUnit() -> Double {
+        func nextStep(_ attempt: Int) -> Int {
             state &+= 0x9E37_79B9_7F4A_7C15
             var z = state
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+            return 6 * attempt + 1 + Int((z ^ (z >> 31)) % 5)
         }
         let interrupted = root.appendingPathComponent("interrupted")
         var kills = 0, killsWhileWriting = 0, lastStepBeforeKill: Int?
@@ -70,8 +71,12 @@ import Glibc
             let log = root.appendingPathComponent("attempt\(attempt).log")
             let process = try KLTProcess.start(Self.arguments(output: interrupted, cache: cache), log: log)
             let duringWrite = attempt % 3 == 2 && attempt < 9
-            let deadline = Date().addingTimeInterval(duringWrite ? 60 : 0.4 + 1.6 * nextUnit())
-            while process.isRunning, Date() < deadline, !(duringWrite && Self.writingCheckpoint(interrupted)) { usleep(300) }
+            let target = nextStep(attempt)
+            let deadline = Date().addingTimeInterval(120)
+            while process.isRunning, Date() < deadline {
+                if duringWrite ? Self.writingCheckpoint(interrupted) : Self.lastLoggedStep(interrupted) >= target { break }
+                usleep(duringWrite ? 300 : 2_000)
+            }
             let killed = attempt < 9 && process.isRunning
             if killed {
                 if Self.writingCheckpoint(interrupted) { killsWhileWriting += 1 }
