@@ -56,7 +56,7 @@ struct Grid: ParsableCommand {
     }
 
     var kernelNames: [String] {
-        kernels?.split(separator: ",").map(String.init) ?? RandomFeatureKernel.all.filter { !$0.learnsSpectrum }.map(\.name)
+        kernels?.split(separator: ",").map(String.init) ?? RandomFeatureKernel.all.filter { !$0.isLearned }.map(\.name)
     }
 
     func run() throws {

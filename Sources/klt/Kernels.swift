@@ -2,7 +2,8 @@ import ArgumentParser
 import KLTransformer
 
 /// `klt kernels`: the named attention kernels, one line each, then the random-feature grid: its
-/// components, its frequency sources and which pairs are unbiased.
+/// components, its frequency sources, which pairs are valid, learned or unbiased, and why the
+/// invalid ones are refused.
 struct Kernels: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the attention kernels (paper names, official aliases) and the COMPONENT+SOURCE grid.")
@@ -16,8 +17,9 @@ struct Kernels: ParsableCommand {
             print("\(padded(kernel.rawValue, width))  \(learned)  \(kernel.summary)\(alias)")
         }
         let components = RandomFeatureKernel.components, sources = RandomFeatureKernel.sources
-        print("\nRandom-feature grid: --kernel COMPONENT+SOURCE (e.g. oprf+orf, posrf+qmc); every pair is valid,")
-        print("--features sets the number of frequencies M (default: 2d features per head); fixed sources are redrawn every 1000 calls, gmm every call.")
+        print("\nRandom-feature grid: --kernel COMPONENT+SOURCE (e.g. oprf+orf, posrf+qmc, oprf+fastfood-learned; \(RandomFeatureKernel.all.count) valid pairs);")
+        print("--features sets the number of frequencies M (default: 2d features per head); fixed sources are redrawn every 1000 calls,")
+        print("learned ones (their random part: ε, Π) every call.")
         print("\nComponents (the kernel each estimates):")
         let componentWidth = components.map(\.name.count).max() ?? 0
         for component in components {
@@ -26,19 +28,31 @@ struct Kernels: ParsableCommand {
         print("\nFrequency sources:")
         let sourceWidth = sources.map(\.name.count).max() ?? 0
         for source in sources {
-            let law = source is LearnedSpectrumNoise ? "learned" : source.isMarginallyGaussian ? "exact  " : "approx "
+            let law = source is LearnedSpectrumNoise || source is any LearnedFrequencySource ? "learned"
+                : source.isMarginallyGaussian ? "exact  " : "approx "
             print("  \(padded(source.name, sourceWidth))  \(law)  \(source.summary)")
         }
-        print("\nPairs (u = unbiased for the component's kernel, b = small bias: structured or discrete rows):")
+        print("\nPairs (u = unbiased for the component's kernel, b = small bias: structured or discrete rows,")
+        print("       L = the kernel is learned and the features estimate it without bias, - = not a valid pair):")
         let names = sources.map(\.name)
         print("  " + padded("", componentWidth) + "  " + names.map { padded($0, max(3, $0.count)) }.joined(separator: " "))
         for component in components {
-            let marks = names.map { name in
-                padded(RandomFeatureKernel(named: "\(component.name)+\(name)")?.bias == nil ? "u" : "b", max(3, name.count))
+            let marks = names.map { name -> String in
+                let mark = RandomFeatureKernel(named: "\(component.name)+\(name)").map { pair in
+                    pair.isLearned ? "L" : pair.bias == nil ? "u" : "b"
+                } ?? "-"
+                return padded(mark, max(3, name.count))
             }
             print("  \(padded(component.name, componentWidth))  " + marks.joined(separator: " "))
         }
-        print("  (with gmm, 'u' means unbiased for the learned kernel κ_h; the named kernel GMM-PRF keeps the paper's Gaussian-kernel offset)")
+        for source in sources {
+            for component in components {
+                if let reason = RandomFeatureKernel(component: component, source: source).refusal {
+                    print("  - \(component.name)+\(source.name): \(reason)")
+                }
+            }
+        }
+        print("  (the named kernel GMM-PRF keeps the paper's Gaussian-kernel offset, which posrf+gmm does not)")
     }
 }
 

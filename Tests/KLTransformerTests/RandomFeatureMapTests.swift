@@ -14,8 +14,15 @@ import Testing
     }
 
     @Test func namesParseAndUnknownHalvesAreRefusedWithTheReason() throws {
-        #expect(RandomFeatureKernel.all.count == RandomFeatureKernel.components.count * RandomFeatureKernel.sources.count)
-        #expect(RandomFeatureKernel.components.count >= 5 && RandomFeatureKernel.sources.count >= 9)
+        // Every pair is valid but the three components whose algebra needs Gaussian ω with the generator.
+        #expect(RandomFeatureKernel.all.count == RandomFeatureKernel.components.count * RandomFeatureKernel.sources.count - 3)
+        #expect(RandomFeatureKernel.components.count >= 5 && RandomFeatureKernel.sources.count >= 10)
+        for component in ["gerf", "oprf", "saderf"] {
+            #expect(RandomFeatureKernel(named: "\(component)+generator") == nil)
+            #expect(RandomFeatureKernel.refusal(forName: "\(component)+generator")?.contains("not a valid pair: \(component) assumes ω ~ N(0, I)") == true)
+        }
+        #expect(RandomFeatureKernel(named: "oprf+fastfood-learned")?.isLearned == true)
+        #expect(RandomFeatureKernel(named: "posrf+generator")?.learnsFrequencies == true)
         #expect(RandomFeatureKernel(named: "OPRF+ORF")?.name == "oprf+orf")
         #expect(RandomFeatureKernel(named: "posrf+qmc")?.bias == nil)
         #expect(RandomFeatureKernel(named: "oprf+sorf")?.bias?.contains("biased") == true)

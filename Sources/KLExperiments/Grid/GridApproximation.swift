@@ -51,7 +51,7 @@ public struct GridApproximation {
                 guard let first = blocks.first else { continue }
                 let d: Int = first.queries.shape[3]
                 // A learned spectrum at its initial draw is an arbitrary kernel, not an estimate of softmax: skipped.
-                guard !kernel.learnsSpectrum, kernel.source.refusal(count: m, dimension: d) == nil else { continue }
+                guard !kernel.isLearned, kernel.source.refusal(count: m, dimension: d) == nil else { continue }
                 var perDraw: [Double] = []
                 for draw in 0..<draws {
                     let drawSeed: UInt64 = seed &+ UInt64(draw) &* 7919

@@ -38,7 +38,7 @@ public enum AttentionKernel: Sendable, Equatable, CustomStringConvertible {
     public var isLearned: Bool {
         switch self {
         case .named(let kernel): kernel.isLearned
-        case .randomFeatures(let pair): pair.learnsSpectrum
+        case .randomFeatures(let pair): pair.isLearned
         }
     }
 

@@ -59,6 +59,14 @@ public final class FrequencyGenerator: Module {
         }
         return result + output.parameters.prefixed("output")
     }
+
+    /// The batch-normalisation running statistics, for checkpoints (they are not trained).
+    public var statisticsBuffers: [NamedParameter] {
+        normalizations.enumerated().flatMap { index, norm in
+            [NamedParameter("norm.\(index).runningMean", norm.statistics.runningMean),
+             NamedParameter("norm.\(index).runningVariance", norm.statistics.runningVariance)]
+        }
+    }
 }
 
 /// Generator-RKS and Generator-PRF (`generative-fourier`, `generative-positive`; spec §2.9–2.10): the
@@ -116,12 +124,7 @@ public final class GenerativeFeatures: FeatureMap {
     public var parameters: [NamedParameter] { generatorNetwork.parameters.prefixed("generator") }
 
     public var buffers: [NamedParameter] {
-        var result = [NamedParameter("noise", noise)]
-        for (index, norm) in generatorNetwork.normalizations.enumerated() {
-            result += [NamedParameter("generator.norm.\(index).runningMean", norm.statistics.runningMean),
-                       NamedParameter("generator.norm.\(index).runningVariance", norm.statistics.runningVariance)]
-        }
-        return result
+        [NamedParameter("noise", noise)] + generatorNetwork.statisticsBuffers.prefixed("generator")
     }
 
     public func redraw() {

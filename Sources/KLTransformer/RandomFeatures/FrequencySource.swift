@@ -21,11 +21,16 @@ public protocol FrequencySource: Sendable {
     func refusal(count: Int, dimension: Int) -> String?
     /// `count` frequencies of dimension `dimension`, row after row (count × dimension).
     func frequencies(count: Int, dimension: Int, generator: inout RandomGenerator) -> [Float]
+    /// Why `component` cannot use these frequencies (spec §4.1–4.2), or nil when the pair is valid.
+    func refusal(pairedWith component: any ComponentFunction) -> String?
 }
 
 extension FrequencySource {
     /// One frequency unless a source needs more.
     public func minimumCount(dimension: Int) -> Int { 1 }
+
+    /// Every component may use a source unless it says otherwise.
+    public func refusal(pairedWith component: any ComponentFunction) -> String? { nil }
 
     /// Any positive dimension and a count of at least `minimumCount(dimension:)`.
     public func refusal(count: Int, dimension: Int) -> String? {

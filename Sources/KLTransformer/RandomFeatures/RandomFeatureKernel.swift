@@ -4,8 +4,10 @@ import KLTensor
 /// named `COMPONENT+SOURCE` (e.g. `oprf+orf`, `posrf+qmc`); the source `gmm` is the learned GMM
 /// spectrum (`oprf+gmm`: ε from independent Gaussian draws, ω = μ_h + L_h ε learned per head, spec §4.2).
 ///
-/// Every component pairs with every source here (all sources imitate N(0, I_d) frequencies, the law
-/// the components assume, spec §4.1); `bias` says when the pair is only approximately unbiased.
+/// Every component pairs with every source that imitates N(0, I_d) frequencies, the law the
+/// components assume (spec §4.1; `bias` says when the pair is only approximately unbiased), and with
+/// the learned GMM and FastFood sources; generated frequencies pair only with the components whose
+/// kernel any frequency law defines (`refusal`, spec §4.2).
 public struct RandomFeatureKernel: Sendable, CustomStringConvertible {
     /// How φ is formed from x and ω.
     public let component: any ComponentFunction
@@ -14,6 +16,10 @@ public struct RandomFeatureKernel: Sendable, CustomStringConvertible {
 
     /// Whether a learned per-head Gaussian spectrum (`LearnedGaussianSpectrum`) maps ε to ω.
     public var learnsSpectrum: Bool { source is LearnedSpectrumNoise }
+    /// Whether ω itself is a function of learned parameters (`LearnedFrequencySource`).
+    public var learnsFrequencies: Bool { source is any LearnedFrequencySource }
+    /// Whether training changes the kernel (a learned spectrum or learned frequencies).
+    public var isLearned: Bool { learnsSpectrum || learnsFrequencies }
 
     /// The components, in the order `klt kernels` lists them.
     public static let components: [any ComponentFunction] = [
@@ -26,11 +32,14 @@ public struct RandomFeatureKernel: Sendable, CustomStringConvertible {
         GaussianFrequencies(), OrthogonalFrequencies(), StructuredOrthogonalFrequencies(products: 3),
         StructuredOrthogonalFrequencies(products: 2), SignedCirculantFrequencies(), FastFoodFrequencies(),
         QuasiMonteCarloFrequencies(), MomentMatchedFrequencies(), QuadratureFrequencies(), LearnedSpectrumNoise(),
+        LearnedFastFoodFrequencies(), GeneratedFrequencies(),
     ]
 
-    /// Every pair of the grid.
+    /// Every valid pair of the grid.
     public static var all: [RandomFeatureKernel] {
-        components.flatMap { component in sources.map { RandomFeatureKernel(component: component, source: $0) } }
+        components.flatMap { component in
+            sources.map { RandomFeatureKernel(component: component, source: $0) }.filter { $0.refusal == nil }
+        }
     }
 
     /// The pair of `component` and `source`.
@@ -39,24 +48,32 @@ public struct RandomFeatureKernel: Sendable, CustomStringConvertible {
         self.source = source
     }
 
-    /// The pair named `COMPONENT+SOURCE` (case-insensitive), or nil when either half is unknown.
+    /// The valid pair named `COMPONENT+SOURCE` (case-insensitive), or nil when either half is
+    /// unknown or the pair is invalid (`refusal(forName:)` says why).
     public init?(named name: String) {
         let parts = name.lowercased().split(separator: "+", maxSplits: 1).map(String.init)
         guard parts.count == 2,
               let component = Self.components.first(where: { $0.name == parts[0] }),
               let source = Self.sources.first(where: { $0.name == parts[1] }) else { return nil }
         self.init(component: component, source: source)
+        guard refusal == nil else { return nil }
     }
+
+    /// Why this component cannot use this source, or nil for a valid pair.
+    public var refusal: String? { source.refusal(pairedWith: component) }
 
     /// Why `name` is not a kernel of the grid, when it looks like one (has a `+`); nil otherwise.
     public static func refusal(forName name: String) -> String? {
         let parts = name.lowercased().split(separator: "+", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return nil }
-        if !components.contains(where: { $0.name == parts[0] }) {
+        guard let component = components.first(where: { $0.name == parts[0] }) else {
             return "unknown component '\(parts[0])' in '\(name)'; components: \(components.map(\.name).joined(separator: ", "))"
         }
-        if !sources.contains(where: { $0.name == parts[1] }) {
+        guard let source = sources.first(where: { $0.name == parts[1] }) else {
             return "unknown frequency source '\(parts[1])' in '\(name)'; sources: \(sources.map(\.name).joined(separator: ", "))"
+        }
+        if let reason = RandomFeatureKernel(component: component, source: source).refusal {
+            return "'\(name)' is not a valid pair: \(reason)"
         }
         return nil
     }
@@ -67,7 +84,8 @@ public struct RandomFeatureKernel: Sendable, CustomStringConvertible {
 
     /// Nil when the estimate is unbiased for the component's kernel; otherwise why it is not.
     public var bias: String? {
-        if source.isMarginallyGaussian { return nil }
+        // Learned frequencies define their own kernel, which the features estimate without bias.
+        if source.isMarginallyGaussian || learnsFrequencies { return nil }
         return component.usesFrequencyLengths
             ? "biased: \(source.name)'s rows are not exactly N(0, I) and \(component.name) reads their lengths"
             : "slightly biased: \(source.name)'s rows are not exactly N(0, I)"

@@ -3,12 +3,14 @@ import KLTensor
 /// The feature map of a kernel of the random-feature grid: `kernel.component` applied to
 /// temperature-scaled queries and keys with frequencies ω drawn by `kernel.source` — or, for a
 /// learned spectrum, to the transformed inputs L_hᵀx with noise ε drawn by the source, the
-/// exponential features multiplied by the spectrum's g(x) (`LearnedGaussianSpectrum`).
+/// exponential features multiplied by the spectrum's g(x) (`LearnedGaussianSpectrum`); a learned
+/// frequency source (`LearnedFrequencySource`) instead rebuilds ω from its parameters at every call.
 ///
 /// Exponential components are stabilised in the log domain as spec §2.7 prescribes: each query's
 /// log-features are shifted by their own maximum, and all keys of one batch element and head by one
 /// common maximum over the real keys — shifts that cancel in attention, whereas a per-key shift
-/// would change the kernel. ω is a buffer (saved in checkpoints) redrawn on the map's schedule.
+/// would change the kernel. A fixed ω is a buffer (saved in checkpoints) redrawn on the map's
+/// schedule; learned frequencies redraw only their random part (Π, ε) on it.
 public final class RandomFeatureMap: FeatureMap {
     /// Which pair of the grid this map computes.
     public let kernel: RandomFeatureKernel
@@ -16,44 +18,61 @@ public final class RandomFeatureMap: FeatureMap {
     /// The number of frequencies M.
     public let frequencyCount: Int
     public var randomness: FeatureRandomness
-    /// The current frequencies ω (or the noise ε of a learned spectrum), (d, M).
+    /// The current frequencies ω (or the noise ε of a learned spectrum), (d, M); unused with
+    /// learned frequencies (`currentOmega(training:)` covers both).
     public private(set) var omega: Tensor
     /// The learned per-head spectrum, when the kernel learns one.
     public let spectrum: LearnedGaussianSpectrum?
+    /// The learned frequencies, when the kernel's source learns them.
+    public let learnedFrequencies: (any LearnedFrequencyModel)?
 
     public var featureCount: Int { kernel.featureCount(frequencies: frequencyCount) }
 
     /// A map for head dimension `inputDimension` with `frequencyCount` frequencies (a learned
-    /// spectrum for `heads` heads is drawn from `generator`); traps on a size the source cannot draw
-    /// (`KernelConfiguration.validate()` refuses those first).
+    /// spectrum for `heads` heads, or learned frequencies, are drawn from `generator`); traps on a
+    /// size the source cannot draw or an invalid pair (`KernelConfiguration.validate()` refuses those first).
     public init(kernel: RandomFeatureKernel, inputDimension: Int, frequencyCount: Int, heads: Int = 1,
                 generator: inout RandomGenerator, randomness: FeatureRandomness) {
         if let refusal = kernel.source.refusal(count: frequencyCount, dimension: inputDimension) {
             preconditionFailure("RandomFeatureMap \(kernel.name): \(refusal)")
         }
+        if let refusal = kernel.refusal { preconditionFailure("RandomFeatureMap \(kernel.name): \(refusal)") }
         self.kernel = kernel
         self.inputDimension = inputDimension
         self.frequencyCount = frequencyCount
         self.randomness = randomness
         spectrum = kernel.learnsSpectrum ? LearnedGaussianSpectrum(heads: heads, dimension: inputDimension, generator: &generator) : nil
+        learnedFrequencies = (kernel.source as? any LearnedFrequencySource)?
+            .makeModel(count: frequencyCount, dimension: inputDimension, generator: &generator)
         omega = Tensor.zeros([inputDimension, frequencyCount])
         redraw()
     }
 
     /// A map of a kernel with a fixed source (no learned parameters to draw).
     public convenience init(kernel: RandomFeatureKernel, inputDimension: Int, frequencyCount: Int, randomness: FeatureRandomness) {
-        precondition(!kernel.learnsSpectrum, "RandomFeatureMap \(kernel.name): a learned spectrum needs heads and a generator")
+        precondition(!kernel.isLearned, "RandomFeatureMap \(kernel.name): a learned kernel needs heads and a generator")
         var unused = RandomGenerator(seed: 0)
         self.init(kernel: kernel, inputDimension: inputDimension, frequencyCount: frequencyCount, generator: &unused, randomness: randomness)
     }
 
-    public var parameters: [NamedParameter] { spectrum?.parameters ?? [] }
+    public var parameters: [NamedParameter] {
+        (spectrum?.parameters ?? []) + (learnedFrequencies?.parameters.prefixed("frequencies") ?? [])
+    }
 
-    public var buffers: [NamedParameter] { [NamedParameter("omega", omega)] }
+    public var buffers: [NamedParameter] {
+        learnedFrequencies.map { $0.buffers.prefixed("frequencies") } ?? [NamedParameter("omega", omega)]
+    }
 
     public func redraw() {
-        omega = kernel.source.omega(count: frequencyCount, dimension: inputDimension, generator: &randomness.generator)
+        if let learnedFrequencies {
+            learnedFrequencies.redraw(generator: &randomness.generator)
+        } else {
+            omega = kernel.source.omega(count: frequencyCount, dimension: inputDimension, generator: &randomness.generator)
+        }
     }
+
+    /// ω (d, M) for this attention call: the learned frequencies rebuilt from their parameters, or the current draw.
+    public func currentOmega(training: Bool) -> Tensor { learnedFrequencies?.omega(training: training) ?? omega }
 
     public func features(queries: Tensor, keys: Tensor, keyMask: Tensor?, training: Bool) -> (queries: Tensor, keys: Tensor) {
         var x = FeatureMath.scaled(queries), y = FeatureMath.scaled(keys)
@@ -66,7 +85,8 @@ public final class RandomFeatureMap: FeatureMap {
             phases = (queryPhase, keyPhase)
         }
         let statistics = SequenceStatistics(queries: x, keys: y, keyMask: keyMask)
-        switch kernel.component.features(queries: x, keys: y, omega: omega, statistics: statistics, phases: phases) {
+        switch kernel.component.features(queries: x, keys: y, omega: currentOmega(training: training), statistics: statistics,
+                                         phases: phases) {
         case .direct(let phiQ, let phiK):
             return (phiQ, phiK)
         case .logarithmic(var logQ, var logK):
