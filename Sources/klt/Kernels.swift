@@ -16,6 +16,11 @@ struct Kernels: ParsableCommand {
             let learned = kernel.isLearned ? "learned" : "fixed  "
             print("\(padded(kernel.rawValue, width))  \(learned)  \(kernel.summary)\(alias)")
         }
+        print("\nThe named kernels on the grid (nearest COMPONENT+SOURCE; what the named kernel keeps of its own):")
+        for kernel in Kernel.allCases {
+            guard let placement = kernel.gridPlacement else { continue }
+            print("  \(padded(kernel.rawValue, width))  \(padded(placement.pair, 24))  \(placement.keeps)")
+        }
         let components = RandomFeatureKernel.components, sources = RandomFeatureKernel.sources
         print("\nRandom-feature grid: --kernel COMPONENT+SOURCE (e.g. oprf+orf, posrf+qmc, oprf+fastfood-learned; \(RandomFeatureKernel.all.count) valid pairs);")
         print("--features sets the number of frequencies M (default: 2d features per head); fixed sources are redrawn every 1000 calls,")

@@ -22,6 +22,12 @@ import Testing
             #expect(RandomFeatureKernel.refusal(forName: "\(component)+generator")?.contains("not a valid pair: \(component) assumes ω ~ N(0, I)") == true)
         }
         #expect(RandomFeatureKernel(named: "oprf+fastfood-learned")?.isLearned == true)
+        // Every named random-feature kernel is placed on a valid pair, learned where it learns.
+        for kernel in Kernel.allCases {
+            guard let placement = kernel.gridPlacement else { #expect(kernel == .softmax || kernel == .elu); continue }
+            let pair = try #require(RandomFeatureKernel(named: placement.pair), "\(kernel.rawValue) → \(placement.pair)")
+            #expect(pair.isLearned == kernel.isLearned, "\(kernel.rawValue) → \(placement.pair)")
+        }
         #expect(RandomFeatureKernel(named: "posrf+generator")?.learnsFrequencies == true)
         #expect(RandomFeatureKernel(named: "OPRF+ORF")?.name == "oprf+orf")
         #expect(RandomFeatureKernel(named: "posrf+qmc")?.bias == nil)
