@@ -80,7 +80,7 @@ struct Experiment: ParsableCommand {
             let directory = reportDirectory.appendingPathComponent(relativePath)
             if !FileManager.default.fileExists(atPath: directory.appendingPathComponent("index.html").path) {
                 print("inspecting \(run.name)")
-                var inspect = try Inspect.parse(["--checkpoint", runner.folder(of: run).appendingPathComponent("best.safetensors").path,
+                let inspect = try Inspect.parse(["--checkpoint", runner.folder(of: run).appendingPathComponent("best.safetensors").path,
                                                  "--output-dir", directory.path])
                 try inspect.run()
             }

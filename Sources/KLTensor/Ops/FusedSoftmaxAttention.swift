@@ -1,0 +1,266 @@
+import Foundation
+
+/// Softmax attention computed block by block, flash-attention style: the (L × S) score matrix is
+/// never formed. For each batch element and head, queries go in blocks of `queryBlock` rows; each
+/// block streams over the keys in blocks of `keyBlock`, keeping a running maximum and sum per row
+/// (the online softmax) and rescaling its output accumulator when the maximum grows. Only the
+/// output and one log-sum-exp per query are kept for the backward pass, which recomputes each
+/// block's probabilities from them — so memory is O(L) per head instead of O(L·S).
+///
+/// Dropout on the probabilities draws each keep/drop decision from a hash of the seed and the
+/// element's position, so the backward pass regenerates the same mask without storing it. Work is
+/// split across threads by (batch element, head), each one computed by one thread in a fixed order:
+/// the bits do not depend on the thread count.
+enum FusedSoftmaxAttention {
+    static let queryBlock = 64, keyBlock = 128
+
+    /// The shapes and options of one call.
+    struct Problem {
+        let batch: Int, queries: Int, keys: Int, heads: Int, dimension: Int, valueDimension: Int
+        let causal: Bool, dropout: Float, seed: UInt64
+        var scale: Float { 1 / Float(dimension).squareRoot() }
+        var queryStride: Int { heads * dimension }
+        var valueStride: Int { heads * valueDimension }
+        var dropoutScale: Float { 1 / (1 - dropout) }
+
+        /// Whether the probability at (item, i, j) survives dropout (always true without dropout).
+        @inline(__always)
+        func keeps(item: Int, query i: Int, key j: Int) -> Bool {
+            guard dropout > 0 else { return true }
+            var x = seed ^ (UInt64((item * queries + i) * keys + j) &* 0x9E37_79B9_7F4A_7C15)
+            x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
+            x ^= x >> 31
+            return Float(x >> 40) * 0x1p-24 >= dropout
+        }
+
+        /// The last key query `i` may see, plus one.
+        @inline(__always)
+        func keyLimit(query i: Int) -> Int { causal ? min(keys, i + 1) : keys }
+    }
+
+    /// One single-threaded product on the preferred backend, for blocks inside one item.
+    @inline(__always)
+    static func product(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
+                        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
+                        c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let useBLAS = GEMM.Schedule.current.usesBLAS(m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
+        GEMM.run(useBLAS: useBLAS, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                 a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+
+    /// Scores of one block, scale·Q_i K_jᵀ, with masked keys (and keys after the query, when causal)
+    /// set to −∞. `scores` is (rows × columns).
+    @inline(__always)
+    static func blockScores(_ p: Problem, item: Int, q: UnsafePointer<Float>, k: UnsafePointer<Float>, keyMask: UnsafePointer<Float>?,
+                            firstQuery: Int, rows: Int, firstKey: Int, columns: Int, scores: UnsafeMutablePointer<Float>) {
+        product(transposeB: true, m: rows, n: columns, k: p.dimension, alpha: p.scale, a: q + firstQuery * p.queryStride,
+                lda: p.queryStride, b: k + firstKey * p.queryStride, ldb: p.queryStride, beta: 0, c: scores, ldc: columns)
+        for r in 0..<rows {
+            let row = scores + r * columns
+            let limit = p.keyLimit(query: firstQuery + r) - firstKey
+            if limit < columns { (row + max(limit, 0)).update(repeating: -.infinity, count: columns - max(limit, 0)) }
+            if let keyMask {
+                for c in 0..<min(limit, columns) where keyMask[firstKey + c] == 0 { row[c] = -.infinity }
+            }
+        }
+    }
+
+    /// Forward pass of every item: the output (N, L, H, d_v) and the log-sum-exp of each query's
+    /// scores, (N·H, L) (−∞ for a query that sees no key; its output is 0).
+    static func forward(_ p: Problem, q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                        keyMask: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, logSumExp: UnsafeMutablePointer<Float>) {
+        let pointers = UnsafeSendableBox((q, k, v, keyMask, output, logSumExp))
+        Parallel.forRanges(p.batch * p.heads, costPerItem: p.queries * p.keys * (p.dimension + p.valueDimension)) { start, end in
+            let (q, k, v, keyMask, output, logSumExp) = pointers.value
+            let (bq, bk, dv) = (queryBlock, keyBlock, p.valueDimension)
+            let scores = UnsafeMutablePointer<Float>.allocate(capacity: bq * bk)
+            let accumulator = UnsafeMutablePointer<Float>.allocate(capacity: bq * dv)
+            var rowMax = [Float](repeating: 0, count: bq), rowSum = [Float](repeating: 0, count: bq)
+            defer { scores.deallocate(); accumulator.deallocate() }
+            for item in start..<end {
+                let (n, h) = (item / p.heads, item % p.heads)
+                let qItem = q + n * p.queries * p.queryStride + h * p.dimension
+                let kItem = k + n * p.keys * p.queryStride + h * p.dimension
+                let vItem = v + n * p.keys * p.valueStride + h * dv
+                let oItem = output + n * p.queries * p.valueStride + h * dv
+                let maskItem = keyMask.map { $0 + n * p.keys }
+                for i0 in stride(from: 0, to: p.queries, by: bq) {
+                    let rows = min(bq, p.queries - i0)
+                    for r in 0..<rows { rowMax[r] = -.infinity; rowSum[r] = 0 }
+                    accumulator.update(repeating: 0, count: rows * dv)
+                    let keyEnd = p.keyLimit(query: i0 + rows - 1)
+                    for j0 in stride(from: 0, to: keyEnd, by: bk) {
+                        let columns = min(bk, keyEnd - j0)
+                        blockScores(p, item: item, q: qItem, k: kItem, keyMask: maskItem, firstQuery: i0, rows: rows,
+                                    firstKey: j0, columns: columns, scores: scores)
+                        for r in 0..<rows {
+                            let row = scores + r * columns
+                            var blockMax = -Float.infinity
+                            for c in 0..<columns { blockMax = max(blockMax, row[c]) }
+                            let newMax = max(rowMax[r], blockMax)
+                            guard newMax > -.infinity else { row.update(repeating: 0, count: columns); continue }
+                            for c in 0..<columns { row[c] -= newMax }
+                            VectorMath.applySerially(.exp, row, row, count: columns)
+                            var sum: Float = 0
+                            for c in 0..<columns { sum += row[c] }
+                            let correction = rowMax[r] > -.infinity ? Foundation.exp(rowMax[r] - newMax) : 0
+                            rowSum[r] = rowSum[r] * correction + sum
+                            rowMax[r] = newMax
+                            if correction != 1 {
+                                let accumulated = accumulator + r * dv
+                                for c in 0..<dv { accumulated[c] *= correction }
+                            }
+                            if p.dropout > 0 {
+                                for c in 0..<columns {
+                                    row[c] = p.keeps(item: item, query: i0 + r, key: j0 + c) ? row[c] * p.dropoutScale : 0
+                                }
+                            }
+                        }
+                        product(m: rows, n: dv, k: columns, a: scores, lda: columns, b: vItem + j0 * p.valueStride,
+                                ldb: p.valueStride, beta: 1, c: accumulator, ldc: dv)
+                    }
+                    for r in 0..<rows {
+                        let out = oItem + (i0 + r) * p.valueStride, accumulated = accumulator + r * dv
+                        let inverse: Float = rowSum[r] > 0 ? 1 / rowSum[r] : 0
+                        for c in 0..<dv { out[c] = accumulated[c] * inverse }
+                        logSumExp[item * p.queries + i0 + r] = rowSum[r] > 0 ? rowMax[r] + Foundation.log(rowSum[r]) : -.infinity
+                    }
+                }
+            }
+        }
+    }
+
+    /// Backward pass: gradients of the queries, keys and values (written, not accumulated) from the
+    /// output gradient, recomputing each block's probabilities P = exp(s − lse):
+    /// dV = P̃ᵀdO, dS = P ⊙ (dP − D) with dP = (dO Vᵀ) ⊙ keep/(1−p) and D_i = dO_i·O_i, dQ = scale·dS K,
+    /// dK = scale·dSᵀQ (P̃ is P after dropout).
+    static func backward(_ p: Problem, q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                         keyMask: UnsafePointer<Float>?, output: UnsafePointer<Float>, logSumExp: UnsafePointer<Float>,
+                         outputGradient: UnsafePointer<Float>, dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>,
+                         dv: UnsafeMutablePointer<Float>) {
+        let pointers = UnsafeSendableBox((q, k, v, keyMask, output, logSumExp, outputGradient, dq, dk, dv))
+        Parallel.forRanges(p.batch * p.heads, costPerItem: 2 * p.queries * p.keys * (p.dimension + p.valueDimension)) { start, end in
+            let (q, k, v, keyMask, output, logSumExp, outputGradient, dq, dk, dvOut) = pointers.value
+            let (bq, bk, d, e) = (queryBlock, keyBlock, p.dimension, p.valueDimension)
+            let probabilities = UnsafeMutablePointer<Float>.allocate(capacity: bq * bk)
+            let dropped = UnsafeMutablePointer<Float>.allocate(capacity: bq * bk)
+            let scoreGradient = UnsafeMutablePointer<Float>.allocate(capacity: bq * bk)
+            let keyAccumulator = UnsafeMutablePointer<Float>.allocate(capacity: bk * d)
+            let valueAccumulator = UnsafeMutablePointer<Float>.allocate(capacity: bk * e)
+            var rowDots = [Float](repeating: 0, count: p.queries)
+            defer {
+                for buffer in [probabilities, dropped, scoreGradient, keyAccumulator, valueAccumulator] { buffer.deallocate() }
+            }
+            for item in start..<end {
+                let (n, h) = (item / p.heads, item % p.heads)
+                let qItem = q + n * p.queries * p.queryStride + h * d, kItem = k + n * p.keys * p.queryStride + h * d
+                let vItem = v + n * p.keys * p.valueStride + h * e
+                let oItem = output + n * p.queries * p.valueStride + h * e
+                let gItem = outputGradient + n * p.queries * p.valueStride + h * e
+                let dqItem = dq + n * p.queries * p.queryStride + h * d, dkItem = dk + n * p.keys * p.queryStride + h * d
+                let dvItem = dvOut + n * p.keys * p.valueStride + h * e
+                let maskItem = keyMask.map { $0 + n * p.keys }
+                let lse = logSumExp + item * p.queries
+                for i in 0..<p.queries {
+                    var dot: Float = 0
+                    for c in 0..<e { dot += gItem[i * p.valueStride + c] * oItem[i * p.valueStride + c] }
+                    rowDots[i] = dot
+                    (dqItem + i * p.queryStride).update(repeating: 0, count: d)
+                }
+                for j0 in stride(from: 0, to: p.keys, by: bk) {
+                    let columns = min(bk, p.keys - j0)
+                    keyAccumulator.update(repeating: 0, count: columns * d)
+                    valueAccumulator.update(repeating: 0, count: columns * e)
+                    // With a causal mask, query blocks that end before j0 see none of these keys.
+                    let firstBlock = p.causal ? (j0 / bq) * bq : 0
+                    for i0 in stride(from: firstBlock, to: p.queries, by: bq) {
+                        let rows = min(bq, p.queries - i0)
+                        blockScores(p, item: item, q: qItem, k: kItem, keyMask: maskItem, firstQuery: i0, rows: rows,
+                                    firstKey: j0, columns: columns, scores: probabilities)
+                        for r in 0..<rows {
+                            let row = probabilities + r * columns, logTotal = lse[i0 + r]
+                            guard logTotal > -.infinity else { row.update(repeating: 0, count: columns); continue }
+                            for c in 0..<columns { row[c] -= logTotal }
+                            VectorMath.applySerially(.exp, row, row, count: columns)
+                        }
+                        let kept: UnsafeMutablePointer<Float>
+                        if p.dropout > 0 {
+                            for r in 0..<rows {
+                                for c in 0..<columns {
+                                    let index = r * columns + c
+                                    dropped[index] = p.keeps(item: item, query: i0 + r, key: j0 + c) ? probabilities[index] * p.dropoutScale : 0
+                                }
+                            }
+                            kept = dropped
+                        } else {
+                            kept = probabilities
+                        }
+                        product(transposeA: true, m: columns, n: e, k: rows, a: kept, lda: columns, b: gItem + i0 * p.valueStride,
+                                ldb: p.valueStride, beta: 1, c: valueAccumulator, ldc: e)
+                        product(transposeB: true, m: rows, n: columns, k: e, a: gItem + i0 * p.valueStride, lda: p.valueStride,
+                                b: vItem + j0 * p.valueStride, ldb: p.valueStride, beta: 0, c: scoreGradient, ldc: columns)
+                        for r in 0..<rows {
+                            let dot = rowDots[i0 + r]
+                            for c in 0..<columns {
+                                let index = r * columns + c
+                                var gradient = scoreGradient[index]
+                                if p.dropout > 0 { gradient = p.keeps(item: item, query: i0 + r, key: j0 + c) ? gradient * p.dropoutScale : 0 }
+                                scoreGradient[index] = probabilities[index] * (gradient - dot)
+                            }
+                        }
+                        product(m: rows, n: d, k: columns, alpha: p.scale, a: scoreGradient, lda: columns, b: kItem + j0 * p.queryStride,
+                                ldb: p.queryStride, beta: 1, c: dqItem + i0 * p.queryStride, ldc: p.queryStride)
+                        product(transposeA: true, m: columns, n: d, k: rows, alpha: p.scale, a: scoreGradient, lda: columns,
+                                b: qItem + i0 * p.queryStride, ldb: p.queryStride, beta: 1, c: keyAccumulator, ldc: d)
+                    }
+                    for c in 0..<columns {
+                        (dkItem + (j0 + c) * p.queryStride).update(from: keyAccumulator + c * d, count: d)
+                        (dvItem + (j0 + c) * p.valueStride).update(from: valueAccumulator + c * e, count: e)
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Tensor {
+    /// Softmax attention `softmax(QKᵀ/√d + log mask)·V` without forming the score matrix (see
+    /// `FusedSoftmaxAttention`): memory O(L) per head, exact up to float rounding.
+    ///
+    /// - Parameters:
+    ///   - queries: (N, L, H, d); keys: (N, S, H, d); values: (N, S, H, d_v), all in this layout.
+    ///   - keyMask: (N, S), 0 for padded keys; a query that sees no key gets a zero output.
+    ///   - causal: query i sees keys j ≤ i only (needs L == S).
+    ///   - dropout: probability of dropping each attention weight (0 for none), the survivors scaled
+    ///     by 1/(1 − p); the decisions are a function of `dropoutSeed` and the position alone.
+    /// - Returns: (N, L, H, d_v).
+    public static func fusedSoftmaxAttention(queries: Tensor, keys: Tensor, values: Tensor, keyMask: Tensor? = nil,
+                                             causal: Bool = false, dropout: Float = 0, dropoutSeed: UInt64 = 0) -> Tensor {
+        precondition(queries.rank == 4 && keys.rank == 4 && values.rank == 4 && keys.shape[0...2] == values.shape[0...2]
+                     && queries.shape[3] == keys.shape[3] && queries.shape[0] == keys.shape[0] && queries.shape[2] == keys.shape[2],
+                     "fusedSoftmaxAttention: queries \(queries.shape), keys \(keys.shape), values \(values.shape) must be (N, L, H, ·) alike")
+        let (n, l, h, d) = (queries.shape[0], queries.shape[1], queries.shape[2], queries.shape[3])
+        let (s, e) = (keys.shape[1], values.shape[3])
+        precondition(!causal || l == s, "fusedSoftmaxAttention: causal attention needs as many queries as keys, got \(l) and \(s)")
+        precondition(keyMask.map { $0.shape == [n, s] } ?? true, "fusedSoftmaxAttention: key mask \(keyMask!.shape) must be [\(n), \(s)]")
+        precondition(dropout >= 0 && dropout < 1, "fusedSoftmaxAttention: dropout \(dropout) is outside [0, 1)")
+        let problem = FusedSoftmaxAttention.Problem(batch: n, queries: l, keys: s, heads: h, dimension: d, valueDimension: e,
+                                                    causal: causal, dropout: dropout, seed: dropoutSeed)
+        let output = Tensor(shape: [n, l, h, e], storage: TensorStorage(uninitializedCount: n * l * h * e))
+        let logSumExp = Tensor(shape: [n * h, l], storage: TensorStorage(uninitializedCount: n * h * l))
+        FusedSoftmaxAttention.forward(problem, q: queries.storage.pointer, k: keys.storage.pointer, v: values.storage.pointer,
+                                      keyMask: keyMask?.storage.pointer, output: output.storage.pointer,
+                                      logSumExp: logSumExp.storage.pointer)
+        return Tensor.record("fusedSoftmaxAttention", output, inputs: [queries, keys, values]) { g in
+            let dq = Tensor(shape: queries.shape, storage: TensorStorage(uninitializedCount: queries.count))
+            let dk = Tensor(shape: keys.shape, storage: TensorStorage(uninitializedCount: keys.count))
+            let dv = Tensor(shape: values.shape, storage: TensorStorage(uninitializedCount: values.count))
+            FusedSoftmaxAttention.backward(problem, q: queries.storage.pointer, k: keys.storage.pointer, v: values.storage.pointer,
+                                           keyMask: keyMask?.storage.pointer, output: output.storage.pointer,
+                                           logSumExp: logSumExp.storage.pointer, outputGradient: g.storage.pointer,
+                                           dq: dq.storage.pointer, dk: dk.storage.pointer, dv: dv.storage.pointer)
+            return [dq, dk, dv]
+        }
+    }
+}
