@@ -3,10 +3,13 @@ import KLTensor
 import KLTraining
 import KLTransformer
 
-/// `klt-bench training [--length 2000] [--batch 32] [--steps 3] [--preset cpu] [--kernels …]`:
+/// `klt-bench training [--length 2000] [--batch 32] [--steps 3] [--preset cpu] [--kernels …]
+/// [--width W] [--heads H] [--head-dim D] [--ff F] [--layers N] [--classifier C] [--features M]`:
 /// training throughput (tokens per second through forward, backward and the AdamW update) of a
 /// ListOps-shaped classifier, for softmax and every named kernel (or the given ones, which may be
-/// `COMPONENT+SOURCE` pairs of the grid, or `grid` for all of them), measured in one run.
+/// `COMPONENT+SOURCE` pairs of the grid, or `grid` for all of them), measured in one run. The size
+/// options override the preset's, so any peer's configuration can be measured (`bench/peers.sh`);
+/// `--features` is the kernel's feature-count argument (`klt train --features`).
 func runTrainingBenchmark(arguments: [String]) {
     let length = BenchmarkArguments.integer("--length", in: arguments) ?? 2000
     let batch = BenchmarkArguments.integer("--batch", in: arguments) ?? 32
@@ -26,7 +29,21 @@ func runTrainingBenchmark(arguments: [String]) {
         }
         return kernel
     }
+    let sizes: [(option: String, keyPath: WritableKeyPath<EncoderConfiguration, Int>)] = [
+        ("--width", \.modelDimension), ("--heads", \.heads), ("--head-dim", \.headDimension), ("--ff", \.feedForwardDimension),
+        ("--layers", \.layers), ("--classifier", \.classifierDimension),
+    ]
+    let overrides = sizes.compactMap { size in BenchmarkArguments.integer(size.option, in: arguments).map { (size.keyPath, $0) } }
+    let features = BenchmarkArguments.integer("--features", in: arguments)
     print("Training throughput: \(presetName) preset, batch \(batch) × \(length) tokens, best of \(steps) steps after one warm-up; \(ComputeBackend.current), vector ISA \(VectorMath.instructionSet), \(Parallel.threadCount) threads")
+    func configuration(kernel: String) -> EncoderConfiguration {
+        var c = EncoderConfiguration.preset(preset, vocabularySize: 17, maxLength: length, classes: 10, kernel: kernel)
+        for (keyPath, value) in overrides { c[keyPath: keyPath] = value }
+        c.featureDimensionsArgument = features
+        return c
+    }
+    let c = configuration(kernel: "softmax")
+    print("Model: width \(c.modelDimension), \(c.heads) heads × \(c.headDimension), FFN \(c.feedForwardDimension), \(c.layers) layers, classifier \(c.classifierDimension)\(features.map { ", --features \($0)" } ?? "")")
     print("| kernel | features/head | s/step | tokens/s | peak tensor MB | × softmax speed |")
     print("|---|---|---|---|---|---|")
     var generator = RandomGenerator(seed: 1)
@@ -34,7 +51,7 @@ func runTrainingBenchmark(arguments: [String]) {
     let labels = (0..<batch).map { _ in generator.nextInt(below: 10) }
     var softmaxSeconds: Double?
     for kernel in kernels {
-        let configuration = EncoderConfiguration.preset(preset, vocabularySize: 17, maxLength: length, classes: 10, kernel: kernel.name)
+        let configuration = configuration(kernel: kernel.name)
         let model: SequenceClassifier
         do {
             try configuration.validate()

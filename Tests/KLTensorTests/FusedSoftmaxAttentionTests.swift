@@ -57,7 +57,7 @@ import Testing
         var values: [Float] = []
         for item in 0..<(c.batch * c.heads) {
             for i in 0..<c.queries {
-                for j in 0..<c.keys { values.append(problem.keeps(item: item, query: i, key: j) ? 1 / (1 - c.dropout) : 0) }
+                for j in 0..<c.keys { values.append(problem.keeps(item: item, query: i, key: j) ? problem.dropoutScale : 0) }
             }
         }
         return Tensor(shape: [c.batch, c.heads, c.queries, c.keys], scalars: values)
@@ -110,6 +110,9 @@ import Testing
         let a = Self.keep(c, seed: 1).scalars, b = Self.keep(c, seed: 2).scalars
         let kept = Double(a.filter { $0 > 0 }.count) / Double(a.count)
         #expect(abs(kept - 0.7) < 0.01, "kept \(kept) of \(a.count)")
+        // The probability as used is p rounded to 2⁻¹⁶, and the survivors are scaled by its 1/(1 − p).
+        let survivor = Double(a.first { $0 > 0 } ?? 0), expected: Double = 1 / (1 - 19661.0 / 65536)
+        #expect(abs(survivor - expected) < 1e-6)
         #expect(a != b && a == Self.keep(c, seed: 1).scalars)
         var data = TestData(seed: 4)
         let q = data.tensor([2, 64, 2, 8]), k = data.tensor([2, 128, 2, 8]), v = data.tensor([2, 128, 2, 5])

@@ -48,6 +48,15 @@ enum kl_vmath_function { KL_VMATH_EXP, KL_VMATH_LOG, KL_VMATH_SIN, KL_VMATH_COS,
 // for an unknown function.
 int kl_vmath_apply_at_level(int function, int level, const float *x, float *y, size_t n);
 
+// ---- Row reductions (kl_rows.c) -------------------------------------------------------------
+// The largest of n floats (-inf for n = 0; NaNs are skipped) and their sum, sixteen lanes at a time
+// in a fixed order (the same bits on every call), for the online softmax of fused attention.
+float kl_row_max(const float *x, size_t n);
+float kl_row_sum(const float *x, size_t n);
+// The score gradient of softmax attention for one row, in place: g[i] = p[i] * (g[i] * m[i] - dot),
+// with m the dropout multipliers (0 or 1/(1-p)), or g[i] = p[i] * (g[i] - dot) when m is NULL.
+void kl_softmax_row_gradient(const float *p, const float *m, float *g, float dot, size_t n);
+
 // ---- Allocator (kl_allocator.c) -----------------------------------------------------------
 // With glibc, keeps large freed blocks in the heap instead of returning them to the system, so the
 // activation buffers of one training step are reused by the next without new page faults.

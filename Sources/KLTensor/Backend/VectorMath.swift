@@ -115,3 +115,21 @@ private extension VectorFunction {
         return Int32(function.rawValue)
     }
 }
+
+extension VectorMath {
+    /// The largest of `count` values (−∞ for none; NaNs skipped), by the C kernel `kl_row_max`.
+    @inline(__always)
+    static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float { kl_row_max(x, count) }
+
+    /// The sum of `count` values in a fixed order (the same bits on every call), by `kl_row_sum`.
+    @inline(__always)
+    static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float { kl_row_sum(x, count) }
+
+    /// The score gradient of one softmax-attention row, in place: g ← p ⊙ (g ⊙ m − dot), with m the
+    /// dropout multipliers or nil for none (`kl_softmax_row_gradient`).
+    @inline(__always)
+    static func softmaxRowGradient(probabilities p: UnsafePointer<Float>, multipliers m: UnsafePointer<Float>?,
+                                   gradient g: UnsafeMutablePointer<Float>, dot: Float, count: Int) {
+        kl_softmax_row_gradient(p, m, g, dot, count)
+    }
+}

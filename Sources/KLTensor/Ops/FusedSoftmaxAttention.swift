@@ -8,7 +8,8 @@ import Foundation
 /// block's probabilities from them — so memory is O(L) per head instead of O(L·S).
 ///
 /// Dropout on the probabilities draws each keep/drop decision from a hash of the seed and the
-/// element's position, so the backward pass regenerates the same mask without storing it. Work is
+/// element's position (16 bits per decision, four decisions per hash), so the backward pass
+/// regenerates the same mask without storing it. Work is
 /// split across threads by (batch element, head), each one computed by one thread in a fixed order:
 /// the bits do not depend on the thread count.
 enum FusedSoftmaxAttention {
@@ -21,17 +22,44 @@ enum FusedSoftmaxAttention {
         var scale: Float { 1 / Float(dimension).squareRoot() }
         var queryStride: Int { heads * dimension }
         var valueStride: Int { heads * valueDimension }
-        var dropoutScale: Float { 1 / (1 - dropout) }
+        /// The dropout probability as used: `dropout` rounded to a multiple of 2⁻¹⁶, the resolution of
+        /// one decision (`keeps`).
+        var droppedOutOf65536: UInt64 { UInt64((Double(dropout) * 65536).rounded()) }
+        /// 1/(1 − p) for the probability as used, so the surviving weights stay unbiased.
+        var dropoutScale: Float { Float(1 / (1 - Double(droppedOutOf65536) / 65536)) }
 
-        /// Whether the probability at (item, i, j) survives dropout (always true without dropout).
+        /// 64 random bits for four consecutive keys (keys 4g…4g+3 of one query): a SplitMix64
+        /// finaliser of the seed and the group's position.
         @inline(__always)
-        func keeps(item: Int, query i: Int, key j: Int) -> Bool {
-            guard dropout > 0 else { return true }
-            var x = seed ^ (UInt64((item * queries + i) * keys + j) &* 0x9E37_79B9_7F4A_7C15)
+        func hash(item: Int, query i: Int, group g: Int) -> UInt64 {
+            var x = seed ^ (UInt64((item * queries + i) * ((keys + 3) / 4) + g) &* 0x9E37_79B9_7F4A_7C15)
             x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
             x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
-            x ^= x >> 31
-            return Float(x >> 40) * 0x1p-24 >= dropout
+            return x ^ (x >> 31)
+        }
+
+        /// Whether the probability at (item, i, j) survives dropout (always true without dropout):
+        /// 16 bits of the key group's hash against the rounded probability.
+        func keeps(item: Int, query i: Int, key j: Int) -> Bool {
+            guard dropout > 0 else { return true }
+            return (hash(item: item, query: i, group: j / 4) >> (16 * UInt64(j % 4))) & 0xFFFF >= droppedOutOf65536
+        }
+
+        /// `keeps` for keys `firstKey ..< firstKey + count` (firstKey a multiple of 4), as multipliers:
+        /// `dropoutScale` for a kept weight, 0 for a dropped one.
+        @inline(__always)
+        func dropoutMultipliers(item: Int, query i: Int, firstKey: Int, count: Int, into multipliers: UnsafeMutablePointer<Float>) {
+            let (threshold, scale) = (droppedOutOf65536, dropoutScale)
+            var c = 0
+            while c + 4 <= count {
+                let bits = hash(item: item, query: i, group: (firstKey + c) / 4)
+                multipliers[c] = bits & 0xFFFF >= threshold ? scale : 0
+                multipliers[c + 1] = (bits >> 16) & 0xFFFF >= threshold ? scale : 0
+                multipliers[c + 2] = (bits >> 32) & 0xFFFF >= threshold ? scale : 0
+                multipliers[c + 3] = bits >> 48 >= threshold ? scale : 0
+                c += 4
+            }
+            for tail in c..<count { multipliers[tail] = keeps(item: item, query: i, key: firstKey + tail) ? scale : 0 }
         }
 
         /// The last key query `i` may see, plus one.
@@ -76,8 +104,9 @@ enum FusedSoftmaxAttention {
             let (bq, bk, dv) = (queryBlock, keyBlock, p.valueDimension)
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: bq * bk)
             let accumulator = UnsafeMutablePointer<Float>.allocate(capacity: bq * dv)
+            let multipliers = UnsafeMutablePointer<Float>.allocate(capacity: bk)
             var rowMax = [Float](repeating: 0, count: bq), rowSum = [Float](repeating: 0, count: bq)
-            defer { scores.deallocate(); accumulator.deallocate() }
+            defer { scores.deallocate(); accumulator.deallocate(); multipliers.deallocate() }
             for item in start..<end {
                 let (n, h) = (item / p.heads, item % p.heads)
                 let qItem = q + n * p.queries * p.queryStride + h * p.dimension
@@ -96,14 +125,11 @@ enum FusedSoftmaxAttention {
                                     firstKey: j0, columns: columns, scores: scores)
                         for r in 0..<rows {
                             let row = scores + r * columns
-                            var blockMax = -Float.infinity
-                            for c in 0..<columns { blockMax = max(blockMax, row[c]) }
-                            let newMax = max(rowMax[r], blockMax)
+                            let newMax = max(rowMax[r], VectorMath.maximum(row, count: columns))
                             guard newMax > -.infinity else { row.update(repeating: 0, count: columns); continue }
                             for c in 0..<columns { row[c] -= newMax }
                             VectorMath.applySerially(.exp, row, row, count: columns)
-                            var sum: Float = 0
-                            for c in 0..<columns { sum += row[c] }
+                            let sum = VectorMath.sum(row, count: columns)
                             let correction = rowMax[r] > -.infinity ? Foundation.exp(rowMax[r] - newMax) : 0
                             rowSum[r] = rowSum[r] * correction + sum
                             rowMax[r] = newMax
@@ -112,9 +138,8 @@ enum FusedSoftmaxAttention {
                                 for c in 0..<dv { accumulated[c] *= correction }
                             }
                             if p.dropout > 0 {
-                                for c in 0..<columns {
-                                    row[c] = p.keeps(item: item, query: i0 + r, key: j0 + c) ? row[c] * p.dropoutScale : 0
-                                }
+                                p.dropoutMultipliers(item: item, query: i0 + r, firstKey: j0, count: columns, into: multipliers)
+                                for c in 0..<columns { row[c] *= multipliers[c] }
                             }
                         }
                         product(m: rows, n: dv, k: columns, a: scores, lda: columns, b: vItem + j0 * p.valueStride,
@@ -145,12 +170,13 @@ enum FusedSoftmaxAttention {
             let (bq, bk, d, e) = (queryBlock, keyBlock, p.dimension, p.valueDimension)
             let probabilities = UnsafeMutablePointer<Float>.allocate(capacity: bq * bk)
             let dropped = UnsafeMutablePointer<Float>.allocate(capacity: bq * bk)
+            let multipliers = UnsafeMutablePointer<Float>.allocate(capacity: bq * bk)
             let scoreGradient = UnsafeMutablePointer<Float>.allocate(capacity: bq * bk)
             let keyAccumulator = UnsafeMutablePointer<Float>.allocate(capacity: bk * d)
             let valueAccumulator = UnsafeMutablePointer<Float>.allocate(capacity: bk * e)
             var rowDots = [Float](repeating: 0, count: p.queries)
             defer {
-                for buffer in [probabilities, dropped, scoreGradient, keyAccumulator, valueAccumulator] { buffer.deallocate() }
+                for buffer in [probabilities, dropped, multipliers, scoreGradient, keyAccumulator, valueAccumulator] { buffer.deallocate() }
             }
             for item in start..<end {
                 let (n, h) = (item / p.heads, item % p.heads)
@@ -184,13 +210,13 @@ enum FusedSoftmaxAttention {
                             for c in 0..<columns { row[c] -= logTotal }
                             VectorMath.applySerially(.exp, row, row, count: columns)
                         }
+                        // With dropout, `multipliers` holds each weight's 0 or 1/(1 − p) and `dropped` the kept weights.
                         let kept: UnsafeMutablePointer<Float>
                         if p.dropout > 0 {
                             for r in 0..<rows {
-                                for c in 0..<columns {
-                                    let index = r * columns + c
-                                    dropped[index] = p.keeps(item: item, query: i0 + r, key: j0 + c) ? probabilities[index] * p.dropoutScale : 0
-                                }
+                                let row = multipliers + r * columns
+                                p.dropoutMultipliers(item: item, query: i0 + r, firstKey: j0, count: columns, into: row)
+                                for c in 0..<columns { dropped[r * columns + c] = probabilities[r * columns + c] * row[c] }
                             }
                             kept = dropped
                         } else {
@@ -201,13 +227,10 @@ enum FusedSoftmaxAttention {
                         product(transposeB: true, m: rows, n: columns, k: e, a: gItem + i0 * p.valueStride, lda: p.valueStride,
                                 b: vItem + j0 * p.valueStride, ldb: p.valueStride, beta: 0, c: scoreGradient, ldc: columns)
                         for r in 0..<rows {
-                            let dot = rowDots[i0 + r]
-                            for c in 0..<columns {
-                                let index = r * columns + c
-                                var gradient = scoreGradient[index]
-                                if p.dropout > 0 { gradient = p.keeps(item: item, query: i0 + r, key: j0 + c) ? gradient * p.dropoutScale : 0 }
-                                scoreGradient[index] = probabilities[index] * (gradient - dot)
-                            }
+                            let offset = r * columns
+                            VectorMath.softmaxRowGradient(probabilities: probabilities + offset,
+                                                          multipliers: p.dropout > 0 ? UnsafePointer(multipliers + offset) : nil,
+                                                          gradient: scoreGradient + offset, dot: rowDots[i0 + r], count: columns)
                         }
                         product(m: rows, n: d, k: columns, alpha: p.scale, a: scoreGradient, lda: columns, b: kItem + j0 * p.queryStride,
                                 ldb: p.queryStride, beta: 1, c: dqItem + i0 * p.queryStride, ldc: p.queryStride)
