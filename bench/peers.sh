@@ -6,7 +6,7 @@
 #   TORCH_PY=venv-torch/bin/python [JAX_PY=venv-jax/bin/python] [KLCODE_DIR=checkout] \
 #     [PEERS_DIR=../shared/bench/peers] [ROUNDS=2] [LENGTHS="512 2048"] bash bench/peers.sh
 #
-# Small peer model: d_model 64, 4 heads × 16, d_ff 128, 2 layers, batch 8; softmax (theirs: explicit
+# Small peer model: d_model 64, 4 heads × 16, d_ff 128, 2 layers, batch 8, no dropout; softmax (theirs: explicit
 # and fused SDPA) and FAVOR+ with 64 features. Paper-code model (when KLCODE_DIR is set): L 2000,
 # batch 32, d_model 128, 4 × 32, 2 layers, d_ff 256, classifier 256, FAVOR+ and GMM-PRF.
 # Needs a release build: swift build -c release --product klt-bench.
@@ -23,7 +23,7 @@ fastest() { sort -g | head -n 1; }
 # ms/step of our step: klt-bench training's s/step column for one kernel.
 ours() { # length kernel [extra options…]
   local length=$1 kernel=$2; shift 2
-  "$BENCH" training --preset cpu --width 64 --heads 4 --head-dim 16 --ff 128 --layers 2 --batch 8 --steps 5 \
+  "$BENCH" training --preset cpu --width 64 --heads 4 --head-dim 16 --ff 128 --layers 2 --batch 8 --steps 5 --dropout 0 \
     --length "$length" --kernels "$kernel" "$@" | awk -F'|' -v k="$kernel" '$2 ~ k { gsub(/ /, "", $4); print $4 * 1000 }'
 }
 # ms/step (minimum) of a peer script's line.

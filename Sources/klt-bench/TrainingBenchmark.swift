@@ -4,12 +4,13 @@ import KLTraining
 import KLTransformer
 
 /// `klt-bench training [--length 2000] [--batch 32] [--steps 3] [--preset cpu] [--kernels …]
-/// [--width W] [--heads H] [--head-dim D] [--ff F] [--layers N] [--classifier C] [--features M]`:
+/// [--width W] [--heads H] [--head-dim D] [--ff F] [--layers N] [--classifier C] [--features M] [--dropout P]`:
 /// training throughput (tokens per second through forward, backward and the AdamW update) of a
 /// ListOps-shaped classifier, for softmax and every named kernel (or the given ones, which may be
 /// `COMPONENT+SOURCE` pairs of the grid, or `grid` for all of them), measured in one run. The size
 /// options override the preset's, so any peer's configuration can be measured (`bench/peers.sh`);
-/// `--features` is the kernel's feature-count argument (`klt train --features`).
+/// `--features` is the kernel's feature-count argument (`klt train --features`); `--dropout` sets
+/// both the residual and the attention dropout (the peers' models have none).
 func runTrainingBenchmark(arguments: [String]) {
     let length = BenchmarkArguments.integer("--length", in: arguments) ?? 2000
     let batch = BenchmarkArguments.integer("--batch", in: arguments) ?? 32
@@ -35,15 +36,23 @@ func runTrainingBenchmark(arguments: [String]) {
     ]
     let overrides = sizes.compactMap { size in BenchmarkArguments.integer(size.option, in: arguments).map { (size.keyPath, $0) } }
     let features = BenchmarkArguments.integer("--features", in: arguments)
+    let dropout = BenchmarkArguments.value("--dropout", in: arguments).map { text -> Float in
+        guard let p = Float(text), p >= 0, p < 1 else {
+            FileHandle.standardError.write(Data("klt-bench: --dropout expects a probability in [0, 1), got '\(text)'\n".utf8))
+            exit(2)
+        }
+        return p
+    }
     print("Training throughput: \(presetName) preset, batch \(batch) × \(length) tokens, best of \(steps) steps after one warm-up; \(ComputeBackend.current), vector ISA \(VectorMath.instructionSet), \(Parallel.threadCount) threads")
     func configuration(kernel: String) -> EncoderConfiguration {
         var c = EncoderConfiguration.preset(preset, vocabularySize: 17, maxLength: length, classes: 10, kernel: kernel)
         for (keyPath, value) in overrides { c[keyPath: keyPath] = value }
         c.featureDimensionsArgument = features
+        if let dropout { (c.dropout, c.attentionDropout) = (dropout, dropout) }
         return c
     }
     let c = configuration(kernel: "softmax")
-    print("Model: width \(c.modelDimension), \(c.heads) heads × \(c.headDimension), FFN \(c.feedForwardDimension), \(c.layers) layers, classifier \(c.classifierDimension)\(features.map { ", --features \($0)" } ?? "")")
+    print("Model: width \(c.modelDimension), \(c.heads) heads × \(c.headDimension), FFN \(c.feedForwardDimension), \(c.layers) layers, classifier \(c.classifierDimension), dropout \(c.dropout), attention dropout \(c.attentionDropout)\(features.map { ", --features \($0)" } ?? "")")
     print("| kernel | features/head | s/step | tokens/s | peak tensor MB | × softmax speed |")
     print("|---|---|---|---|---|---|")
     var generator = RandomGenerator(seed: 1)
