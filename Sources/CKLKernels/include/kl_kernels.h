@@ -57,6 +57,12 @@ float kl_row_sum(const float *x, size_t n);
 // with m the dropout multipliers (0 or 1/(1-p)), or g[i] = p[i] * (g[i] - dot) when m is NULL.
 void kl_softmax_row_gradient(const float *p, const float *m, float *g, float dot, size_t n);
 
+// Dropout multipliers of one attention row: out[c] = scale when the decision for key first_key + c
+// keeps the weight, else 0. The decision is the top 16 bits of h = fmix32(fold(row_key) ^ (key ·
+// 0x9E3779B9)) (MurmurHash3's finaliser; fold(k) = low ^ high 32 bits) against `threshold` (p·2^16):
+// kept when h >> 16 >= threshold. Integer arithmetic only, so every instruction set gives the same bits.
+void kl_dropout_multipliers(uint64_t row_key, uint32_t first_key, size_t n, uint32_t threshold, float scale, float *out);
+
 // ---- Allocator (kl_allocator.c) -----------------------------------------------------------
 // With glibc, keeps large freed blocks in the heap instead of returning them to the system, so the
 // activation buffers of one training step are reused by the next without new page faults.

@@ -132,4 +132,12 @@ extension VectorMath {
                                    gradient g: UnsafeMutablePointer<Float>, dot: Float, count: Int) {
         kl_softmax_row_gradient(p, m, g, dot, count)
     }
+
+    /// Dropout multipliers of one attention row (`kl_dropout_multipliers`): `scale` where the hashed
+    /// decision for key `firstKey + c` keeps the weight, 0 where it drops it.
+    @inline(__always)
+    static func dropoutMultipliers(rowKey: UInt64, firstKey: Int, count: Int, threshold: UInt32, scale: Float,
+                                   into out: UnsafeMutablePointer<Float>) {
+        kl_dropout_multipliers(rowKey, UInt32(truncatingIfNeeded: firstKey), count, threshold, scale, out)
+    }
 }

@@ -8,8 +8,8 @@ import Foundation
 /// block's probabilities from them — so memory is O(L) per head instead of O(L·S).
 ///
 /// Dropout on the probabilities draws each keep/drop decision from a hash of the seed and the
-/// element's position (16 bits per decision, four decisions per hash), so the backward pass
-/// regenerates the same mask without storing it. Work is
+/// element's position (one 64-bit hash per row, a vectorised 32-bit hash per key), so the backward
+/// pass regenerates the same mask without storing it. Work is
 /// split across threads by (batch element, head), each one computed by one thread in a fixed order:
 /// the bits do not depend on the thread count.
 enum FusedSoftmaxAttention {
@@ -24,42 +24,38 @@ enum FusedSoftmaxAttention {
         var valueStride: Int { heads * valueDimension }
         /// The dropout probability as used: `dropout` rounded to a multiple of 2⁻¹⁶, the resolution of
         /// one decision (`keeps`).
-        var droppedOutOf65536: UInt64 { UInt64((Double(dropout) * 65536).rounded()) }
+        var droppedOutOf65536: UInt32 { UInt32((Double(dropout) * 65536).rounded()) }
         /// 1/(1 − p) for the probability as used, so the surviving weights stay unbiased.
         var dropoutScale: Float { Float(1 / (1 - Double(droppedOutOf65536) / 65536)) }
 
-        /// 64 random bits for four consecutive keys (keys 4g…4g+3 of one query): a SplitMix64
-        /// finaliser of the seed and the group's position.
+        /// 64 random bits for the row of query `i` of `item`: a SplitMix64 finaliser of the seed and
+        /// the row's position. Each key's decision hashes these with the key's index (`keeps`).
         @inline(__always)
-        func hash(item: Int, query i: Int, group g: Int) -> UInt64 {
-            var x = seed ^ (UInt64((item * queries + i) * ((keys + 3) / 4) + g) &* 0x9E37_79B9_7F4A_7C15)
+        func rowKey(item: Int, query i: Int) -> UInt64 {
+            var x = seed ^ (UInt64(item * queries + i) &* 0x9E37_79B9_7F4A_7C15)
             x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
             x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
             return x ^ (x >> 31)
         }
 
-        /// Whether the probability at (item, i, j) survives dropout (always true without dropout):
-        /// 16 bits of the key group's hash against the rounded probability.
+        /// Whether the probability at (item, i, j) survives dropout (always true without dropout): the
+        /// top 16 bits of MurmurHash3's 32-bit finaliser of the folded row key and j, against the
+        /// rounded probability — the rule `kl_dropout_multipliers` applies to a whole row.
         func keeps(item: Int, query i: Int, key j: Int) -> Bool {
             guard dropout > 0 else { return true }
-            return (hash(item: item, query: i, group: j / 4) >> (16 * UInt64(j % 4))) & 0xFFFF >= droppedOutOf65536
+            let key = rowKey(item: item, query: i)
+            var h = UInt32(truncatingIfNeeded: key) ^ UInt32(truncatingIfNeeded: key >> 32)
+            h ^= UInt32(truncatingIfNeeded: j) &* 0x9E37_79B9
+            h ^= h >> 16; h = h &* 0x85EB_CA6B; h ^= h >> 13; h = h &* 0xC2B2_AE35; h ^= h >> 16
+            return h >> 16 >= droppedOutOf65536
         }
 
-        /// `keeps` for keys `firstKey ..< firstKey + count` (firstKey a multiple of 4), as multipliers:
-        /// `dropoutScale` for a kept weight, 0 for a dropped one.
+        /// `keeps` for keys `firstKey ..< firstKey + count`, as multipliers: `dropoutScale` for a kept
+        /// weight, 0 for a dropped one.
         @inline(__always)
         func dropoutMultipliers(item: Int, query i: Int, firstKey: Int, count: Int, into multipliers: UnsafeMutablePointer<Float>) {
-            let (threshold, scale) = (droppedOutOf65536, dropoutScale)
-            var c = 0
-            while c + 4 <= count {
-                let bits = hash(item: item, query: i, group: (firstKey + c) / 4)
-                multipliers[c] = bits & 0xFFFF >= threshold ? scale : 0
-                multipliers[c + 1] = (bits >> 16) & 0xFFFF >= threshold ? scale : 0
-                multipliers[c + 2] = (bits >> 32) & 0xFFFF >= threshold ? scale : 0
-                multipliers[c + 3] = bits >> 48 >= threshold ? scale : 0
-                c += 4
-            }
-            for tail in c..<count { multipliers[tail] = keeps(item: item, query: i, key: firstKey + tail) ? scale : 0 }
+            VectorMath.dropoutMultipliers(rowKey: rowKey(item: item, query: i), firstKey: firstKey, count: count,
+                                          threshold: droppedOutOf65536, scale: dropoutScale, into: multipliers)
         }
 
         /// The last key query `i` may see, plus one.
