@@ -22,7 +22,8 @@ struct ReportCommand: ParsableCommand {
     }
 }
 
-/// The git commit of the working directory, when there is one: reports name the code that made them.
+/// The git commit of the working directory, when there is one: reports name the checkout they were
+/// written from (the runs may have been made by a binary built from another commit).
 enum SourceRevision {
     static var current: String? {
         let process = Process()

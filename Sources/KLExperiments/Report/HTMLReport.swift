@@ -10,7 +10,7 @@ enum HTMLReport {
         if let purpose = provenance.purpose { body += "<p>\(escape(purpose))</p>\n" }
         body += "<ul class=\"provenance\">"
         if let command = provenance.command { body += "<li>Command: <code>\(escape(command))</code></li>" }
-        if let revision = provenance.revision { body += "<li>Revision: <code>\(escape(revision))</code></li>" }
+        if let revision = provenance.revision { body += "<li>Checkout: <code>\(escape(revision))</code> (git HEAD of the working directory when this was written)</li>" }
         body += "<li>Machine: \(escape(provenance.machine))</li><li>Written: \(ISO8601DateFormatter().string(from: provenance.date))</li></ul>\n"
         for task in table.tasks {
             body += "<h2>\(escape(task))</h2>\n" + tableHTML(table, task: task)

@@ -9,7 +9,8 @@ public struct ReportProvenance: Sendable {
     public var purpose: String?
     /// The command that made the sweep (as the user should type it to reproduce it).
     public var command: String?
-    /// The source revision, when known (e.g. a git commit).
+    /// The commit checked out in the working directory when the report was written, when known — not
+    /// necessarily the commit the runs' binary was built from, which is why reports call it "checkout".
     public var revision: String?
     /// The machine, in words.
     public var machine: String
@@ -40,7 +41,7 @@ public struct ReportProvenance: Sendable {
         var lines: [String] = []
         if let purpose { lines.append(purpose + "\n") }
         if let command { lines.append("- Command: `\(command)`") }
-        if let revision { lines.append("- Revision: `\(revision)`") }
+        if let revision { lines.append("- Checkout: `\(revision)` (git HEAD of the working directory when this was written)") }
         lines.append("- Machine: \(machine)")
         lines.append("- Written: \(ISO8601DateFormatter().string(from: date))")
         return lines.joined(separator: "\n") + "\n"
