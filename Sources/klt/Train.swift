@@ -53,6 +53,10 @@ struct Train: ParsableCommand {
     var redraw: Int?
     @Option(help: "Pair tasks: what the head reads, concatenation ([e1; e2], the paper's) or interactions ([e1; e2; e1*e2; e1-e2], LRA's).")
     var pairFeatures = EncoderConfiguration.PairFeatures.concatenation.rawValue
+    @Option(help: "Image tasks: how pixels become vectors: tokens (LRA's: a learned vector per intensity), linear (intensity × a learned vector, one position per pixel) or patch-P (P×P patches through a learned linear map).")
+    var pixelEmbedding = InputEmbedding.tokens.description
+    @Option(parsing: .unconditional, help: "Image tasks: embed P×P patches (the same as --pixel-embedding patch-P).")
+    var patch: Int?
     @Flag(help: "Keep the random features fixed during evaluation.")
     var frozenEval = false
     @Flag(help: "Continue the run in --output-dir from its last checkpoint (or start it, if it has none yet).")
@@ -80,6 +84,15 @@ struct Train: ParsableCommand {
         guard EncoderConfiguration.PairFeatures(rawValue: pairFeatures) != nil else {
             throw ValidationError("unknown --pair-features '\(pairFeatures)'; available: \(EncoderConfiguration.PairFeatures.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        guard InputEmbedding(named: pixelEmbedding) != nil else {
+            throw ValidationError("unknown --pixel-embedding '\(pixelEmbedding)'; available: tokens, linear, patch-P (e.g. patch-4)")
+        }
+        if let patch {
+            guard patch >= 1 else { throw ValidationError("--patch must be positive, got \(patch)") }
+            guard pixelEmbedding == InputEmbedding.tokens.description || pixelEmbedding == "patch-\(patch)" else {
+                throw ValidationError("--patch \(patch) and --pixel-embedding \(pixelEmbedding) name two embeddings; give one")
+            }
+        }
         guard ["rsqrt", "cosine", "constant"].contains(schedule) else {
             throw ValidationError("unknown --schedule '\(schedule)'; available: rsqrt, cosine, constant")
         }
@@ -102,6 +115,9 @@ struct Train: ParsableCommand {
         do { _ = try ThreadCount.requested() } catch { throw ValidationError("\(error)") }
         guard !(resume && overwrite) else { throw ValidationError("--resume and --overwrite exclude each other") }
     }
+
+    /// The input embedding `--pixel-embedding` and `--patch` ask for.
+    var inputEmbedding: InputEmbedding { patch.map { .patches(size: $0) } ?? InputEmbedding(named: pixelEmbedding)! }
 
     /// The run directory: --output-dir, or one named after the task, kernel and seed.
     var runDirectory: URL {
@@ -129,6 +145,7 @@ struct Train: ParsableCommand {
         configuration.redrawEvery = redraw
         configuration.frozenInEvaluation = frozenEval
         configuration.pairFeatures = EncoderConfiguration.PairFeatures(rawValue: pairFeatures)!
+        configuration.inputEmbedding = inputEmbedding
         // Everything the run needs is checked before the model is built: the configuration (sizes,
         // the kernel's feature count, the model's memory) and the memory plan of a training step.
         try configuration.validate()
@@ -157,7 +174,7 @@ struct Train: ParsableCommand {
                       configuration: configuration, settings: settings).write(to: runDirectory)
         let parameterCount = model.parameters.reduce(0) { $0 + $1.tensor.count }
         report.message("task \(task.rawValue): \(splits.train.count) train / \(splits.validation.count) validation / \(splits.test.count) test, up to \(configuration.maxLength) tokens\(task.isPairTask ? " per document" : ""), \(splits.classCount) classes")
-        report.message("model: \(preset) preset, kernel \(kernelName), \(configuration.layers) layers × width \(configuration.modelDimension), \(configuration.heads) heads × \(configuration.headDimension), \(parameterCount) parameters")
+        report.message("model: \(preset) preset, kernel \(kernelName), \(configuration.inputEmbedding == .tokens ? "" : "\(configuration.inputEmbedding) pixel embedding, ")\(configuration.layers) layers × width \(configuration.modelDimension), \(configuration.heads) heads × \(configuration.headDimension), \(parameterCount) parameters")
         let result = try trainer.run(stopAfter: stopAfter)
         let test = result.test ?? result.bestValidation
         print(String(format: "test accuracy %.2f%% (majority-class baseline %.2f%%), best validation accuracy %.2f%% at step %d; %d steps in %@",

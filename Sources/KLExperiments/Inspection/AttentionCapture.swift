@@ -50,20 +50,18 @@ public struct AttentionCapture {
     /// Runs `encoder` over one batch, keeping up to `budget` positions.
     private mutating func add(_ encoder: TransformerEncoder, _ batch: ClassificationBatch, budget: Int) {
         let c = encoder.configuration
-        let (rows, length, width) = (batch.batchSize, batch.sequenceLength, c.modelDimension)
-        let split = [rows, length + 1, c.heads, c.headDimension]
-        let embedded = encoder.embedding.gathering(batch.tokens, alongAxis: 0).reshaped(to: [rows, length, width])
-        let cls = encoder.classToken.reshaped(to: [1, 1, width]).expanded(to: [rows, 1, width])
-        var x = Tensor.concatenate([cls, embedded], alongAxis: 1) + encoder.positions.slice(alongAxis: 0, from: 0, count: length + 1)
-        let keyMask = Tensor.filled(shape: [rows, length + 1]) { buffer in
-            for b in 0..<rows { for j in 0...length { buffer[b * (length + 1) + j] = j < batch.lengths[b] + 1 ? 1 : 0 } }
-        }
+        var context = ForwardContext(training: false)
+        let inputs = encoder.embed(tokens: batch.tokens, batch: batch.batchSize, length: batch.sequenceLength, lengths: batch.lengths,
+                                   context: &context)
+        var x = inputs.x
+        let rows = batch.batchSize
+        let split = [rows, x.shape[1], c.heads, c.headDimension]
+        let keyMask = inputs.keyMask
         var kept: [Int] = [], remaining = budget
         for b in 0..<rows where remaining > 0 {
-            kept.append(min(batch.lengths[b] + 1, remaining))
+            kept.append(min(inputs.lengths[b] + 1, remaining))
             remaining -= kept.last!
         }
-        var context = ForwardContext(training: false)
         for (index, layer) in encoder.layers.enumerated() {
             let normalized = layer.firstNorm(x)
             let q = layer.attention.query(normalized).reshaped(to: split), k = layer.attention.key(normalized).reshaped(to: split)

@@ -5,7 +5,8 @@
 /// used to refuse runs that cannot fit, never to size buffers. They assume sizes within
 /// `EncoderConfiguration.Limits` (as `validate()` checks before it uses them).
 extension EncoderConfiguration {
-    /// The number of trained parameters: the embedding (vocabulary × D), the CLS vector, per layer the
+    /// The number of trained parameters: the input embedding (vocabulary × D for tokens, 2D for linear
+    /// pixels, P²·D + D for P×P patches), the CLS vector, per layer the
     /// four attention projections (D × H·d each), the feed-forward block (D × F and F × D with biases),
     /// two LayerNorms and the feature map's learned parameters (an upper estimate), the output
     /// LayerNorm, and the head.
@@ -20,7 +21,12 @@ extension EncoderConfiguration {
             ? SaturatingSize.sum(SaturatingSize.product(headInputs, c), c, SaturatingSize.product(c, max(c / 2, 1)), max(c / 2, 1),
                                  SaturatingSize.product(max(c / 2, 1), classes), classes)
             : SaturatingSize.sum(SaturatingSize.product(headInputs, c), c, SaturatingSize.product(c, classes), classes)
-        return SaturatingSize.sum(SaturatingSize.product(vocabularySize, d), d, SaturatingSize.product(layers, layer), 2 * d, head)
+        let embedding = switch inputEmbedding {
+        case .tokens: SaturatingSize.product(vocabularySize, d)
+        case .linearPixels: 2 * d
+        case .patches(let size): SaturatingSize.sum(SaturatingSize.product(size, size, d), d)
+        }
+        return SaturatingSize.sum(embedding, d, SaturatingSize.product(layers, layer), 2 * d, head)
     }
 
     /// Floats of one layer's feature map, learned and drawn (an upper estimate): the random draws

@@ -61,11 +61,35 @@ extension EncoderConfiguration {
         guard (0..<1).contains(dropout), (0..<1).contains(attentionDropout) else {
             throw ConfigurationError.invalid("model configuration: dropout \(dropout) / attention dropout \(attentionDropout) must be in [0, 1)")
         }
+        try validateInputEmbedding()
         _ = try resolvedAttentionKernel()
         try kernelConfiguration(seed: 0).validate()
         let bytes = storedBytes
         guard bytes <= memoryLimit else {
             throw ConfigurationError.invalid("model configuration: its tensors need about \(SaturatingSize.describe(bytes: bytes)) (\(parameterCount) parameters; vocabulary \(vocabularySize) × width \(modelDimension), \(layers) layers, FFN \(feedForwardDimension), \(maxLength + 1) positions), more than the \(SaturatingSize.describe(bytes: memoryLimit)) of memory available")
+        }
+    }
+
+    /// The side of the square images a patch embedding cuts, when `maxLength` is a square.
+    public var imageSide: Int? {
+        let side = Int(Double(maxLength).squareRoot().rounded())
+        return side * side == maxLength ? side : nil
+    }
+
+    /// Pixel embeddings read pixel tokens (an image task's 257 ids) of single sequences; patches need
+    /// square images (`maxLength` = side²) whose side the patch size divides.
+    private func validateInputEmbedding() throws {
+        guard inputEmbedding.readsPixels else { return }
+        guard vocabularySize == InputEmbedding.pixelVocabularySize else {
+            throw ConfigurationError.invalid("model configuration: the \(inputEmbedding) input embedding reads pixel tokens (an image task, vocabulary \(InputEmbedding.pixelVocabularySize)), but the vocabulary has \(vocabularySize) ids")
+        }
+        guard !pairInputs else { throw ConfigurationError.invalid("model configuration: pixel embeddings take single images, not pairs") }
+        guard case .patches(let size) = inputEmbedding else { return }
+        guard let side = imageSide else {
+            throw ConfigurationError.invalid("model configuration: patches need square images, but maxLength \(maxLength) is not a square number of pixels")
+        }
+        guard size >= 1, size <= side, side % size == 0 else {
+            throw ConfigurationError.invalid("model configuration: patch size \(size) must divide the image side \(side)")
         }
     }
 

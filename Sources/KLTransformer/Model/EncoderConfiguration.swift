@@ -54,6 +54,9 @@ public struct EncoderConfiguration: Codable, Equatable, Sendable {
     public var pairInputs: Bool
     /// What the head of a pair model reads (ignored for single sequences).
     public var pairFeatures: PairFeatures
+    /// How ids become vectors: learned token vectors, or pixel intensities embedded linearly or by
+    /// patches (`InputEmbedding`; image tasks only for the latter two).
+    public var inputEmbedding: InputEmbedding
 
     /// The vector the head of a pair model reads, from the summaries e₁ and e₂ of the two sequences.
     public enum PairFeatures: String, Codable, Sendable, CaseIterable {
@@ -80,7 +83,7 @@ public struct EncoderConfiguration: Codable, Equatable, Sendable {
                 attentionDropout: Float = 0.1, kernel: String = Kernel.gmmPRF.rawValue, kernelPreset: KernelPreset = .listOps,
                 featureDimensionsArgument: Int? = nil, redrawEvery: Int? = nil, frozenInEvaluation: Bool = false,
                 ordering: LayerOrdering = .official, pooling: Pooling = .classToken, pairInputs: Bool = false,
-                pairFeatures: PairFeatures = .concatenation) {
+                pairFeatures: PairFeatures = .concatenation, inputEmbedding: InputEmbedding = .tokens) {
         self.vocabularySize = vocabularySize
         self.maxLength = maxLength
         self.modelDimension = modelDimension
@@ -101,6 +104,7 @@ public struct EncoderConfiguration: Codable, Equatable, Sendable {
         self.pooling = pooling
         self.pairInputs = pairInputs
         self.pairFeatures = pairFeatures
+        self.inputEmbedding = inputEmbedding
     }
 
     /// Named model sizes.
@@ -167,11 +171,12 @@ extension EncoderConfiguration {
     private enum CodingKeys: String, CodingKey {
         case vocabularySize, maxLength, modelDimension, heads, headDimension, feedForwardDimension, layers
         case classifierDimension, classes, dropout, attentionDropout, kernel, kernelPreset, featureDimensionsArgument
-        case redrawEvery, frozenInEvaluation, ordering, pooling, pairInputs, pairFeatures
+        case redrawEvery, frozenInEvaluation, ordering, pooling, pairInputs, pairFeatures, inputEmbedding
     }
 
-    /// Decodes a configuration; `pairFeatures`, added after the first checkpoints were written, is
-    /// `.concatenation` (what those models were) when absent, so older checkpoints still load.
+    /// Decodes a configuration; `pairFeatures` and `inputEmbedding`, added after the first checkpoints
+    /// were written, are `.concatenation` and `.tokens` (what those models were) when absent, so older
+    /// checkpoints still load.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(vocabularySize: try c.decode(Int.self, forKey: .vocabularySize), maxLength: try c.decode(Int.self, forKey: .maxLength),
@@ -187,6 +192,7 @@ extension EncoderConfiguration {
                   frozenInEvaluation: try c.decode(Bool.self, forKey: .frozenInEvaluation),
                   ordering: try c.decode(LayerOrdering.self, forKey: .ordering), pooling: try c.decode(Pooling.self, forKey: .pooling),
                   pairInputs: try c.decode(Bool.self, forKey: .pairInputs),
-                  pairFeatures: try c.decodeIfPresent(PairFeatures.self, forKey: .pairFeatures) ?? .concatenation)
+                  pairFeatures: try c.decodeIfPresent(PairFeatures.self, forKey: .pairFeatures) ?? .concatenation,
+                  inputEmbedding: try c.decodeIfPresent(InputEmbedding.self, forKey: .inputEmbedding) ?? .tokens)
     }
 }
