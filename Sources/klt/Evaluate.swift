@@ -25,26 +25,9 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        let url = URL(fileURLWithPath: checkpoint)
-        let contents = try Checkpoint.read(from: url)
+        let loaded = try CheckpointOnSplit(checkpoint: checkpoint, data: data, split: split, batchSize: batchSize)
+        let (model, examples, splits, contents) = (loaded.model, loaded.examples, loaded.splits, loaded.contents)
         let configuration = contents.configuration
-        // The model's length is the data's; load at the paper scale's lengths and let the model's cap apply.
-        var options = data
-        options.maxTokens = options.maxTokens ?? configuration.maxLength
-        let splits = try options.load(scale: .cpu) { print($0) }
-        let examples = switch split {
-        case "train": splits.train
-        case "validation": splits.validation
-        default: splits.test
-        }
-        // Everything is checked before the model is built or any example goes through it.
-        try Self.checkTask(data.trainingTask, splits: splits, fit: contents)
-        try Trainer.checkExamples(examples, fit: configuration)
-        let longest = examples.map { max($0.tokens.count, $0.pairedTokens?.count ?? 0) }.max() ?? 0
-        try MemoryPlan(configuration: configuration, batchSize: min(batchSize, max(examples.count, 1)), length: longest,
-                       training: false).check()
-        let model = try SequenceClassifier(configuration: configuration, seed: 0)
-        try Checkpoint.restore(contents, into: model)
         let evaluation = Trainer.evaluate(model, Batcher(examples: examples, batchSize: batchSize), limit: nil)
         let majority = Trainer.majorityBaseline(trainLabels: splits.train.map(\.label), evaluationLabels: examples.map(\.label))
         print(String(format: "%@ %@ (%d examples): accuracy %.2f%%, loss %.4f (majority-class baseline %.2f%%); kernel %@, trained %d steps",

@@ -42,13 +42,14 @@ struct Experiment: ParsableCommand {
             return
         }
         for run in plan.runs { try Sweep.validateTrainArguments(run.axisArguments + plan.trainArguments) }
-        let sweepDirectory = root.appendingPathComponent(NamedExperiment.sharedSweepFolder)
+        let sweepDirectory = root.appendingPathComponent(experiment.sweepFolder)
         let runner = SweepRunner(plan: plan, directory: sweepDirectory, executable: Sweep.executable, jobs: jobs,
                                  shard: shard.flatMap(SweepShard.init(parsing:)) ?? .all)
         print("experiment \(experiment.rawValue): \(experiment.claim)")
         print(ExperimentBudget(runner: runner).description)
         if reportOnly {
             try writeReport(experiment, plan: plan, runner: runner, root: root)
+            if experiment == .robustness { try attackAndReport(plan, runner: runner, into: root.appendingPathComponent(experiment.rawValue), attacking: false) }
             return
         }
         try FileManager.default.createDirectory(at: sweepDirectory, withIntermediateDirectories: true)
@@ -56,6 +57,7 @@ struct Experiment: ParsableCommand {
                              to: sweepDirectory.appendingPathComponent(SweepReport.commandFileName))
         let outcome = try runner.run()
         try writeReport(experiment, plan: plan, runner: runner, root: root)
+        if experiment == .robustness { try attackAndReport(plan, runner: runner, into: root.appendingPathComponent(experiment.rawValue)) }
         if outcome.unfinished > 0 || outcome.failed > 0 { throw ExitCode.failure }
     }
 
@@ -86,5 +88,34 @@ struct Experiment: ParsableCommand {
             }
             return InspectionLink(label: "\(kernel), seed \(run.seed)", directory: directory, relativePath: relativePath)
         }
+    }
+
+    /// Attacks every finished run of the robustness sweep that has not been attacked yet (its
+    /// results go to `robustness.json` in its folder, so an interrupted experiment resumes), then
+    /// writes the robustness report into `reportDirectory`.
+    func attackAndReport(_ plan: SweepPlan, runner: SweepRunner, into reportDirectory: URL, attacking: Bool = true) throws {
+        var attacked: [RunRobustness] = []
+        for run in plan.runs {
+            let folder = runner.folder(of: run)
+            if let saved = RunRobustness.read(from: folder) { attacked.append(saved); continue }
+            guard attacking, RunFolderStatus(directory: folder) == .finished else { continue }
+            var data = try TaskOptions.parse(["--task", run.task])
+            data.maxTokens = nil
+            let loaded = try CheckpointOnSplit(checkpoint: folder.appendingPathComponent("best.safetensors").path, data: data, split: "test",
+                                               batchSize: RobustnessExperiment.batchSize)
+            let attack = try AdversarialEvaluation(model: loaded.model, attack: RobustnessExperiment.attack, origin: folder.path)
+            let started = Date()
+            let results = try attack.run(examples: Array(loaded.examples.prefix(RobustnessExperiment.examples)), batchSize: RobustnessExperiment.batchSize,
+                                         epsilons: RobustnessExperiment.radii, gradients: attack.gradientEstimates(eotDraws: RobustnessExperiment.eotDraws))
+            let record = RunRobustness(kernel: run.kernel, seed: run.seed, attack: RobustnessExperiment.attack.summary, results: results)
+            try record.write(to: folder)
+            attacked.append(record)
+            let worst = RobustnessExperiment.radii.map { epsilon in record.worstAccuracy(at: epsilon).map { String(format: "%.1f%%", 100 * $0) } ?? "—" }
+            print("attacked \(run.name) in \(ProgressReporter.duration(Date().timeIntervalSince(started))): \(worst.joined(separator: " / ")) at ε = \(RobustnessExperiment.radii.map(AttackRadii.describe).joined(separator: ", "))")
+            fflush(nil)
+        }
+        let provenance = ReportProvenance(purpose: NamedExperiment.robustness.claim, command: "klt experiment robustness", revision: SourceRevision.current)
+        let files = try RobustnessReport.write(attacked, expected: plan.runs.count, kernels: plan.kernels, provenance: provenance, to: reportDirectory)
+        for url in files { print("wrote \(url.path)") }
     }
 }

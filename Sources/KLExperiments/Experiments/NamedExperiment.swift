@@ -9,6 +9,8 @@ public enum NamedExperiment: String, CaseIterable, Sendable {
     case learnedVsFixed = "learned-vs-fixed"
     /// Time and memory of attention against sequence length.
     case efficiency
+    /// Clean and adversarial accuracy of image classifiers per kernel (the seed's robustness claim).
+    case robustness
 
     /// The question it answers, for help texts and report headings.
     public var claim: String {
@@ -16,6 +18,7 @@ public enum NamedExperiment: String, CaseIterable, Sendable {
         case .kernels: "Does the kernel choice matter? Softmax, elu+1, FAVOR+, RFF and the paper's six learned kernels on ListOps, 3 seeds."
         case .learnedVsFixed: "Does learning the spectral distribution help? Each learned kernel beside the same features drawn from a fixed distribution, 3 seeds."
         case .efficiency: "Does attention cost linear time and memory in the sequence length? Forward+backward against length, every kernel."
+        case .robustness: "Are learned kernels more robust to adversarial pixels? Softmax, FAVOR+ and the paper's six learned kernels on Fashion-MNIST (4×4 patches), clean and L∞ PGD accuracy against ε, fixed draw and EOT, 3 seeds."
         }
     }
 
@@ -29,6 +32,11 @@ public enum NamedExperiment: String, CaseIterable, Sendable {
     /// The sweep folder (under the experiments folder) the ListOps experiments train in.
     public static let sharedSweepFolder = "listops-steps\(steps)"
 
+    /// The sweep folder (under the experiments folder) this experiment trains in.
+    public var sweepFolder: String {
+        self == .robustness ? RobustnessExperiment.sweepFolder : Self.sharedSweepFolder
+    }
+
     /// Learned kernels and their fixed counterparts (same feature map, distribution not learned).
     public static let learnedFixedPairs: [(learned: String, fixed: String)] = [
         ("GMM-PRF", "Gaussian-PRF"), ("FastFood-RKS", "FastFood-random"), ("GMM-RKS", "RFF"),
@@ -41,6 +49,7 @@ public enum NamedExperiment: String, CaseIterable, Sendable {
         case .kernels: ["GMM-PRF", "GMM-RKS", "FastFood-RKS", "FastFood-PRF", "Generator-RKS", "Generator-PRF"]
             .map { KernelComparison(kernel: $0, baseline: "softmax") }
         case .efficiency: []
+        case .robustness: RobustnessExperiment.kernels.filter { $0 != "softmax" }.map { KernelComparison(kernel: $0, baseline: "softmax") }
         }
     }
 
@@ -55,6 +64,7 @@ public enum NamedExperiment: String, CaseIterable, Sendable {
             SweepPlan(kernels: Self.learnedFixedPairs.flatMap { [$0.learned, $0.fixed] }, tasks: ["listops"], seeds: [1, 2, 3],
                       trainArguments: Self.trainArguments)
         case .efficiency: nil
+        case .robustness: RobustnessExperiment.plan
         }
     }
 }

@@ -16,16 +16,9 @@ extension SequenceClassifier {
     ///   running statistics) are put back, so evaluating in the middle of training does not change
     ///   what training draws next: a run's losses do not depend on how often it is evaluated.
     public func evaluating<Result>(_ body: () throws -> Result) rethrows -> Result {
-        let maps = featureMaps
-        let randomness = maps.map(\.randomness)
-        let buffers = self.buffers.map { $0.tensor.copy() }
-        for (index, map) in maps.enumerated() {
-            map.randomness.generator = RandomGenerator(state: .init(key: Self.evaluationKey, counterHigh: UInt64(index)))
-        }
-        defer {
-            for (map, saved) in zip(maps, randomness) { map.randomness = saved }
-            for (buffer, saved) in zip(self.buffers, buffers) { buffer.tensor.assign(saved) }
-        }
+        let saved = featureDraws
+        drawFeatures(fromStreamsUnder: Self.evaluationKey)
+        defer { restore(saved) }
         return try body()
     }
 }

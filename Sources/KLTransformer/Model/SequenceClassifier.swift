@@ -59,6 +59,13 @@ public final class SequenceClassifier: Module {
         return classify(encoder(tokens: tokens, batch: batch, length: length, lengths: lengths, context: &context))
     }
 
+    /// Logits (N, classes) for a batch of images as intensities in [0, 1], (N, L), for a model with a
+    /// pixel or patch embedding: a differentiable function of the pixels, which attacks need.
+    public func callAsFunction(pixels: Tensor, lengths: [Int], context: inout ForwardContext) -> Tensor {
+        precondition(configuration.inputEmbedding.readsPixels, "SequenceClassifier: this model embeds tokens; pass token ids")
+        return classify(encoder(pixels: pixels, lengths: lengths, context: &context))
+    }
+
     /// Logits (N, classes) for pairs: row i of `first` with row i of `second`.
     public func callAsFunction(_ first: TokenBatch, _ second: TokenBatch, context: inout ForwardContext) -> Tensor {
         precondition(configuration.pairInputs, "SequenceClassifier: this model classifies single sequences")
