@@ -345,12 +345,18 @@ public final class Trainer {
 
     /// Rows whose largest logit is at the label.
     static func correctCount(_ logits: Tensor, _ labels: [Int]) -> Int {
-        let classes = logits.shape[1]
+        zip(predictedClasses(logits), labels).filter { $0 == $1 }.count
+    }
+
+    /// The class of each row's largest logit, for logits (N, classes): what evaluation and attacks
+    /// count as the model's answer.
+    public static func predictedClasses(_ logits: Tensor) -> [Int] {
+        let (rows, classes) = (logits.shape[0], logits.shape[1])
         return logits.withUnsafeBufferPointer { values in
-            labels.enumerated().filter { row, label in
+            (0..<rows).map { row in
                 let scores = values[(row * classes)..<((row + 1) * classes)]
-                return scores.indices.max { scores[$0] < scores[$1] } == row * classes + label
-            }.count
+                return scores.indices.max { scores[$0] < scores[$1] }! - row * classes
+            }
         }
     }
 

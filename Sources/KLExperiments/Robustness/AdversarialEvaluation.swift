@@ -185,15 +185,8 @@ public struct AdversarialEvaluation {
         model.restore(draws)
         return withoutGradients {
             var context = ForwardContext(training: false)
-            let logits = model(pixels: Tensor(shape: [images.batch, images.length], scalars: pixels), lengths: images.lengths,
-                               context: &context)
-            let classes = logits.shape[1]
-            return logits.withUnsafeBufferPointer { values in
-                (0..<images.batch).map { row in
-                    let scores = values[(row * classes)..<((row + 1) * classes)]
-                    return scores.indices.max { scores[$0] < scores[$1] }! - row * classes
-                }
-            }
+            return Trainer.predictedClasses(model(pixels: Tensor(shape: [images.batch, images.length], scalars: pixels),
+                                                  lengths: images.lengths, context: &context))
         }
     }
 }
