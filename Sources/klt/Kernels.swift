@@ -16,7 +16,8 @@ struct Kernels: ParsableCommand {
             let learned = kernel.isLearned ? "learned" : "fixed  "
             print("\(padded(kernel.rawValue, width))  \(learned)  \(kernel.summary)\(alias)")
         }
-        print("\nThe named kernels on the grid (nearest COMPONENT+SOURCE; what the named kernel keeps of its own):")
+        print("\nThe named kernels on the grid (a preset is that pair with the named kernel's M and draws; an own class")
+        print("keeps what the grid does not express):")
         for kernel in Kernel.allCases {
             guard let placement = kernel.gridPlacement else { continue }
             print("  \(padded(kernel.rawValue, width))  \(padded(placement.pair, 24))  \(placement.keeps)")
@@ -57,7 +58,6 @@ struct Kernels: ParsableCommand {
                 }
             }
         }
-        print("  (the named kernel GMM-PRF keeps the paper's Gaussian-kernel offset, which posrf+gmm does not)")
     }
 }
 

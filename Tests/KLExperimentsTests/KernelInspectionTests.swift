@@ -79,7 +79,7 @@ import Testing
         // The snapshot the charts and summary use holds exactly those numbers.
         let inspection = KernelInspection(checkpoint: checkpoint, batches: [], settings: Self.settings())
         guard case .gaussian(let spectrum) = inspection.layers[0].initial else { Issue.record("not a Gaussian spectrum"); return }
-        let map = checkpoint.initialMaps[0] as! GaussianMixturePositiveFeatures
+        let map = try #require((checkpoint.initialMaps[0] as? RandomFeatureMap)?.spectrum)
         #expect(spectrum.components.flatMap(\.mean) == map.mean.scalars.map(Double.init))
         #expect(spectrum.components.flatMap(\.variance) == map.logVariance.scalars.map { exp(Double($0)) })
         // Without run.json the checkpoint's training seed (5) is tried and refused: it does not rebuild the model.
@@ -123,7 +123,7 @@ import Testing
         let run = try Self.trainedRun()
         defer { run.remove() }
         let checkpoint = try InspectedCheckpoint(url: run.checkpoint)
-        let map = checkpoint.trainedMaps[1] as! GaussianMixturePositiveFeatures
+        let map = checkpoint.trainedMaps[1], spectrum = try #require((map as? RandomFeatureMap)?.spectrum)
         let closedForm = try #require(ClosedFormKernel(map: map, kernel: .gmmPRF))
         let estimator = FeatureKernelEstimator(family: checkpoint.family, trainedMap: map, configuration: checkpoint.configuration)
         let d = 8
@@ -133,8 +133,8 @@ import Testing
         let monteCarlo = estimator.estimate(frequencies: frequencies, seed: 11, queries: tensor, keys: tensor)   // (H, 1, 1)
         for head in 0..<Self.heads {
             // the spec's formula at q = k: z = 2q̃, exp(μᵀz + ½zᵀdiag(e^σ)z − 2‖q̃‖²)
-            let mu = map.mean.scalars[(head * d)..<((head + 1) * d)].map(Double.init)
-            let variance = map.logVariance.scalars[(head * d)..<((head + 1) * d)].map { exp(Double($0)) }
+            let mu = spectrum.mean.scalars[(head * d)..<((head + 1) * d)].map(Double.init)
+            let variance = spectrum.logVariance.scalars[(head * d)..<((head + 1) * d)].map { exp(Double($0)) }
             let scaled = q.map { $0 * pow(Double(d), -0.25) }
             let z = scaled.map { 2 * $0 }
             let exponent = zip(mu, z).reduce(0) { $0 + $1.0 * $1.1 } + 0.5 * zip(variance, z).reduce(0) { $0 + $1.0 * $1.1 * $1.1 }

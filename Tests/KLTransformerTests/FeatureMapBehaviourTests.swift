@@ -127,6 +127,24 @@ import Testing
         }
     }
 
+    /// The named kernels that are presets of the random-feature grid build the grid's own map, as
+    /// the pair `klt kernels` names, with the named kernel's number of frequencies; the others keep
+    /// their classes. (That presets keep their numbers is `CommittedCheckpointTests`' business.)
+    @Test func presetsBuildTheGridsMap() throws {
+        let presets = Kernel.allCases.filter { Self.configuration($0).gridPreset != nil }
+        #expect(presets == [.rff, .favor, .gaussianPRF, .gmmPRF, .generatorRKS, .generatorPRF])
+        for kernel in presets {
+            let preset = try #require(Self.configuration(kernel).gridPreset)
+            let map = try #require(Self.map(kernel) as? RandomFeatureMap, "\(kernel) is not built as a grid map")
+            #expect(map.kernel.name == kernel.gridPlacement?.pair)
+            #expect(map.frequencyCount == preset.frequencies)
+            #expect(map.kernel.isLearned == kernel.isLearned)
+        }
+        for kernel in Kernel.allCases where !presets.contains(kernel) && kernel != .softmax {
+            #expect(!(Self.map(kernel) is RandomFeatureMap), "\(kernel) should keep its own class")
+        }
+    }
+
     @Test func catalogFollowsTheOfficialFeatureCounts() {
         // Spec §2.2, ListOps column (d = 64, H = 8, max_len 2001).
         func count(_ kernel: Kernel, preset: KernelPreset = .listOps, d: Int = 64, heads: Int = 8, maxLength: Int = 2001) -> Int {
@@ -164,15 +182,15 @@ import Testing
     }
 
     @Test func generatorBatchNormSwitchesBetweenBatchAndRunningStatistics() {
-        let map = Self.map(.generatorRKS) as! GenerativeFeatures
-        let noise = map.noise
-        let statistics = map.generatorNetwork.normalizations[0].statistics
+        let model = (Self.map(.generatorRKS) as! RandomFeatureMap).learnedFrequencies as! GeneratedFrequencyModel
+        let noise = model.noise, network = model.network
+        let statistics = network.normalizations[0].statistics
         let before = statistics.runningMean.scalars
-        _ = withoutGradients { map.generatorNetwork(noise, training: false) }
+        _ = withoutGradients { network(noise, training: false) }
         #expect(statistics.runningMean.scalars == before, "evaluation changed the running statistics")
-        let trainingOutput = withoutGradients { map.generatorNetwork(noise, training: true) }.scalars
+        let trainingOutput = withoutGradients { network(noise, training: true) }.scalars
         #expect(statistics.runningMean.scalars != before, "training did not update the running statistics")
-        let evaluationOutput = withoutGradients { map.generatorNetwork(noise, training: false) }.scalars
+        let evaluationOutput = withoutGradients { network(noise, training: false) }.scalars
         #expect(trainingOutput != evaluationOutput)
     }
 }

@@ -48,6 +48,20 @@ import Testing
 
     static func randomness(_ seed: UInt64) -> FeatureRandomness { FeatureRandomness(seed: seed, policy: .never) }
 
+    /// The named kernel's map as the catalog builds it, for official `n_dims` = `dimensions`, never redrawn by itself.
+    static func named(_ kernel: Kernel, dimensions: Int, seed: UInt64) -> any FeatureMap {
+        var generator = RandomGenerator(seed: seed)
+        let configuration = KernelConfiguration(kernel: .named(kernel), headDimension: d, heads: heads, maxLength: 10_000,
+                                                dimensionsArgument: dimensions, redraw: .never, seed: seed + 1)
+        return configuration.makeFeatureMap(generator: &generator)!
+    }
+
+    /// A map of the grid pair of `component` and `source` with `frequencies` frequencies.
+    static func pair(_ component: any ComponentFunction, _ source: any FrequencySource, frequencies: Int, seed: UInt64) -> RandomFeatureMap {
+        RandomFeatureMap(kernel: RandomFeatureKernel(component: component, source: source), inputDimension: d, frequencyCount: frequencies,
+                         randomness: randomness(seed))
+    }
+
     @Test func eluIsExact() {
         let (q, k) = Self.pair(seed: 1)
         let map = EluFeatureMap(inputDimension: Self.d)
@@ -64,30 +78,28 @@ import Testing
 
     @Test func randomFourierFeaturesEstimateTheGaussianKernelPlusSmoothing() {
         let (q, k) = Self.pair(seed: 2)
-        let map = RandomFourierFeatures(inputDimension: Self.d, nominalDimensions: 256, smoothing: 1, randomness: Self.randomness(3))
+        let map = Self.named(.rff, dimensions: 257, seed: 3)
         let mc = Self.monteCarlo(map, q, k, draws: 100)
         for head in 0..<Self.heads { #expect(abs(mc[head] - (Self.gaussian(q, k, head: head) + 1)) < 0.01) }
     }
 
-    @Test(arguments: [PositiveRandomFeatures.Kernel.softmax, .gaussian])
-    func positiveRandomFeaturesEstimateTheirKernel(kernel: PositiveRandomFeatures.Kernel) {
+    @Test(arguments: [Kernel.favor, .gaussianPRF])
+    func positiveRandomFeaturesEstimateTheirKernel(kernel: Kernel) {
         let (q, k) = Self.pair(seed: 4)
-        let map = PositiveRandomFeatures(inputDimension: Self.d, nominalDimensions: 256, kernel: kernel, randomness: Self.randomness(5))
+        let map = Self.named(kernel, dimensions: 256, seed: 5)
         let mc = Self.monteCarlo(map, q, k, draws: 100)
         for head in 0..<Self.heads {
             let a = Self.scaled(q, head: head), b = Self.scaled(k, head: head)
-            let exact = kernel == .softmax ? exp(zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }) : Self.gaussian(q, k, head: head)
+            let exact = kernel == .favor ? exp(zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }) : Self.gaussian(q, k, head: head)
             #expect(abs(mc[head] - exact) < 0.01 * exact, "head \(head): \(mc[head]) vs \(exact)")
         }
     }
 
     @Test func gmmPositiveMatchesItsClosedForm() {
         let (q, k) = Self.pair(seed: 6)
-        var generator = RandomGenerator(seed: 7)
-        let map = GaussianMixturePositiveFeatures(inputDimension: Self.d, heads: Self.heads, featureCount: 256,
-                                                  generator: &generator, randomness: Self.randomness(8))
+        let map = Self.named(.gmmPRF, dimensions: 256, seed: 7) as! RandomFeatureMap
         let mc = Self.monteCarlo(map, q, k, draws: 200)
-        let mu = map.mean.scalars, sigma = map.logVariance.scalars
+        let mu = map.spectrum!.mean.scalars, sigma = map.spectrum!.logVariance.scalars
         for head in 0..<Self.heads {
             let a = Self.scaled(q, head: head), b = Self.scaled(k, head: head)
             var exponent = -a.reduce(0) { $0 + $1 * $1 } - b.reduce(0) { $0 + $1 * $1 }
@@ -207,12 +219,10 @@ import Testing
     @Test(arguments: [Kernel.generatorRKS, .generatorPRF])
     func generatorFeaturesMatchTheirGeneratedFrequencies(kernel: Kernel) {
         let (q, k) = Self.pair(seed: 24)
-        var generator = RandomGenerator(seed: 25)
-        let map = GenerativeFeatures(inputDimension: Self.d, nominalDimensions: 128, noiseDimensions: [8, 32],
-                                     kind: kernel == .generatorPRF ? .positive : .trigonometric(smoothing: 1),
-                                     generator: &generator, randomness: Self.randomness(26))
+        let map = Self.named(kernel, dimensions: 129, seed: 25) as! RandomFeatureMap
         map.prepareForward(training: false)
-        let omega = map.generatorNetwork(map.noise, training: false).scalars            // (64, d)
+        let model = map.learnedFrequencies as! GeneratedFrequencyModel
+        let omega = model.network(model.noise, training: false).scalars            // (64, d)
         let estimate = Self.kernelEstimate(map, q, k)
         for head in 0..<Self.heads {
             let a = Self.scaled(q, head: head), b = Self.scaled(k, head: head)
@@ -221,7 +231,7 @@ import Testing
                 let w = omega[(i * Self.d)..<((i + 1) * Self.d)].map(Double.init)
                 let uq = zip(w, a).reduce(0) { $0 + $1.0 * $1.1 }, uk = zip(w, b).reduce(0) { $0 + $1.0 * $1.1 }
                 exact += kernel == .generatorPRF
-                    ? exp(uq + uk - a.reduce(0) { $0 + $1 * $1 } - b.reduce(0) { $0 + $1 * $1 }) / 128
+                    ? exp(uq + uk - a.reduce(0) { $0 + $1 * $1 } - b.reduce(0) { $0 + $1 * $1 }) / 64
                     : cos(uq - uk) * 2 / 128
             }
             if kernel == .generatorRKS { exact += 1 }
@@ -233,8 +243,8 @@ import Testing
     @Test func estimationErrorShrinksWithMoreFeatures() {
         let (q, k) = Self.pair(seed: 27)
         func meanSquaredError(_ n: Int) -> Double {
-            let map = PositiveRandomFeatures(inputDimension: Self.d, nominalDimensions: n, kernel: .gaussian, orthogonal: false,
-                                             randomness: Self.randomness(28))
+            let map = Self.pair(GaussianKernelVersion(of: PositiveComponent(hyperbolic: true)), GaussianFrequencies(),
+                                frequencies: n / 2, seed: 28)
             var total = 0.0
             for _ in 0..<200 {
                 map.redraw()
@@ -251,8 +261,8 @@ import Testing
     @Test func orthogonalFeaturesHaveLowerVarianceThanIndependentOnes() {
         let (q, k) = Self.pair(seed: 29)
         func variance(orthogonal: Bool) -> Double {
-            let map = RandomFourierFeatures(inputDimension: Self.d, nominalDimensions: 32, orthogonal: orthogonal,
-                                            randomness: Self.randomness(30))
+            let source: any FrequencySource = orthogonal ? OrthogonalFrequencies() : GaussianFrequencies()
+            let map = Self.pair(TrigonometricComponent(smoothing: 0), source, frequencies: 16, seed: 30)
             var total = 0.0
             for _ in 0..<400 {
                 map.redraw()

@@ -14,10 +14,11 @@ import Testing
     }
 
     @Test func namesParseAndUnknownHalvesAreRefusedWithTheReason() throws {
-        // Every pair is valid but the three components whose algebra needs Gaussian ω with the generator.
-        #expect(RandomFeatureKernel.all.count == RandomFeatureKernel.components.count * RandomFeatureKernel.sources.count - 3)
+        // Every pair is valid but the three components whose algebra needs Gaussian ω (and their
+        // Gaussian-kernel versions) with the generator.
+        #expect(RandomFeatureKernel.all.count == RandomFeatureKernel.components.count * RandomFeatureKernel.sources.count - 6)
         #expect(RandomFeatureKernel.components.count >= 5 && RandomFeatureKernel.sources.count >= 10)
-        for component in ["gerf", "oprf", "saderf"] {
+        for component in ["gerf", "oprf", "saderf", "gerf-rbf", "oprf-rbf", "saderf-rbf"] {
             #expect(RandomFeatureKernel(named: "\(component)+generator") == nil)
             #expect(RandomFeatureKernel.refusal(forName: "\(component)+generator")?.contains("not a valid pair: \(component) assumes ω ~ N(0, I)") == true)
         }
@@ -163,10 +164,14 @@ import Testing
 /// finite-difference check measures the derivative at fixed parameters (what backward computes).
 private struct FrozenStatistics {
     let a: Tensor?, psi: Tensor?
+    /// Whether the component is a Gaussian-kernel version, whose log-features lose ½‖x‖² more.
+    let gaussianVersion: Bool
 
     init(component: any ComponentFunction, queries: Tensor, keys: Tensor, mask: Tensor) {
         let statistics = SequenceStatistics(queries: queries, keys: keys, keyMask: mask)
-        switch component.name {
+        let base = (component as? GaussianKernelVersion)?.base ?? component
+        gaussianVersion = component is GaussianKernelVersion
+        switch base.name {
         case "oprf":
             psi = nil
             a = ExponentialFeatures.optimalA(spread: ExponentialFeatures.spread(queries, keys, statistics: statistics), dimension: 4)
@@ -183,6 +188,8 @@ private struct FrozenStatistics {
     func logFeatures(_ x: Tensor, _ y: Tensor, omega: Tensor) -> (Tensor, Tensor)? {
         guard let a else { return nil }
         let (queries, keys) = psi.map { (x * $0, y / $0) } ?? (x, y)
-        return (ExponentialFeatures.logFeatures(queries, omega: omega, a: a), ExponentialFeatures.logFeatures(keys, omega: omega, a: a))
+        func offset(_ z: Tensor) -> Tensor { gaussianVersion ? z.squared().sum(alongAxes: [-1], keepingDimensions: true) * -0.5 : Tensor(0) }
+        return (ExponentialFeatures.logFeatures(queries, omega: omega, a: a) + offset(x),
+                ExponentialFeatures.logFeatures(keys, omega: omega, a: a) + offset(y))
     }
 }

@@ -42,7 +42,8 @@ public struct ClosedFormKernel: Sendable {
         switch (kernel, map) {
         case (.favor, _), (.favorExp, _): self = .softmax
         case (.gaussianPRF, _): self = .gaussian
-        case (.rff, let map as RandomFourierFeatures): self.init(form: .gaussian, smoothing: Double(map.smoothing ?? 0))
+        case (.rff, let map as RandomFeatureMap):
+            self.init(form: .gaussian, smoothing: Double((map.kernel.component as? TrigonometricComponent)?.smoothing ?? 0))
         case (.fastFoodRandom, let map as FastFoodFeatures):
             guard case .trigonometric(let s) = map.kind else { self = .gaussian; return }
             self.init(form: .gaussian, smoothing: Double(s))

@@ -5,7 +5,7 @@ import KLTransformer
 /// A learned Gaussian spectral density read from a feature map: for each component (a head, a
 /// mixture component, or the one Gaussian every head shares) the mean of ω and its covariance.
 ///
-/// GMM-PRF: N(μ_h, diag(e^{σ_h})); hyperbolic GMM-PRF: N(μ_h, e^{σ_h}·I); GMM-RKS and Gauss-RKS:
+/// GMM-PRF (and every pair of the grid with the learned `gmm` source): N(μ_h, diag(e^{σ_h})); hyperbolic GMM-PRF: N(μ_h, e^{σ_h}·I); GMM-RKS and Gauss-RKS:
 /// ½N(μ, ΣᵀΣ) + ½N(−μ, ΣᵀΣ) (the mean is given with its sign, the mixture is symmetric);
 /// GMM-mixture: C components N(μ_c, diag(e^{σ_c})) weighted by π = softmax(w), shared by the heads.
 public struct GaussianSpectrum: Sendable, Equatable {
@@ -49,8 +49,9 @@ public struct GaussianSpectrum: Sendable, Equatable {
     /// The spectrum of a Gaussian-family map, or nil for any other map.
     public init?(_ map: any FeatureMap) {
         switch map {
-        case let map as GaussianMixturePositiveFeatures:
-            components = Self.diagonal(mean: map.mean, logVariance: map.logVariance, weights: nil)
+        case let map as RandomFeatureMap:
+            guard let spectrum = map.spectrum else { return nil }
+            components = Self.diagonal(mean: spectrum.mean, logVariance: spectrum.logVariance, weights: nil)
             (sharedByHeads, symmetric) = (false, false)
         case let map as HyperbolicGaussianMixtureFeatures:
             let d = map.inputDimension

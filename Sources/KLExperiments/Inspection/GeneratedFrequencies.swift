@@ -12,10 +12,10 @@ public struct GeneratedFrequencies: Sendable, Equatable {
     /// `samples` frequencies of `map`'s generator (evaluation mode: running batch statistics) for
     /// noise drawn from `seed`; nil for a map without a generator.
     public init?(_ map: any FeatureMap, samples: Int, seed: UInt64) {
-        guard let map = map as? GenerativeFeatures else { return nil }
+        guard let map = map as? RandomFeatureMap, let model = map.learnedFrequencies as? GeneratedFrequencyModel else { return nil }
         var generator = RandomGenerator(seed: seed)
-        let noise = Tensor.randomNormal([samples, map.generatorNetwork.noiseDimensions[0]], generator: &generator)
-        let values = withoutGradients { map.generatorNetwork(noise, training: false) }
+        let noise = Tensor.randomNormal([samples, model.network.noiseDimensions[0]], generator: &generator)
+        let values = withoutGradients { model.network(noise, training: false) }
         let d = map.inputDimension, scalars = values.scalars.map(Double.init)
         omega = (0..<samples).map { Array(scalars[($0 * d)..<(($0 + 1) * d)]) }
         parameters = map.parameters.flatMap { $0.tensor.scalars.map(Double.init) }

@@ -73,13 +73,10 @@ public struct KernelFamily: Sendable, Equatable {
     /// The number of frequencies ω a map draws per head (per mixture component), M.
     public static func frequencies(of map: any FeatureMap) -> Int {
         switch map {
-        case let map as GaussianMixturePositiveFeatures: map.featureCount
+        case let map as RandomFeatureMap: map.frequencyCount
         case let map as HyperbolicGaussianMixtureFeatures: map.nominalDimensions / 2
         case let map as GaussianMixtureFourierFeatures: map.nominalDimensions / 4
         case let map as GaussianMixtureAlaCarteFeatures: map.nominalDimensions / 4
-        case let map as GenerativeFeatures: map.nominalDimensions / 2
-        case let map as RandomFourierFeatures: map.nominalDimensions / 2
-        case let map as PositiveRandomFeatures: map.nominalDimensions / 2
         case let map as ExponentialRandomFeatures: map.featureCount
         default: map.inputDimension
         }

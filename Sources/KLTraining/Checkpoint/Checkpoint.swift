@@ -142,28 +142,30 @@ public enum Checkpoint {
         guard contents.configuration == model.configuration else {
             throw TrainingError.incompatibleCheckpoint("\(contents.url.path) was written for another model configuration: \(contents.configuration) (this model: \(model.configuration))")
         }
-        func tensor(_ name: String, shape: [Int]) throws -> Tensor {
-            guard let tensor = contents.tensors[name] else {
-                throw TrainingError.incompatibleCheckpoint("\(contents.url.path) has no tensor '\(name)'")
+        let legacyNames = model.legacyTensorNames
+        // The tensor `kind + name`, or the one an earlier version wrote under the legacy name.
+        func tensor(_ kind: String, _ name: String, shape: [Int]) throws -> Tensor {
+            guard let tensor = contents.tensors[kind + name] ?? legacyNames[name].flatMap({ contents.tensors[kind + $0] }) else {
+                throw TrainingError.incompatibleCheckpoint("\(contents.url.path) has no tensor '\(kind + name)'")
             }
             guard tensor.shape == shape else {
-                throw TrainingError.incompatibleCheckpoint("\(contents.url.path): tensor '\(name)' has shape \(tensor.shape), the model needs \(shape)")
+                throw TrainingError.incompatibleCheckpoint("\(contents.url.path): tensor '\(kind + name)' has shape \(tensor.shape), the model needs \(shape)")
             }
             return tensor
         }
-        let targets = model.parameters.map { ("param/" + $0.name, $0.tensor) } + model.buffers.map { ("buffer/" + $0.name, $0.tensor) }
-        let sources = try targets.map { name, target in try tensor(name, shape: target.shape) }
+        let targets = model.parameters.map { ("param/", $0.name, $0.tensor) } + model.buffers.map { ("buffer/", $0.name, $0.tensor) }
+        let sources = try targets.map { kind, name, target in try tensor(kind, name, shape: target.shape) }
         var moments: ([Tensor], [Tensor])?
         if let optimizer {
-            moments = (try optimizer.parameters.map { try tensor("adam.m/" + $0.name, shape: $0.tensor.shape) },
-                       try optimizer.parameters.map { try tensor("adam.v/" + $0.name, shape: $0.tensor.shape) })
+            moments = (try optimizer.parameters.map { try tensor("adam.m/", $0.name, shape: $0.tensor.shape) },
+                       try optimizer.parameters.map { try tensor("adam.v/", $0.name, shape: $0.tensor.shape) })
         }
         let maps = model.featureMaps
         guard contents.state.featureRandomness.count == maps.count else {
             throw TrainingError.incompatibleCheckpoint("\(contents.url.path) holds random state for \(contents.state.featureRandomness.count) feature maps, the model has \(maps.count)")
         }
         // Everything checked: now copy.
-        for ((_, target), source) in zip(targets, sources) { target.assign(source) }
+        for ((_, _, target), source) in zip(targets, sources) { target.assign(source) }
         for (map, randomness) in zip(maps, contents.state.featureRandomness) { map.randomness = randomness }
         if let optimizer, let moments {
             try optimizer.restore(step: contents.optimizerStep, firstMoments: moments.0, secondMoments: moments.1)

@@ -38,6 +38,10 @@ public protocol FeatureMap: Module {
     /// statistics. Checkpoints save these and restore them by copying values into these tensors, so
     /// a resumed run continues with exactly the same features.
     var buffers: [NamedParameter] { get }
+    /// The names earlier versions of the library gave this map's parameters and buffers, keyed by
+    /// today's names (both relative to the map). `Checkpoint.restore` falls back to them, so files
+    /// written before a named kernel became a preset of the random-feature grid still load.
+    var legacyTensorNames: [String: String] { get }
 }
 
 extension FeatureMap {
@@ -62,6 +66,9 @@ extension FeatureMap {
 
     /// Maps without random state have no buffers.
     public var buffers: [NamedParameter] { [] }
+
+    /// Maps whose tensors were never renamed have no legacy names.
+    public var legacyTensorNames: [String: String] { [:] }
 
     /// Maps without parameters have none to report.
     public var parameters: [NamedParameter] { [] }

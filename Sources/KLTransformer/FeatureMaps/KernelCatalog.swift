@@ -204,6 +204,10 @@ public struct KernelConfiguration: Sendable {
     public func makeFeatureMap(generator: inout RandomGenerator) -> (any FeatureMap)? {
         let d = headDimension, n = officialDimensionsArgument
         let randomness = FeatureRandomness(seed: seed, policy: effectiveRedraw, frozenInEvaluation: frozenInEvaluation)
+        if let preset = gridPreset {
+            return RandomFeatureMap(kernel: preset.kernel, inputDimension: d, frequencyCount: preset.frequencies, heads: heads,
+                                    generator: &generator, randomness: randomness, legacyName: preset.legacyName)
+        }
         guard case .named(let kernel) = kernel else {
             guard case .randomFeatures(let pair) = kernel else { preconditionFailure() }
             return RandomFeatureMap(kernel: pair, inputDimension: d, frequencyCount: n, heads: heads, generator: &generator,
@@ -212,12 +216,8 @@ public struct KernelConfiguration: Sendable {
         switch kernel {
         case .softmax: return nil
         case .elu: return EluFeatureMap(inputDimension: d)
-        case .rff:
-            return RandomFourierFeatures(inputDimension: d, nominalDimensions: n - 1, smoothing: smoothing, randomness: randomness)
-        case .favor:
-            return PositiveRandomFeatures(inputDimension: d, nominalDimensions: n, kernel: .softmax, randomness: randomness)
-        case .gaussianPRF:
-            return PositiveRandomFeatures(inputDimension: d, nominalDimensions: n, kernel: .gaussian, randomness: randomness)
+        case .rff, .favor, .gaussianPRF, .gmmPRF, .generatorRKS, .generatorPRF:
+            preconditionFailure("\(kernel.rawValue) is a preset of the random-feature grid (gridPreset)")
         case .favorExp:
             return ExponentialRandomFeatures(inputDimension: d, featureCount: n / 2, randomness: randomness)
         case .fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS, .fastFoodPRF:
@@ -231,16 +231,9 @@ public struct KernelConfiguration: Sendable {
         case .gmmRKS:
             return GaussianMixtureFourierFeatures(inputDimension: d, heads: heads, nominalDimensions: n - 1, smoothing: smoothing,
                                                   generator: &generator, randomness: randomness)
-        case .gmmPRF:
-            return GaussianMixturePositiveFeatures(inputDimension: d, heads: heads, featureCount: n, generator: &generator,
-                                                   randomness: randomness)
         case .gmmPRFHyperbolic:
             return HyperbolicGaussianMixtureFeatures(inputDimension: d, heads: heads, nominalDimensions: n, generator: &generator,
                                                      randomness: randomness)
-        case .generatorRKS, .generatorPRF:
-            return GenerativeFeatures(inputDimension: d, nominalDimensions: n - 1, noiseDimensions: noiseDimensions,
-                                      kind: kernel == .generatorPRF ? .positive : .trigonometric(smoothing: smoothing),
-                                      generator: &generator, randomness: randomness)
         case .gmmMixture:
             return GaussianMixtureAlaCarteFeatures(inputDimension: d, heads: heads, components: max(1, d / 2),
                                                    nominalDimensions: n - 1, smoothing: smoothing,

@@ -40,6 +40,10 @@ public protocol ComponentFunction: Sendable {
     var usesFrequencyLengths: Bool { get }
     /// Whether queries and keys get different maps (SADERF).
     var isAsymmetric: Bool { get }
+    /// c in the −c‖x‖² of an exponential component's log-features: ½ for the softmax versions, 1
+    /// for the Gaussian ones. A learned spectrum's factor g(x) = exp(μᵀx + c‖x'‖² − c‖x‖²) uses it,
+    /// so that the component on x' = Lᵀx estimates the learned kernel of its own version (spec §4.2).
+    var normPenalty: Float { get }
     /// The features of scaled queries `queries` (N, L, H, d) and keys `keys` (N, S, H, d) with
     /// frequencies `omega` (d, M); `statistics` holds the masked sequence means the component may use.
     /// `phases` (N, ·, H, 1), when given, are added to every ωᵀx of a trigonometric component (a
@@ -53,6 +57,8 @@ extension ComponentFunction {
     public var extraFeatures: Int { 0 }
     /// Symmetric unless a component says otherwise.
     public var isAsymmetric: Bool { false }
+    /// The softmax versions' ½ unless a component says otherwise.
+    public var normPenalty: Float { 0.5 }
 }
 
 /// Means over the real tokens of one attention call, per batch element and head, computed without

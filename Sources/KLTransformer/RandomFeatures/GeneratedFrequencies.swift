@@ -37,11 +37,13 @@ public struct GeneratedFrequencies: LearnedFrequencySource {
 }
 
 /// One map's generator network and current noise.
-final class GeneratedFrequencyModel: LearnedFrequencyModel {
-    let count: Int
-    let network: FrequencyGenerator
+public final class GeneratedFrequencyModel: LearnedFrequencyModel {
+    /// The number of frequencies M (noise samples per draw).
+    public let count: Int
+    /// The generator g_θ: ε → ω.
+    public let network: FrequencyGenerator
     /// The current noise ε, (M, p₀).
-    private(set) var noise: Tensor
+    public private(set) var noise: Tensor
 
     init(count: Int, dimension: Int, noiseDimensions: [Int], generator: inout RandomGenerator) {
         self.count = count
@@ -49,13 +51,13 @@ final class GeneratedFrequencyModel: LearnedFrequencyModel {
         noise = Tensor.zeros([count, noiseDimensions[0]])
     }
 
-    var parameters: [NamedParameter] { network.parameters.prefixed("generator") }
+    public var parameters: [NamedParameter] { network.parameters.prefixed("generator") }
 
-    var buffers: [NamedParameter] { [NamedParameter("noise", noise)] + network.statisticsBuffers.prefixed("generator") }
+    public var buffers: [NamedParameter] { [NamedParameter("noise", noise)] + network.statisticsBuffers.prefixed("generator") }
 
-    func redraw(generator: inout RandomGenerator) {
+    public func redraw(generator: inout RandomGenerator) {
         noise = Tensor.randomNormal([count, network.noiseDimensions[0]], generator: &generator)
     }
 
-    func omega(training: Bool) -> Tensor { network(noise, training: training).transposed(0, 1) }
+    public func omega(training: Bool) -> Tensor { network(noise, training: training).transposed(0, 1) }
 }

@@ -10,7 +10,8 @@ import KLTensor
 ///
 /// Every component is applied to ε and the transformed inputs x' = L_hᵀx, never to ω, which keeps
 /// GERF's, OPRF's and SADERF's algebra valid: the exponential features are g(x)·φ(x') with
-/// log g(x) = μ_hᵀx + ½‖x'‖² − ½‖x‖² (`logFactor`), and TrigRF gets the phase μ_hᵀx (`phase`).
+/// log g(x) = μ_hᵀx + c‖x'‖² − c‖x‖² (`logFactor`; c = ½ for the softmax versions of the components,
+/// 1 for their Gaussian versions, `ComponentFunction.normPenalty`), and TrigRF gets the phase μ_hᵀx (`phase`).
 /// At μ = 0, σ = 0 it is the plain component (the softmax kernel, or KG for TrigRF).
 public final class LearnedGaussianSpectrum {
     /// Learned means μ, (H, d); initialised U(±1/√d) as GMM-PRF's.
@@ -28,14 +29,15 @@ public final class LearnedGaussianSpectrum {
     public var parameters: [NamedParameter] { [NamedParameter("mean", mean), NamedParameter("logVariance", logVariance)] }
 
     /// For scaled inputs x (N, L, H, d): the transformed inputs x' = L_hᵀx, the log-factor
-    /// log g(x) (N, L, H, 1) of the exponential components and the phase μ_hᵀx (N, L, H, 1) of TrigRF.
-    func transform(_ x: Tensor) -> (inputs: Tensor, logFactor: Tensor, phase: Tensor) {
+    /// log g(x) (N, L, H, 1) of an exponential component with norm penalty `normPenalty` = c, and the
+    /// phase μ_hᵀx (N, L, H, 1) of TrigRF.
+    func transform(_ x: Tensor, normPenalty: Float) -> (inputs: Tensor, logFactor: Tensor, phase: Tensor) {
         let (heads, d) = (mean.shape[0], mean.shape[1])
         let scale = (logVariance * 0.5).exp().reshaped(to: [1, 1, heads, d])
         let transformed = x * scale
         let phase = (x * mean.reshaped(to: [1, 1, heads, d])).sum(alongAxes: [-1], keepingDimensions: true)
-        let halfNorms = (transformed.squared() - x.squared()).sum(alongAxes: [-1], keepingDimensions: true) * 0.5
-        return (transformed, phase + halfNorms, phase)
+        let norms = (transformed.squared() - x.squared()).sum(alongAxes: [-1], keepingDimensions: true) * normPenalty
+        return (transformed, phase + norms, phase)
     }
 }
 
@@ -43,14 +45,17 @@ public final class LearnedGaussianSpectrum {
 /// the map turns into learned frequencies ω = μ_h + L_h ε. Its presence in a pair is what makes the
 /// pair's kernel learned.
 public struct LearnedSpectrumNoise: FrequencySource {
-    /// The noise of the learned GMM spectrum.
-    public init() {}
+    /// The order in which the generator's stream fills ε.
+    public let order: GaussianDrawOrder
+
+    /// The noise of the learned GMM spectrum, drawn in `order`.
+    public init(order: GaussianDrawOrder = .byFrequency) { self.order = order }
 
     public var name: String { "gmm" }
     public var summary: String { "learned per-head Gaussian ω = μ_h + diag(e^{σ_h/2})ε (the paper's GMM; components act on ε)" }
     public var isMarginallyGaussian: Bool { true }
 
     public func frequencies(count: Int, dimension: Int, generator: inout RandomGenerator) -> [Float] {
-        generator.normal(count: count * dimension)
+        order.normalRows(count: count, dimension: dimension, generator: &generator)
     }
 }

@@ -21,11 +21,14 @@ public struct RandomFeatureKernel: Sendable, CustomStringConvertible {
     /// Whether training changes the kernel (a learned spectrum or learned frequencies).
     public var isLearned: Bool { learnsSpectrum || learnsFrequencies }
 
-    /// The components, in the order `klt kernels` lists them.
-    public static let components: [any ComponentFunction] = [
+    /// The components, in the order `klt kernels` lists them: each softmax-kernel component is
+    /// followed by its Gaussian-kernel version (`GaussianKernelVersion`, named `<component>-rbf`).
+    public static let components: [any ComponentFunction] = ([
         TrigonometricComponent(), PositiveComponent(hyperbolic: false), PositiveComponent(hyperbolic: true),
         GeneralizedExponentialComponent(), OptimalPositiveComponent(), DenseExponentialComponent(),
-    ]
+    ] as [any ComponentFunction]).flatMap { component -> [any ComponentFunction] in
+        component.estimatedKernel == .softmax ? [component, GaussianKernelVersion(of: component)] : [component]
+    }
 
     /// The frequency sources, in the order `klt kernels` lists them.
     public static let sources: [any FrequencySource] = [

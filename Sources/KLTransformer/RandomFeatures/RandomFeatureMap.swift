@@ -25,14 +25,17 @@ public final class RandomFeatureMap: FeatureMap {
     public let spectrum: LearnedGaussianSpectrum?
     /// The learned frequencies, when the kernel's source learns them.
     public let learnedFrequencies: (any LearnedFrequencyModel)?
+    /// Today's name of a tensor → its name in checkpoints of the named kernel this map is a preset of.
+    private let legacyName: (String) -> String?
 
     public var featureCount: Int { kernel.featureCount(frequencies: frequencyCount) }
 
     /// A map for head dimension `inputDimension` with `frequencyCount` frequencies (a learned
     /// spectrum for `heads` heads, or learned frequencies, are drawn from `generator`); traps on a
     /// size the source cannot draw or an invalid pair (`KernelConfiguration.validate()` refuses those first).
+    /// `legacyName` gives, for a preset of a named kernel, the names its own class gave the tensors.
     public init(kernel: RandomFeatureKernel, inputDimension: Int, frequencyCount: Int, heads: Int = 1,
-                generator: inout RandomGenerator, randomness: FeatureRandomness) {
+                generator: inout RandomGenerator, randomness: FeatureRandomness, legacyName: @escaping (String) -> String? = { _ in nil }) {
         if let refusal = kernel.source.refusal(count: frequencyCount, dimension: inputDimension) {
             preconditionFailure("RandomFeatureMap \(kernel.name): \(refusal)")
         }
@@ -41,6 +44,7 @@ public final class RandomFeatureMap: FeatureMap {
         self.inputDimension = inputDimension
         self.frequencyCount = frequencyCount
         self.randomness = randomness
+        self.legacyName = legacyName
         spectrum = kernel.learnsSpectrum ? LearnedGaussianSpectrum(heads: heads, dimension: inputDimension, generator: &generator) : nil
         learnedFrequencies = (kernel.source as? any LearnedFrequencySource)?
             .makeModel(count: frequencyCount, dimension: inputDimension, generator: &generator)
@@ -63,6 +67,10 @@ public final class RandomFeatureMap: FeatureMap {
         learnedFrequencies.map { $0.buffers.prefixed("frequencies") } ?? [NamedParameter("omega", omega)]
     }
 
+    public var legacyTensorNames: [String: String] {
+        Dictionary(uniqueKeysWithValues: (parameters + buffers).compactMap { tensor in legacyName(tensor.name).map { (tensor.name, $0) } })
+    }
+
     public func redraw() {
         if let learnedFrequencies {
             learnedFrequencies.redraw(generator: &randomness.generator)
@@ -75,22 +83,10 @@ public final class RandomFeatureMap: FeatureMap {
     public func currentOmega(training: Bool) -> Tensor { learnedFrequencies?.omega(training: training) ?? omega }
 
     public func features(queries: Tensor, keys: Tensor, keyMask: Tensor?, training: Bool) -> (queries: Tensor, keys: Tensor) {
-        var x = FeatureMath.scaled(queries), y = FeatureMath.scaled(keys)
-        var factors: (queries: Tensor, keys: Tensor)?, phases: (queries: Tensor, keys: Tensor)?
-        if let spectrum {
-            let (transformedQueries, queryFactor, queryPhase) = spectrum.transform(x)
-            let (transformedKeys, keyFactor, keyPhase) = spectrum.transform(y)
-            (x, y) = (transformedQueries, transformedKeys)
-            factors = (queryFactor, keyFactor)
-            phases = (queryPhase, keyPhase)
-        }
-        let statistics = SequenceStatistics(queries: x, keys: y, keyMask: keyMask)
-        switch kernel.component.features(queries: x, keys: y, omega: currentOmega(training: training), statistics: statistics,
-                                         phases: phases) {
+        switch componentFeatures(queries: queries, keys: keys, keyMask: keyMask, training: training) {
         case .direct(let phiQ, let phiK):
             return (phiQ, phiK)
-        case .logarithmic(var logQ, var logK):
-            if let factors { (logQ, logK) = (logQ + factors.queries, logK + factors.keys) }
+        case .logarithmic(let logQ, let logK):
             let queryShift = withoutGradients { logQ.max(alongAxes: [-1], keepingDimensions: true) }
             let keyShift = withoutGradients { () -> Tensor in
                 let (n, s) = (logK.shape[0], logK.shape[1])
@@ -101,10 +97,32 @@ public final class RandomFeatureMap: FeatureMap {
         }
     }
 
-    /// The query or key features on their own: the pair computed with `x` as both sides (so the
-    /// sequence statistics of OPRF and SADERF are those of `x`).
+    /// The query or key features on their own, without the stabilising shifts, so that
+    /// φ(q)·φ(k) estimates the kernel itself (what inspection and kernel tests compare): the pair
+    /// computed with `x` as both sides (so the sequence statistics of OPRF and SADERF are those of `x`).
     public func features(_ x: Tensor, isQuery: Bool, training: Bool) -> Tensor {
-        let pair = features(queries: x, keys: x, keyMask: nil, training: training)
-        return isQuery ? pair.queries : pair.keys
+        switch componentFeatures(queries: x, keys: x, keyMask: nil, training: training) {
+        case .direct(let phiQ, let phiK): return isQuery ? phiQ : phiK
+        case .logarithmic(let logQ, let logK): return (isQuery ? logQ : logK).exp()
+        }
+    }
+
+    /// The component's features of one call, a learned spectrum's log-factors g folded into the
+    /// log-features.
+    private func componentFeatures(queries: Tensor, keys: Tensor, keyMask: Tensor?, training: Bool) -> ComponentFeatures {
+        var x = FeatureMath.scaled(queries), y = FeatureMath.scaled(keys)
+        var factors: (queries: Tensor, keys: Tensor)?, phases: (queries: Tensor, keys: Tensor)?
+        if let spectrum {
+            let (transformedQueries, queryFactor, queryPhase) = spectrum.transform(x, normPenalty: kernel.component.normPenalty)
+            let (transformedKeys, keyFactor, keyPhase) = spectrum.transform(y, normPenalty: kernel.component.normPenalty)
+            (x, y) = (transformedQueries, transformedKeys)
+            factors = (queryFactor, keyFactor)
+            phases = (queryPhase, keyPhase)
+        }
+        let statistics = SequenceStatistics(queries: x, keys: y, keyMask: keyMask)
+        let features = kernel.component.features(queries: x, keys: y, omega: currentOmega(training: training), statistics: statistics,
+                                                 phases: phases)
+        guard case .logarithmic(let logQ, let logK) = features, let factors else { return features }
+        return .logarithmic(queries: logQ + factors.queries, keys: logK + factors.keys)
     }
 }

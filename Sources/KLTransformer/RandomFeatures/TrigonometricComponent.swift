@@ -6,9 +6,15 @@ import KLTensor
 public struct TrigonometricComponent: ComponentFunction {
     /// The appended constant s (the paper's RFF uses 1).
     public let smoothing: Float
+    /// The official code's `n_dims`, when its scale √(2/n) replaces 1/√M: the two differ only for
+    /// an odd n (M = ⌊n/2⌋), which the named kernels keep so that their numbers do not change.
+    public let nominalDimensions: Int?
 
-    /// TrigRF with smoothing constant `smoothing`.
-    public init(smoothing: Float = 1) { self.smoothing = smoothing }
+    /// TrigRF with smoothing constant `smoothing` and the scale 1/√M, or √(2/n) for `nominalDimensions` = n.
+    public init(smoothing: Float = 1, nominalDimensions: Int? = nil) {
+        self.smoothing = smoothing
+        self.nominalDimensions = nominalDimensions
+    }
 
     public var name: String { "trigrf" }
     public var summary: String { "cos/sin features + smoothing constant (Gaussian kernel; may be negative)" }
@@ -19,7 +25,7 @@ public struct TrigonometricComponent: ComponentFunction {
 
     public func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics,
                          phases: (queries: Tensor, keys: Tensor)?) -> ComponentFeatures {
-        let scale = 1 / Float(omega.shape[1]).squareRoot()
+        let scale = (nominalDimensions.map { 2 / Float($0) } ?? 1 / Float(omega.shape[1])).squareRoot()
         func phi(_ x: Tensor, _ phase: Tensor?) -> Tensor {
             let u = Tensor.matmul(x, omega)
             return FeatureMath.appendingConstant(FeatureMath.trigonometric(phase.map { u + $0 } ?? u, scale: scale), smoothing)
