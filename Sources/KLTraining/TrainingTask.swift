@@ -121,19 +121,20 @@ public enum TrainingTask: String, CaseIterable, Sendable {
         public var seed: UInt64
         /// The ListOps generator's settings (for generated ListOps).
         public var listOps: ListOpsGenerator.Configuration
-        /// How many Pathfinder images to generate, and of which difficulty.
-        public var pathfinderImages: Int, pathfinderDifficulty: PathfinderDifficulty
+        /// How many Pathfinder images to generate, and the length of their target contours (the
+        /// difficulty: `PathfinderDifficulty.contourLength`, or any length of a curriculum).
+        public var pathfinderImages: Int, pathfinderContourLength: Int
 
         /// Options with everything given.
         public init(dataDirectory: URL?, cacheDirectory: URL, maximumLength: Int, seed: UInt64,
-                    listOps: ListOpsGenerator.Configuration, pathfinderImages: Int, pathfinderDifficulty: PathfinderDifficulty) {
+                    listOps: ListOpsGenerator.Configuration, pathfinderImages: Int, pathfinderContourLength: Int) {
             self.dataDirectory = dataDirectory
             self.cacheDirectory = cacheDirectory
             self.maximumLength = maximumLength
             self.seed = seed
             self.listOps = listOps
             self.pathfinderImages = pathfinderImages
-            self.pathfinderDifficulty = pathfinderDifficulty
+            self.pathfinderContourLength = pathfinderContourLength
         }
     }
 
@@ -154,7 +155,7 @@ public enum TrainingTask: String, CaseIterable, Sendable {
             return LabeledSplits(train: splits.train.examples, validation: splits.validation.examples, test: splits.test.examples,
                                  vocabularySize: ListOpsTokenizer.vocabularySize, classCount: ListOpsDataset.classCount)
         case .pathfinder:
-            return try PathfinderDataset.load(from: source, difficulty: options.pathfinderDifficulty, seed: options.seed)
+            return try PathfinderDataset.load(from: source, contourLength: options.pathfinderContourLength, seed: options.seed)
         case .image: return try CIFAR10.splits(in: source)
         case .fashionMNIST: return try FashionMNIST.splits(in: source)
         case .text: return try IMDbDataset.load(from: source, maximumLength: length, seed: options.seed)
@@ -179,16 +180,15 @@ public enum TrainingTask: String, CaseIterable, Sendable {
             }
             return directory
         case .pathfinder:
-            let difficulty = options.pathfinderDifficulty
-            let configuration = PathfinderGenerator.Configuration(difficulty: difficulty, imageCount: options.pathfinderImages,
-                                                                  seed: options.seed)
+            let configuration = PathfinderGenerator.Configuration(contourLength: options.pathfinderContourLength,
+                                                                  imageCount: options.pathfinderImages, seed: options.seed)
             let directory = options.cacheDirectory.appendingPathComponent(
-                "pathfinder32-\(difficulty.directoryName)-\(options.pathfinderImages)-s\(options.seed)")
+                "pathfinder32-\(configuration.directoryName)-\(options.pathfinderImages)-s\(options.seed)")
             // The last batch's metadata is written after all of its images: its presence means a complete set.
             let lastMetadata = directory.appendingPathComponent(configuration.directoryName)
                 .appendingPathComponent("metadata/\(configuration.batchCount - 1).npy")
             if !FileManager.default.fileExists(atPath: lastMetadata.path) {
-                progress("generating \(options.pathfinderImages) Pathfinder-32 images (\(difficulty.directoryName)) into \(directory.path)")
+                progress("generating \(options.pathfinderImages) Pathfinder-32 images (\(configuration.directoryName)) into \(directory.path)")
                 _ = try PathfinderGenerator(configuration: configuration).write(to: directory)
             }
             return directory

@@ -19,7 +19,7 @@ struct TaskOptions: ParsableArguments {
     var dataSeed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Pathfinder: images to generate.")
     var pathfinderImages = 4000
-    @Option(help: "Pathfinder: difficulty (easy, intermediate, hard = contour length 6, 9, 14).")
+    @Option(help: "Pathfinder: difficulty (easy, intermediate, hard = contour length 6, 9, 14), or a contour length \(TaskOptions.contourLengths.lowerBound)…\(TaskOptions.contourLengths.upperBound) (for a curriculum).")
     var difficulty = PathfinderDifficulty.hard.rawValue
     @OptionGroup(title: "Generated ListOps") var listOps: ListOpsGenerationOptions
 
@@ -27,8 +27,8 @@ struct TaskOptions: ParsableArguments {
         guard TrainingTask(rawValue: task) != nil else {
             throw ValidationError("unknown --task '\(task)'; available: \(TrainingTask.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard PathfinderDifficulty(rawValue: difficulty) != nil else {
-            throw ValidationError("unknown --difficulty '\(difficulty)'; available: \(PathfinderDifficulty.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard contourLength != nil else {
+            throw ValidationError("unknown --difficulty '\(difficulty)'; available: \(PathfinderDifficulty.allCases.map(\.rawValue).joined(separator: ", ")), or a contour length \(Self.contourLengths.lowerBound)…\(Self.contourLengths.upperBound)")
         }
         if let maxTokens, maxTokens <= 0 { throw ValidationError("--max-tokens must be positive, got \(maxTokens)") }
         guard pathfinderImages >= 10 else { throw ValidationError("--pathfinder-images must be at least 10, got \(pathfinderImages)") }
@@ -36,6 +36,16 @@ struct TaskOptions: ParsableArguments {
 
     /// The task (validated).
     var trainingTask: TrainingTask { TrainingTask(rawValue: task)! }
+
+    /// The contour lengths `--difficulty` accepts as a number: the generator needs 3 (distractors
+    /// have a third of it), and past 30 dashes a pair of contours rarely fits a 32 × 32 image.
+    static let contourLengths = 3...30
+
+    /// The Pathfinder contour length `--difficulty` names, or nil when it names none.
+    var contourLength: Int? {
+        if let named = PathfinderDifficulty(rawValue: difficulty) { return named.contourLength }
+        return Int(difficulty).flatMap { Self.contourLengths.contains($0) ? $0 : nil }
+    }
 
     /// The cache root.
     var cacheDirectory: URL {
@@ -51,7 +61,7 @@ struct TaskOptions: ParsableArguments {
             dataDirectory: dataDir.map { URL(fileURLWithPath: $0) }, cacheDirectory: cacheDirectory,
             maximumLength: maxTokens ?? trainingTask.defaultMaximumLength(scale: scale), seed: dataSeed,
             listOps: listOps.configuration(seed: dataSeed), pathfinderImages: pathfinderImages,
-            pathfinderDifficulty: PathfinderDifficulty(rawValue: difficulty)!)
+            pathfinderContourLength: contourLength!)
         return try trainingTask.load(options, progress: progress)
     }
 }

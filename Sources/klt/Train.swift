@@ -69,6 +69,8 @@ struct Train: ParsableCommand {
     var stopAfter: Int?
     @Flag(help: "Print only the final report.")
     var quiet = false
+    @Option(help: "Start from the parameters (and feature draws) of this checkpoint, which must be of the same model: the next stage of a curriculum. The optimizer, schedule and step count start afresh.")
+    var initFrom: String?
     @OptionGroup var data: TaskOptions
 
     func validate() throws {
@@ -152,6 +154,11 @@ struct Train: ParsableCommand {
         let batchExamples = min(batchSize, max(splits.train.count, splits.validation.count, splits.test.count))
         try MemoryPlan(configuration: configuration, batchSize: batchExamples, length: longest, training: true).check()
         let model = try SequenceClassifier(configuration: configuration, seed: seed)
+        if let initFrom {
+            let contents = try Checkpoint.read(from: URL(fileURLWithPath: initFrom))
+            try Checkpoint.restore(contents, into: model)
+            report.message("initialised from \(initFrom) (step \(contents.state.step) of its run)")
+        }
         let warmupSteps = warmup ?? max(1, steps / 10)
         let rateSchedule: LearningRateSchedule = switch schedule {
         case "cosine": .warmupCosine(peak: learningRate, warmup: warmupSteps, total: steps)

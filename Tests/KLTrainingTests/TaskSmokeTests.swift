@@ -57,7 +57,7 @@ import Testing
     static func options(_ task: TrainingTask, dataDirectory: URL?, cache: URL) -> TrainingTask.DataOptions {
         TrainingTask.DataOptions(dataDirectory: dataDirectory, cacheDirectory: cache, maximumLength: plan(task).maximumLength,
                                  seed: seed, listOps: TaskFixtureWriter.listOpsConfiguration(seed: seed),
-                                 pathfinderImages: Self.pathfinderImages, pathfinderDifficulty: .easy)
+                                 pathfinderImages: Self.pathfinderImages, pathfinderContourLength: PathfinderDifficulty.easy.contourLength)
     }
 
     /// Writes the task's fixture under `root` and loads it through `TrainingTask.load`.

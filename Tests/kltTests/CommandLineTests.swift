@@ -17,6 +17,7 @@ import Testing
     @Test func defaultsParse() {
         #expect(Self.parseError(["train"]) == nil)
         #expect(Self.parseError(["kernels"]) == nil)
+        #expect(Self.parseError(["train", "--task", "pathfinder", "--difficulty", "4"]) == nil)
         #expect(Self.parseError(["data", "listops", "--output", "/tmp/x"]) == nil)
     }
 
@@ -34,6 +35,8 @@ import Testing
         (["eval", "--checkpoint", "x", "--split", "dev"], "--split"),
         (["eval"], "checkpoint"),
         (["train", "--threads", "0"], "--threads"),
+        (["train", "--task", "pathfinder", "--difficulty", "medium"], "--difficulty"),
+        (["train", "--task", "pathfinder", "--difficulty", "2"], "--difficulty"),
         (["train", "--resume", "--overwrite"], "--overwrite"),
         (["sweep", "--kernels", "GMM-PRF"], "--seeds"),
         (["sweep", "--kernels", "GMM-PRF", "--seeds", "1", "--jobs", "0"], "--jobs"),

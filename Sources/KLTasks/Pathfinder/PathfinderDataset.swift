@@ -29,7 +29,13 @@ public enum PathfinderDataset {
     /// difficulty directory does not exist) and splits it 80/10/10 after shuffling with a
     /// `RandomGenerator` seeded with `seed`. Images must be `side × side`.
     public static func load(from root: URL, difficulty: PathfinderDifficulty, seed: UInt64, side: Int = 32) throws -> LabeledSplits {
-        var directory = root.appendingPathComponent(difficulty.directoryName)
+        try load(from: root, contourLength: difficulty.contourLength, seed: seed, side: side)
+    }
+
+    /// `load(from:difficulty:seed:side:)` for contours of any length: the directory
+    /// `PathfinderDifficulty.directoryName(contourLength:)` names.
+    public static func load(from root: URL, contourLength: Int, seed: UInt64, side: Int = 32) throws -> LabeledSplits {
+        var directory = root.appendingPathComponent(PathfinderDifficulty.directoryName(contourLength: contourLength))
         let fileManager = FileManager.default
         if !fileManager.fileExists(atPath: directory.path),
            fileManager.fileExists(atPath: root.appendingPathComponent("metadata").path) {
