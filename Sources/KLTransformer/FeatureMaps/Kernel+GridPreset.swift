@@ -67,11 +67,11 @@ extension Kernel {
         case .favorExp: ("posrf+orf", "own class: 10⁻⁴ added to every feature, google-research's stabiliser")
         case .fastFoodRandom: ("trigrf+fastfood", "own class: S, G, B and Π redrawn every call, applied by two fast Hadamard transforms")
         case .fastFoodLearnedScale: ("trigrf+fastfood-learned", "own class: only S learned, initialised N(0, 1/d) as the official code; G, B redrawn")
-        case .fastFoodRKS: ("trigrf+fastfood-learned", "own class: S, G, B initialised N(0, 1/d) as the official code, one block shared by the heads")
-        case .fastFoodPRF: ("posrf-rbf+fastfood-learned", "own class: the official N(0, 1/d) initialisation, one block shared by the heads")
+        case .fastFoodRKS: ("trigrf+fastfood-learned", "own class: S, G, B initialised N(0, 1/d) as the official code (the grid starts from an exact draw), unused diagonals redrawn")
+        case .fastFoodPRF: ("posrf-rbf+fastfood-learned", "own class: S, G, B initialised N(0, 1/d) as the official code (the grid starts from an exact draw), unused diagonals redrawn")
         case .gaussRKS: ("trigrf+gmm", "own class: one Gaussian with a full matrix Σ shared by the heads, features at ±μ")
         case .gmmRKS: ("trigrf+gmm", "own class: a full matrix Σ per head (covariance ΣᵀΣ), features at ±μ, scale √(4/n)")
-        case .gmmPRFHyperbolic: ("posrf-hyp-rbf+gmm", "own class: one scalar variance per head, initialised U(±0.5)")
+        case .gmmPRFHyperbolic: ("posrf-hyp-rbf+gmm", "own class: pairs ±ω with ω = μ + σε (the grid pairs ±ε: cosh(μᵀz), not exp(μᵀz)), one scalar variance per head, U(±0.5) initialisation")
         case .gmmMixture: ("trigrf+gmm", "own class: C diagonal Gaussians shared by the heads, one attention per Gaussian mixed by learned weights")
         }
     }

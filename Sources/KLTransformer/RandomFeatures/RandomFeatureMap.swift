@@ -83,7 +83,9 @@ public final class RandomFeatureMap: FeatureMap {
     public func currentOmega(training: Bool) -> Tensor { learnedFrequencies?.omega(training: training) ?? omega }
 
     public func features(queries: Tensor, keys: Tensor, keyMask: Tensor?, training: Bool) -> (queries: Tensor, keys: Tensor) {
-        switch componentFeatures(queries: queries, keys: keys, keyMask: keyMask, training: training) {
+        // The query side's factor g(x) is one number per query, which the query shift removes
+        // exactly (spec §4.2: drop it); the key side's stays.
+        switch componentFeatures(queries: queries, keys: keys, keyMask: keyMask, training: training, includingQueryFactor: false) {
         case .direct(let phiQ, let phiK):
             return (phiQ, phiK)
         case .logarithmic(let logQ, let logK):
@@ -101,15 +103,15 @@ public final class RandomFeatureMap: FeatureMap {
     /// φ(q)·φ(k) estimates the kernel itself (what inspection and kernel tests compare): the pair
     /// computed with `x` as both sides (so the sequence statistics of OPRF and SADERF are those of `x`).
     public func features(_ x: Tensor, isQuery: Bool, training: Bool) -> Tensor {
-        switch componentFeatures(queries: x, keys: x, keyMask: nil, training: training) {
+        switch componentFeatures(queries: x, keys: x, keyMask: nil, training: training, includingQueryFactor: true) {
         case .direct(let phiQ, let phiK): return isQuery ? phiQ : phiK
         case .logarithmic(let logQ, let logK): return (isQuery ? logQ : logK).exp()
         }
     }
 
     /// The component's features of one call, a learned spectrum's log-factors g folded into the
-    /// log-features.
-    private func componentFeatures(queries: Tensor, keys: Tensor, keyMask: Tensor?, training: Bool) -> ComponentFeatures {
+    /// log-features (the queries' only when `includingQueryFactor`).
+    private func componentFeatures(queries: Tensor, keys: Tensor, keyMask: Tensor?, training: Bool, includingQueryFactor: Bool) -> ComponentFeatures {
         var x = FeatureMath.scaled(queries), y = FeatureMath.scaled(keys)
         var factors: (queries: Tensor, keys: Tensor)?, phases: (queries: Tensor, keys: Tensor)?
         if let spectrum {
@@ -123,6 +125,6 @@ public final class RandomFeatureMap: FeatureMap {
         let features = kernel.component.features(queries: x, keys: y, omega: currentOmega(training: training), statistics: statistics,
                                                  phases: phases)
         guard case .logarithmic(let logQ, let logK) = features, let factors else { return features }
-        return .logarithmic(queries: logQ + factors.queries, keys: logK + factors.keys)
+        return .logarithmic(queries: includingQueryFactor ? logQ + factors.queries : logQ, keys: logK + factors.keys)
     }
 }
