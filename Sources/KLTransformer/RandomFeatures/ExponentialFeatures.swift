@@ -19,7 +19,7 @@ enum ExponentialFeatures {
         guard let a else {
             let constant = -0.5 * Float(Foundation.log(Double(count)))
             let pair = hyperbolic ? Tensor.concatenate([u, -u], alongAxis: 3) : u
-            return pair + norm + constant
+            return pair + (norm + constant)
         }
         let (b, logD) = withoutGradients { () -> (Tensor, Tensor) in
             let shrink = 1 - 4 * a                                                           // 1 − 4A > 0 for A < 1/4
@@ -27,7 +27,7 @@ enum ExponentialFeatures {
         }
         let lengths = omega.squared().sum(alongAxes: [0], keepingDimensions: true).reshaped(to: [1, 1, 1, m])
         let constant = -0.5 * Float(Foundation.log(Double(count)))
-        return u * b + a * lengths + logD + norm + constant
+        return u * b + a * lengths + (logD + norm + constant)
     }
 
     /// OPRF's optimal A* (spec §2.4) for mean ‖x + y‖² = `spread` over the pairs of a sequence:
