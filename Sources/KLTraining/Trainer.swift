@@ -411,7 +411,7 @@ public final class Trainer {
 
     /// The summed loss, correct count and example count of the batches i ≡ rank (mod ranks); the
     /// batches of other ranks only advance the feature draws (`advanceFeatureDraws`).
-    private static func evaluationSums(_ model: SequenceClassifier, _ batcher: Batcher, limit: Int?, rank: Int, ranks: Int) -> [Double] {
+    static func evaluationSums(_ model: SequenceClassifier, _ batcher: Batcher, limit: Int?, rank: Int, ranks: Int) -> [Double] {
         model.evaluating { withoutGradients {
             var loss = 0.0, correct = 0, count = 0
             var context = ForwardContext(training: false)
