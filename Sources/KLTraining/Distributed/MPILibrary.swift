@@ -10,7 +10,7 @@ public struct MPILibrary: Sendable, CustomStringConvertible {
 
     /// Opens the library without initialising MPI; throws `MPIError.unavailable` with the reason
     /// (no library found, not Open MPI, a function missing).
-    public static func load() throws -> MPILibrary {
+    public static func load() throws(MPIError) -> MPILibrary {
         var error = [CChar](repeating: 0, count: 1024)
         guard kl_mpi_load(&error, error.count) == 1 else {
             throw MPIError.unavailable(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))

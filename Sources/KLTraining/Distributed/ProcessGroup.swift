@@ -35,14 +35,14 @@ public final class ProcessGroup: Sendable {
         try launched.get()
     }
 
-    private static let launched: Result<ProcessGroup, MPIError> = Result {
+    private static let launched = Result<ProcessGroup, MPIError> { () throws(MPIError) -> ProcessGroup in
         guard MPILauncher.isLaunched() else { return .single }
         let library = try MPILibrary.load()
         var rank: Int32 = 0, size: Int32 = 0
         let code = kl_mpi_init(&rank, &size)
         guard code == 0 else { throw MPIError.callFailed(call: "MPI_Init_thread", code: code) }
         return ProcessGroup(rank: Int(rank), size: Int(size), library: library)
-    }.mapError { $0 as! MPIError }
+    }
 
     /// "rank 1 of 4, Open MPI v4.1.4 (libmpi.so.40)", or "single process".
     public var summary: String {
