@@ -98,7 +98,9 @@ public struct TrainingResult: Sendable {
 
 /// Trains a `SequenceClassifier`: shuffled batches, forward, cross-entropy, backward, optional clipping,
 /// AdamW with the schedule; periodic validation with best-on-validation and last checkpoints; a final
-/// test evaluation of the best checkpoint. Metrics go to `metrics.jsonl` in the run directory.
+/// test evaluation of the best checkpoint. Metrics go to `metrics.jsonl` in the run directory. With
+/// `DataParallelism` over several ranks, every rank runs a trainer on its share of each batch and
+/// rank 0 alone writes the run's files.
 public final class Trainer {
     /// The model being trained.
     public let model: SequenceClassifier
@@ -110,18 +112,26 @@ public final class Trainer {
     public let runDirectory: URL
     /// Training progress output.
     public let progress: ProgressReporter
+    /// The ranks this trainer shares its work with (`DataParallelism.none`: it trains alone).
+    public let parallelism: DataParallelism
     private let train: Batcher, validation: Batcher, test: Batcher?
     private var state: TrainingState
+    private let gradientReduction: GradientAllReduce
 
     /// A trainer for `model` on the given splits; a fresh run unless `resume` is applied. Refuses
-    /// invalid settings, examples the model cannot take (`checkExamples(_:fit:)`) and runs whose
-    /// memory plan (`MemoryPlan`) does not fit in this machine's memory, before training starts.
+    /// invalid settings, examples the model cannot take (`checkExamples(_:fit:)`), runs whose
+    /// memory plan (`MemoryPlan`) does not fit in this machine's memory and global batches too small
+    /// to give every rank of `parallelism` a row, before training starts.
     public init(model: SequenceClassifier, train: [ClassificationExample], validation: [ClassificationExample],
                 test: [ClassificationExample]?, settings: TrainingSettings, runDirectory: URL,
-                progress: ProgressReporter = ProgressReporter()) throws {
+                progress: ProgressReporter = ProgressReporter(), parallelism: DataParallelism = .none) throws {
         try settings.validate()
         guard !train.isEmpty, !validation.isEmpty else {
             throw TrainingError.invalidSetting("training needs non-empty training and validation sets (got \(train.count) and \(validation.count) examples)")
+        }
+        let globalBatch = min(settings.batchSize, train.count)
+        guard globalBatch >= parallelism.group.size else {
+            throw TrainingError.invalidSetting("a batch of \(globalBatch) examples cannot be shared by \(parallelism.group.size) ranks: each rank needs at least one example of every batch (raise --batch-size or start fewer ranks)")
         }
         let all = train + validation + (test ?? [])
         let longest = all.map { max($0.tokens.count, $0.pairedTokens?.count ?? 0) }.max() ?? 0
@@ -132,7 +142,9 @@ public final class Trainer {
         self.settings = settings
         self.runDirectory = runDirectory
         self.progress = progress
+        self.parallelism = parallelism
         optimizer = AdamW(parameters: model.parameters, settings: settings.optimizer)
+        gradientReduction = GradientAllReduce(parameters: optimizer.parameters)
         self.train = Batcher(examples: train, batchSize: settings.batchSize, seed: settings.seed, dropsLastPartialBatch: train.count >= settings.batchSize)
         self.validation = Batcher(examples: validation, batchSize: settings.batchSize)
         self.test = test.map { Batcher(examples: $0, batchSize: settings.batchSize) }
@@ -171,16 +183,50 @@ public final class Trainer {
     /// The most recent checkpoint (for `--resume`).
     public var lastCheckpointURL: URL { runDirectory.appendingPathComponent("last.safetensors") }
 
-    /// Continues from a checkpoint written by this trainer's `run()` for the same model and settings.
+    /// Continues from a checkpoint written by this trainer's `run()` for the same model and settings
+    /// (with any number of ranks: rank 0 reads it and sends it to the others).
     public func resume(from url: URL) throws {
-        let contents = try Checkpoint.read(from: url)
+        guard let contents = try readCheckpoint(url) else {
+            throw TrainingError.incompatibleCheckpoint("\(url.path) does not exist")
+        }
+        try resume(from: contents)
+    }
+
+    /// Continues from the last checkpoint when rank 0 finds one in the run directory; returns whether
+    /// it did (false: the run starts from step 0).
+    public func resumeFromLastCheckpoint() throws -> Bool {
+        guard let contents = try readCheckpoint(lastCheckpointURL) else { return false }
+        try resume(from: contents)
+        return true
+    }
+
+    private func resume(from contents: Checkpoint.Contents) throws {
         guard contents.state.settings == settings else {
-            throw TrainingError.incompatibleCheckpoint("\(url.path) was written with other training settings: \(contents.state.settings)")
+            throw TrainingError.incompatibleCheckpoint("\(contents.url.path) was written with other training settings: \(contents.state.settings)")
         }
         try Checkpoint.restore(contents, into: model, optimizer: optimizer)
         state = contents.state
         // Steps after the checkpoint will be run again: drop what the interrupted session logged of them.
-        try RunLog.truncate(in: runDirectory, afterStep: state.step)
+        if parallelism.group.isRoot { try RunLog.truncate(in: runDirectory, afterStep: state.step) }
+    }
+
+    /// The checkpoint at `url` as rank 0 reads it (nil when there is no file there), on every rank:
+    /// with several ranks, rank 0 sends the file's bytes to the others, so only its machine needs
+    /// the run directory.
+    private func readCheckpoint(_ url: URL) throws -> Checkpoint.Contents? {
+        let group = parallelism.group
+        guard group.isDistributed else {
+            return FileManager.default.fileExists(atPath: url.path) ? try Checkpoint.read(from: url) : nil
+        }
+        var bytes: [UInt8]?
+        if group.isRoot, FileManager.default.fileExists(atPath: url.path) {
+            do {
+                bytes = [UInt8](try Data(contentsOf: url))
+            } catch {
+                throw CheckpointError(.io, file: url.path, "cannot read the file: \(error.localizedDescription)")
+            }
+        }
+        return try group.broadcastFromRoot(bytes).map { try Checkpoint.read(bytes: $0, of: url) }
     }
 
     /// Steps completed so far.
@@ -190,17 +236,18 @@ public final class Trainer {
     /// checkpointing along the way, then evaluates the best checkpoint on the test set.
     @discardableResult
     public func run(stopAfter: Int? = nil) throws -> TrainingResult {
-        try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
-        let log = try RunLog(directory: runDirectory)
-        let events = try EventFileWriter(directory: runDirectory)
-        defer { events.close() }
+        let group = parallelism.group
+        let log = group.isRoot ? try RunLog(directory: runDirectory) : nil
+        let events = group.isRoot ? try EventFileWriter(directory: runDirectory) : nil
+        defer { events?.close() }
         // A resumed run trains again the steps after its checkpoint: TensorBoard drops the killed
         // session's events from there on, as metrics.jsonl was truncated.
-        if state.step > 0 { try events.addSessionStart(step: state.step + 1) }
+        if state.step > 0 { try events?.addSessionStart(step: state.step + 1) }
         let end = min(settings.steps, stopAfter ?? settings.steps)
         var losses: [Float] = []
         let startSeconds = state.trainingSeconds ?? 0
         var trainingSeconds = startSeconds, windowLoss = 0.0, windowCorrect = 0, windowCount = 0
+        var allReduceSeconds = 0.0
         let perEpoch = train.batchesPerEpoch
         var epochBatches: (epoch: Int, batches: Batcher.Batches)?
         while state.step < end {
@@ -208,12 +255,28 @@ public final class Trainer {
             if epochBatches?.epoch != epoch { epochBatches = (epoch, train.shuffledBatches(epoch: epoch)) }
             let batch = epochBatches!.batches[state.step % perEpoch]
             let started = DispatchTime.now().uptimeNanoseconds
-            var context = ForwardContext(training: true, generator: state.dropoutGenerator)
-            let logits = Self.logits(model, batch, context: &context)
-            state.dropoutGenerator = context.generator
-            let loss = Tensor.crossEntropy(logits: logits, labels: batch.labels)
-            guard loss.item.isFinite else { throw TrainingError.nonFiniteLoss(step: state.step + 1, value: loss.item) }
-            try loss.backward()
+            let rows = parallelism.rows(ofBatchOf: batch.batchSize)
+            let shard = group.isDistributed ? batch.rows(rows) : batch
+            var context = ForwardContext(training: true, generator: group.isDistributed
+                ? DataParallelism.dropoutGenerator(seed: settings.seed, rank: group.rank, step: state.step) : state.dropoutGenerator)
+            let logits = Self.logits(model, shard, context: &context)
+            if !group.isDistributed { state.dropoutGenerator = context.generator }
+            let loss = Tensor.crossEntropy(logits: logits, labels: shard.labels)
+            var (stepLoss, correct) = (loss.item, Self.correctCount(logits, shard.labels))
+            if group.isDistributed {
+                // Every rank's mean-loss gradient weighted by its share of the batch: their sum is the
+                // gradient of the batch's mean loss. The loss and the correct count travel along.
+                try loss.backward()
+                let reduceStarted = DispatchTime.now().uptimeNanoseconds
+                let weight = Float(rows.count) / Float(batch.batchSize)
+                let sums = try gradientReduction.reduce(weight: weight, statistics: [stepLoss * weight, Float(correct)], in: group)
+                allReduceSeconds += Double(DispatchTime.now().uptimeNanoseconds - reduceStarted) / 1e9
+                (stepLoss, correct) = (sums[0], Int(sums[1].rounded()))
+                guard stepLoss.isFinite else { throw TrainingError.nonFiniteLoss(step: state.step + 1, value: stepLoss) }
+            } else {
+                guard stepLoss.isFinite else { throw TrainingError.nonFiniteLoss(step: state.step + 1, value: stepLoss) }
+                try loss.backward()
+            }
             if let name = GradientClipping.firstNonFiniteGradient(optimizer.parameters) {
                 throw TrainingError.nonFiniteGradient(step: state.step + 1, parameter: name)
             }
@@ -223,23 +286,26 @@ public final class Trainer {
             optimizer.update(learningRate: rate)
             state.step += 1
             trainingSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            losses.append(loss.item)
-            let correct = Self.correctCount(logits, batch.labels)
-            windowLoss += Double(loss.item) * Double(batch.batchSize)
+            losses.append(stepLoss)
+            windowLoss += Double(stepLoss) * Double(batch.batchSize)
             windowCorrect += correct
             windowCount += batch.batchSize
             progress.progress(step: state.step, total: settings.steps, loss: windowLoss / Double(windowCount),
                               accuracy: Double(windowCorrect) / Double(windowCount),
                               stepsPerSecond: Double(losses.count) / max(trainingSeconds - startSeconds, 1e-9))
-            try log.append(["kind": "train", "step": state.step, "loss": Double(loss.item),
-                            "accuracy": Double(correct) / Double(batch.batchSize), "learningRate": rate, "gradientNorm": norm,
-                            "seconds": trainingSeconds])
-            for (tag, value) in [("train/loss", Double(loss.item)), ("train/accuracy", Double(correct) / Double(batch.batchSize)),
+            try log?.append(["kind": "train", "step": state.step, "loss": Double(stepLoss),
+                             "accuracy": Double(correct) / Double(batch.batchSize), "learningRate": rate, "gradientNorm": norm,
+                             "seconds": trainingSeconds])
+            for (tag, value) in [("train/loss", Double(stepLoss)), ("train/accuracy", Double(correct) / Double(batch.batchSize)),
                                  ("train/learning_rate", rate), ("train/gradient_norm", norm)] {
-                try events.addScalar(tag, value, step: state.step)
+                try events?.addScalar(tag, value, step: state.step)
             }
-            if state.step % settings.evaluationInterval == 0 || state.step == settings.steps {
-                let evaluation = evaluate(validation, limit: settings.evaluationBatches)
+            let evaluates = state.step % settings.evaluationInterval == 0 || state.step == settings.steps
+            if evaluates || state.step % parallelism.checksumInterval == 0 {
+                try ParameterChecksum.verify(model, in: group, step: state.step)
+            }
+            if evaluates {
+                let evaluation = try evaluate(validation, limit: settings.evaluationBatches)
                 let improved = evaluation.accuracy > state.bestValidationAccuracy
                 if improved {
                     state.bestValidationAccuracy = evaluation.accuracy
@@ -247,18 +313,20 @@ public final class Trainer {
                 }
                 state.featureRandomness = model.featureMaps.map(\.randomness)
                 state.trainingSeconds = trainingSeconds
-                if improved { try Checkpoint.save(model: model, optimizer: optimizer, state: state, to: bestCheckpointURL) }
-                try Checkpoint.save(model: model, optimizer: optimizer, state: state, to: lastCheckpointURL)
-                try log.append(["kind": "validation", "step": state.step, "loss": evaluation.loss, "accuracy": evaluation.accuracy,
-                                "best": improved])
-                try writeEvaluationEvents(evaluation, to: events)
+                if group.isRoot {
+                    if improved { try Checkpoint.save(model: model, optimizer: optimizer, state: state, to: bestCheckpointURL) }
+                    try Checkpoint.save(model: model, optimizer: optimizer, state: state, to: lastCheckpointURL)
+                }
+                try log?.append(["kind": "validation", "step": state.step, "loss": evaluation.loss, "accuracy": evaluation.accuracy,
+                                 "best": improved])
+                if let events { try writeEvaluationEvents(evaluation, to: events) }
                 progress.message(String(format: "step %d: train loss %.4f acc %.3f | validation loss %.4f acc %.3f%@",
                                         state.step, windowLoss / Double(windowCount), Double(windowCorrect) / Double(windowCount),
                                         evaluation.loss, evaluation.accuracy, improved ? " (best)" : ""))
                 (windowLoss, windowCorrect, windowCount) = (0, 0, 0)
             }
         }
-        return try finish(losses: losses, trainingSeconds: trainingSeconds, log: log)
+        return try finish(losses: losses, trainingSeconds: trainingSeconds, allReduceSeconds: allReduceSeconds, log: log)
     }
 
     /// TensorBoard events of an evaluation: validation loss and accuracy, and histograms of every
@@ -276,18 +344,20 @@ public final class Trainer {
         try events.flush()
     }
 
-    /// Evaluates the best checkpoint on validation and test and writes `summary.json`.
-    private func finish(losses: [Float], trainingSeconds: Double, log: RunLog) throws -> TrainingResult {
+    /// Evaluates the best checkpoint on validation and test and writes `summary.json` (rank 0).
+    private func finish(losses: [Float], trainingSeconds: Double, allReduceSeconds: Double, log: RunLog?) throws -> TrainingResult {
         let finalState = state
-        var bestValidation = evaluate(validation, limit: nil)
-        var testEvaluation = test.map { evaluate($0, limit: nil) }
-        if FileManager.default.fileExists(atPath: bestCheckpointURL.path), state.bestStep != state.step {
-            let best = try Checkpoint.read(from: bestCheckpointURL)
+        var bestValidation = try evaluate(validation, limit: nil)
+        var testEvaluation = try test.map { try evaluate($0, limit: nil) }
+        if state.bestStep != state.step, let best = try readCheckpoint(bestCheckpointURL) {
             try Checkpoint.restore(best, into: model)
-            bestValidation = evaluate(validation, limit: nil)
-            testEvaluation = test.map { evaluate($0, limit: nil) }
+            bestValidation = try evaluate(validation, limit: nil)
+            testEvaluation = try test.map { try evaluate($0, limit: nil) }
             // Leave the trainer where training stopped, so a later resume continues from there.
-            try Checkpoint.restore(try Checkpoint.read(from: lastCheckpointURL), into: model)
+            guard let last = try readCheckpoint(lastCheckpointURL) else {
+                throw TrainingError.incompatibleCheckpoint("\(lastCheckpointURL.path) disappeared during the run")
+            }
+            try Checkpoint.restore(last, into: model)
         }
         state = finalState
         let majority = Self.majorityBaseline(trainLabels: train.examples.map(\.label),
@@ -300,17 +370,26 @@ public final class Trainer {
                                       "parameters": parameterCount, "peakResidentBytes": ResourceUsage.peakResidentBytes,
                                       "peakTensorBytes": TensorMemory.peakBytes]
         if let testEvaluation { summary["testAccuracy"] = testEvaluation.accuracy; summary["testLoss"] = testEvaluation.loss }
-        try log.append(summary.merging(["kind": "summary"]) { $1 })
-        let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .prettyPrinted])
-        try data.write(to: runDirectory.appendingPathComponent("summary.json"), options: .atomic)
+        if parallelism.group.isDistributed {
+            // This session's time in the gradient all-reduce, and what it sums per step.
+            summary["ranks"] = parallelism.group.size
+            summary["allReduceSeconds"] = allReduceSeconds
+            summary["allReduceBytesPerStep"] = gradientReduction.bytesPerStep
+        }
+        if let log {
+            try log.append(summary.merging(["kind": "summary"]) { $1 })
+            let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .prettyPrinted])
+            try data.write(to: runDirectory.appendingPathComponent("summary.json"), options: .atomic)
+        }
         return TrainingResult(bestValidation: bestValidation, bestStep: state.bestStep, test: testEvaluation,
                               majorityBaseline: majority, trainingSeconds: trainingSeconds, losses: losses,
                               bestCheckpoint: bestCheckpointURL, lastCheckpoint: lastCheckpointURL)
     }
 
-    /// Loss and accuracy of the current model on `batcher`'s examples, without gradients.
-    public func evaluate(_ batcher: Batcher, limit: Int?) -> Evaluation {
-        Self.evaluate(model, batcher, limit: limit)
+    /// Loss and accuracy of the current model on `batcher`'s examples, without gradients, the
+    /// batches shared by the ranks of `parallelism`.
+    public func evaluate(_ batcher: Batcher, limit: Int?) throws -> Evaluation {
+        try Self.evaluate(model, batcher, limit: limit, sharedBy: parallelism.group)
     }
 
     /// Loss and accuracy of `model` on `batcher`'s examples in order, without gradients (at most
@@ -318,16 +397,34 @@ public final class Trainer {
     /// (`SequenceClassifier.evaluating(_:)`): the result depends only on the model's state, and the
     /// model's random state is left as it was.
     public static func evaluate(_ model: SequenceClassifier, _ batcher: Batcher, limit: Int?) -> Evaluation {
+        let sums = evaluationSums(model, batcher, limit: limit, rank: 0, ranks: 1)
+        return Evaluation(loss: sums[0] / max(sums[2], 1), accuracy: sums[1] / max(sums[2], 1), count: Int(sums[2]))
+    }
+
+    /// `evaluate(_:_:limit:)` with the batches dealt out between the ranks of `group` (batch i to
+    /// rank i mod size) and the sums reduced: every rank gets the result one process computes (up
+    /// to the order of the additions), on the same feature draws.
+    public static func evaluate(_ model: SequenceClassifier, _ batcher: Batcher, limit: Int?, sharedBy group: ProcessGroup) throws -> Evaluation {
+        let sums = try group.allReduceSum(evaluationSums(model, batcher, limit: limit, rank: group.rank, ranks: group.size))
+        return Evaluation(loss: sums[0] / max(sums[2], 1), accuracy: sums[1] / max(sums[2], 1), count: Int(sums[2]))
+    }
+
+    /// The summed loss, correct count and example count of the batches i ≡ rank (mod ranks); the
+    /// batches of other ranks only advance the feature draws (`advanceFeatureDraws`).
+    static func evaluationSums(_ model: SequenceClassifier, _ batcher: Batcher, limit: Int?, rank: Int, ranks: Int) -> [Double] {
         model.evaluating { withoutGradients {
             var loss = 0.0, correct = 0, count = 0
             var context = ForwardContext(training: false)
-            for batch in batcher.sequentialBatches().prefix(max(limit ?? Int.max, 0)) {
+            let batches = batcher.sequentialBatches()
+            for index in batches.indices.prefix(max(limit ?? Int.max, 0)) {
+                guard index % ranks == rank else { model.advanceFeatureDraws(training: false); continue }
+                let batch = batches[index]
                 let logits = logits(model, batch, context: &context)
                 loss += Double(Tensor.crossEntropy(logits: logits, labels: batch.labels).item) * Double(batch.batchSize)
                 correct += correctCount(logits, batch.labels)
                 count += batch.batchSize
             }
-            return Evaluation(loss: loss / Double(max(count, 1)), accuracy: Double(correct) / Double(max(count, 1)), count: count)
+            return [loss, Double(correct), Double(count)]
         } }
     }
 

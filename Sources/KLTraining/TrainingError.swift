@@ -10,6 +10,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case invalidSetting(String)
     /// The run would need more memory than the machine has (`MemoryPlan`): the estimate and what to change.
     case insufficientMemory(String)
+    /// The ranks of a data-parallel run no longer hold the same parameters (`ParameterChecksum`).
+    case ranksDiverged(step: Int, ranks: [Int])
 
     public var description: String {
         switch self {
@@ -20,6 +22,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case .incompatibleCheckpoint(let message): "checkpoint refused: \(message)"
         case .invalidSetting(let message): message
         case .insufficientMemory(let message): message
+        case .ranksDiverged(let step, let ranks):
+            "training stopped at step \(step): the parameters of rank\(ranks.count == 1 ? "" : "s") \(ranks.map(String.init).joined(separator: ", ")) differ from rank 0's (their checksums disagree). The ranks must run the same klt build, data and options; resume from the last checkpoint with --resume."
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KLTraining
 import KLTransformer
 
 /// `klt kernels`: the named attention kernels, one line each, then the random-feature grid: its
@@ -63,9 +64,13 @@ struct Kernels: ParsableCommand {
 
 /// `klt info`: where matrix products and elementwise math run.
 struct Info: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the compute backend, vector instruction set and threads.")
+    static let configuration = CommandConfiguration(abstract: "Show the compute backend, vector instruction set, threads and MPI.")
 
-    func run() {
-        print(BackendDescription.line)
+    func run() throws {
+        let group = try ProcessGroup.world()
+        group.running {
+            print(BackendDescription.line(for: group))
+            print(BackendDescription.mpiLine(for: group))
+        }
     }
 }

@@ -14,6 +14,7 @@ struct Sweep: ParsableCommand {
             `--` go to every run's `klt train` (e.g. `-- --steps 2000`). Each run trains in DIR/runs/<name>. Run the \
             same command again to continue: finished runs are kept, interrupted ones resume from their last \
             checkpoint. --shard i/n (0-based i) runs every n-th run, for a job array writing into one folder. \
+            Under `mpirun -np N` the runs (of the shard) are dealt out between the ranks, each run to one rank. \
             When it ends, `klt report DIR` is written (report.md, report.html, results.csv).
             """)
 
@@ -113,21 +114,37 @@ struct Sweep: ParsableCommand {
     }
 
     func run() throws {
+        let group = try ProcessGroup.world()
+        let complete = try group.running { try sweep(in: group) }
+        // A job script (or an array task) should see that the grid is not complete.
+        if !complete { throw ExitCode.failure }
+    }
+
+    /// Runs this process's runs of the sweep, as one process or as one rank of `group`; returns
+    /// whether every run of the shard (over all ranks) finished.
+    private func sweep(in group: ProcessGroup) throws -> Bool {
         let plan = try plan()
         for run in plan.runs { try Self.validateTrainArguments(run.axisArguments + plan.trainArguments) }
         let name = file.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "sweep"
         let directory = URL(fileURLWithPath: outputDir ?? "sweeps/\(name)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try AtomicFile.write(CommandLine.arguments.map(Self.shellQuoted).joined(separator: " ") + "\n",
-                             to: directory.appendingPathComponent(SweepReport.commandFileName))
+        if group.isRoot {
+            try AtomicFile.write(CommandLine.arguments.map(Self.shellQuoted).joined(separator: " ") + "\n",
+                                 to: directory.appendingPathComponent(SweepReport.commandFileName))
+        }
+        let requested = shard.flatMap(SweepShard.init(parsing:)) ?? .all
         let runner = SweepRunner(plan: plan, directory: directory, executable: Self.executable, jobs: jobs,
-                                 shard: shard.flatMap(SweepShard.init(parsing:)) ?? .all, retriesFailed: retryFailed)
+                                 cores: group.isDistributed ? MPILauncher.threadsPerRank() : ProcessInfo.processInfo.activeProcessorCount,
+                                 shard: requested.dealt(toRank: group.rank, of: group.size), retriesFailed: retryFailed)
         let outcome = try runner.run()
-        print("sweep: \(outcome.finished) finished, \(outcome.failed) failed, \(outcome.unfinished) unfinished (of \(runner.shardRuns.count) in this shard)")
+        // Ranks whose runs are done wait for the others asleep, leaving the cores to their runs.
+        try group.barrier(pollingEvery: .milliseconds(200))
+        let totals = try group.allReduceSum([outcome.finished, outcome.failed, outcome.unfinished, runner.shardRuns.count].map(Double.init)).map { Int($0) }
+        guard group.isRoot else { return totals[1] == 0 && totals[2] == 0 }
+        print("sweep: \(totals[0]) finished, \(totals[1]) failed, \(totals[2]) unfinished (of \(totals[3]) in this shard\(group.isDistributed ? ", over \(group.size) ranks" : ""))")
         if !noReport {
             try ReportCommand.write(sweep: directory)
         }
-        // A job script (or an array task) should see that the grid is not complete.
-        if outcome.unfinished > 0 || outcome.failed > 0 { throw ExitCode.failure }
+        return totals[1] == 0 && totals[2] == 0
     }
 }

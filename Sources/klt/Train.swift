@@ -16,7 +16,9 @@ struct Train: ParsableCommand {
         discussion: """
             With no options: generates a small ListOps set (cached under --cache-dir), trains GMM-PRF at the \
             'cpu' preset, evaluates the best-on-validation checkpoint on the test split. --task picks another task \
-            (generated, fetched from the package registries, or read from --data-dir); see `klt data tasks`.
+            (generated, fetched from the package registries, or read from --data-dir); see `klt data tasks`. \
+            Under `mpirun -np N` it trains data-parallel: each rank takes its share of every batch, gradients are \
+            summed over the ranks, rank 0 writes the run; --resume works with any N.
             """)
 
     @Option(help: "Attention kernel (paper name or official alias; see `klt kernels`).")
@@ -51,6 +53,8 @@ struct Train: ParsableCommand {
     var features: Int?
     @Option(parsing: .unconditional, help: "Redraw random features every N calls (1 = every call, 0 = never; default: the kernel's).")
     var redraw: Int?
+    @Option(parsing: .unconditional, help: "Dropout probability of the residual and attention dropout (default: the preset's, 0.1).")
+    var dropout: Float?
     @Option(help: "Pair tasks: what the head reads, concatenation ([e1; e2], the paper's) or interactions ([e1; e2; e1*e2; e1-e2], LRA's).")
     var pairFeatures = EncoderConfiguration.PairFeatures.concatenation.rawValue
     @Option(help: "Image tasks: how pixels become vectors: tokens (LRA's: a learned vector per intensity), linear (intensity × a learned vector, one position per pixel) or patch-P (P×P patches through a learned linear map).")
@@ -65,6 +69,8 @@ struct Train: ParsableCommand {
     var overwrite = false
     @Option(parsing: .unconditional, help: "Worker threads (default: $\(ThreadCount.environmentKey) or every core).")
     var threads: Int?
+    @Option(parsing: .unconditional, help: "Under mpirun: compare the ranks' parameter checksums every this many steps (and at every evaluation).")
+    var checksumEvery = 100
     @Option(parsing: .unconditional, help: "Stop after this many steps in total (continue later with --resume).")
     var stopAfter: Int?
     @Flag(help: "Print only the final report.")
@@ -107,6 +113,8 @@ struct Train: ParsableCommand {
         if let features, !(1...EncoderConfiguration.Limits.featureArgument).contains(features) {
             throw ValidationError("--features must be in 1...\(EncoderConfiguration.Limits.featureArgument), got \(features)")
         }
+        if let dropout, !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
+        guard checksumEvery > 0 else { throw ValidationError("--checksum-every must be positive, got \(checksumEvery)") }
         if let redraw, redraw < 0 { throw ValidationError("--redraw must not be negative (0 = never), got \(redraw)") }
         if let warmup, warmup < 0 { throw ValidationError("--warmup must not be negative, got \(warmup)") }
         if let clip, !(clip > 0) { throw ValidationError("--clip must be positive, got \(clip)") }
@@ -128,13 +136,23 @@ struct Train: ParsableCommand {
 
     func run() throws {
         guard ParentProcess.followParentIfAnnounced() else { throw ExitCode.failure }
-        if let threads { Parallel.threadCount = threads }
+        let group = try ProcessGroup.world()
+        try group.running { try train(in: group) }
+    }
+
+    /// The run, as one process or as one rank of `group` (only rank 0 touches the run directory).
+    private func train(in group: ProcessGroup) throws {
+        if let threads {
+            Parallel.threadCount = threads
+        } else if group.isDistributed, (try? ThreadCount.requested()) == nil {
+            Parallel.threadCount = MPILauncher.threadsPerRank()
+        }
         let runDirectory = runDirectory
         // Folders made here are removed again if the run is refused before it writes anything.
-        let createdFolders = try RunDirectory.prepare(runDirectory, resume: resume, overwrite: overwrite)
+        let createdFolders = group.isRoot ? try RunDirectory.prepare(runDirectory, resume: resume, overwrite: overwrite) : []
         defer { RunDirectory.removeEmptyFolders(createdFolders) }
-        let report = ProgressReporter(enabled: !quiet)
-        report.message(BackendDescription.line)
+        let report = ProgressReporter(enabled: !quiet && group.isRoot)
+        report.message(BackendDescription.line(for: group))
         let scale = EncoderConfiguration.Preset(rawValue: preset)!
         let task = data.trainingTask
         let splits = try data.load(scale: scale) { report.message($0) }
@@ -148,6 +166,7 @@ struct Train: ParsableCommand {
         configuration.frozenInEvaluation = frozenEval
         configuration.pairFeatures = EncoderConfiguration.PairFeatures(rawValue: pairFeatures)!
         configuration.inputEmbedding = inputEmbedding
+        if let dropout { (configuration.dropout, configuration.attentionDropout) = (dropout, dropout) }
         // Everything the run needs is checked before the model is built: the configuration (sizes,
         // the kernel's feature count, the model's memory) and the memory plan of a training step.
         try configuration.validate()
@@ -169,20 +188,23 @@ struct Train: ParsableCommand {
                                         optimizer: AdamW.Settings(weightDecay: weightDecay), clipNorm: clip,
                                         evaluationInterval: evalEvery, evaluationBatches: evalBatches, seed: seed)
         let trainer = try Trainer(model: model, train: splits.train, validation: splits.validation, test: splits.test,
-                                  settings: settings, runDirectory: runDirectory, progress: report)
-        if resume, FileManager.default.fileExists(atPath: trainer.lastCheckpointURL.path) {
-            try trainer.resume(from: trainer.lastCheckpointURL)
+                                  settings: settings, runDirectory: runDirectory, progress: report,
+                                  parallelism: DataParallelism(group: group, checksumInterval: checksumEvery))
+        if resume, try trainer.resumeFromLastCheckpoint() {
             report.message("resuming \(runDirectory.path) at step \(trainer.completedSteps)")
-        } else {
+        } else if group.isRoot {
             try RunLog.truncate(in: runDirectory, afterStep: 0)
         }
-        try RunRecord(arguments: Array(CommandLine.arguments.dropFirst()), task: task.rawValue, kernel: kernelName,
-                      seed: seed, preset: preset, threads: Parallel.threadCount, backend: BackendDescription.line,
-                      configuration: configuration, settings: settings).write(to: runDirectory)
+        if group.isRoot {
+            try RunRecord(arguments: Array(CommandLine.arguments.dropFirst()), task: task.rawValue, kernel: kernelName,
+                          seed: seed, preset: preset, threads: Parallel.threadCount, backend: BackendDescription.line(for: group),
+                          configuration: configuration, settings: settings).write(to: runDirectory)
+        }
         let parameterCount = model.parameters.reduce(0) { $0 + $1.tensor.count }
         report.message("task \(task.rawValue): \(splits.train.count) train / \(splits.validation.count) validation / \(splits.test.count) test, up to \(configuration.maxLength) tokens\(task.isPairTask ? " per document" : ""), \(splits.classCount) classes")
         report.message("model: \(preset) preset, kernel \(kernelName), \(configuration.inputEmbedding == .tokens ? "" : "\(configuration.inputEmbedding) pixel embedding, ")\(configuration.layers) layers × width \(configuration.modelDimension), \(configuration.heads) heads × \(configuration.headDimension), \(parameterCount) parameters")
         let result = try trainer.run(stopAfter: stopAfter)
+        guard group.isRoot else { return }
         let test = result.test ?? result.bestValidation
         print(String(format: "test accuracy %.2f%% (majority-class baseline %.2f%%), best validation accuracy %.2f%% at step %d; %d steps in %@",
                      100 * test.accuracy, 100 * result.majorityBaseline, 100 * result.bestValidation.accuracy, result.bestStep,

@@ -25,6 +25,35 @@ void kl_blas_set_threads(int threads);
 void kl_blas_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
                    const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
 
+// ---- MPI, loaded at run time with dlopen (kl_mpi.c) -----------------------------------------------
+// Open MPI only (its predefined handles are found with dlsym); every call below is collective over
+// MPI_COMM_WORLD and returns MPI's error code (0 = success), or -1 when MPI is not loaded.
+// Opens libmpi (RTLD_GLOBAL, as Open MPI's plugins need) and resolves what the calls below use.
+// Returns 1 when usable; 0 with a message in `error` otherwise (no library, not Open MPI, a symbol
+// missing). Initialises nothing.
+int kl_mpi_load(char *error, size_t capacity);
+// The file name the library was opened by ("libmpi.so.40"), or "" before kl_mpi_load.
+const char *kl_mpi_library_name(void);
+// MPI_Get_library_version into `version` (callable before kl_mpi_init); 1 on success, 0 otherwise.
+int kl_mpi_library_version(char *version, size_t capacity);
+// MPI_Init_thread (MPI_THREAD_SERIALIZED) unless already initialised, then this process's rank and
+// the world size.
+int kl_mpi_init(int *rank, int *size);
+// MPI_Finalize when initialised and not yet finalised.
+int kl_mpi_finalize(void);
+// MPI_Abort(MPI_COMM_WORLD, code): ends every rank of the job.
+void kl_mpi_abort(int code);
+// In-place MPI_Allreduce with MPI_SUM of `count` floats or doubles (in pieces of 2^30 elements).
+int kl_mpi_allreduce_sum_float(float *data, size_t count);
+int kl_mpi_allreduce_sum_double(double *data, size_t count);
+// MPI_Allgather of `bytes` bytes from every rank into `receive` (size × bytes, in rank order).
+int kl_mpi_allgather_bytes(const void *send, size_t bytes, void *receive);
+// MPI_Bcast of `bytes` bytes from `root` (in pieces of 2^30 bytes).
+int kl_mpi_broadcast_bytes(void *data, size_t bytes, int root);
+// MPI_Barrier; with poll_microseconds > 0 an MPI_Ibarrier tested between sleeps of that length, so a
+// rank that waits long leaves its core to the others.
+int kl_mpi_barrier(unsigned poll_microseconds);
+
 // ---- Vectorised elementwise math (kl_vmath.c) -------------------------------------------------
 // y[i] = f(x[i]) for i < n; x and y may alias (in-place). Run-time dispatch to AVX-512, AVX2+FMA or
 // portable code. Accuracy: relative error <= 2e-6 for exp/log/sin/cos (|x| <= 1e4 for sin/cos),

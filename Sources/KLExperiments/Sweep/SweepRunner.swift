@@ -150,7 +150,8 @@ public final class SweepRunner: @unchecked Sendable {
             let process = Process()
             process.executableURL = executable
             process.arguments = trainArguments(for: run)
-            var environment = ProcessInfo.processInfo.environment
+            // A run is never a rank of the sweep's MPI job: it must not see the launcher's variables.
+            var environment = MPILauncher.environmentForChildProcess(ProcessInfo.processInfo.environment)
             environment[ParentProcess.environmentKey] = String(ProcessInfo.processInfo.processIdentifier)
             environment.removeValue(forKey: "KLT_THREADS")
             process.environment = environment

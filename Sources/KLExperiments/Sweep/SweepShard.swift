@@ -26,6 +26,13 @@ public struct SweepShard: Equatable, Sendable, CustomStringConvertible {
         self.init(index: index, count: count)
     }
 
+    /// The part of this slice that rank `rank` of `ranks` runs: every `ranks`-th of its runs, so the
+    /// ranks of an MPI job split a slice as a job array splits the grid, and each run of the slice
+    /// belongs to exactly one rank.
+    public func dealt(toRank rank: Int, of ranks: Int) -> SweepShard {
+        SweepShard(index: index + count * rank, count: count * ranks)
+    }
+
     /// Whether the run at `position` in the grid belongs to this slice.
     public func contains(position: Int) -> Bool { position % count == index }
 

@@ -106,6 +106,13 @@ public final class Tensor: @unchecked Sendable {
     /// Forgets the accumulated gradient (gradients otherwise add up across `backward()` calls).
     public func zeroGrad() { grad = nil }
 
+    /// Replaces the accumulated gradient by `gradient` (same shape, no history): how data-parallel
+    /// training gives a parameter the gradient summed over every process's share of a batch.
+    public func setGrad(_ gradient: Tensor) {
+        precondition(gradient.shape == shape, "setGrad: gradient shape \(gradient.shape) differs from \(shape)")
+        grad = gradient
+    }
+
     /// A copy of the values in fresh storage, with no history.
     public func copy() -> Tensor {
         let result = Tensor(shape: shape, storage: TensorStorage(uninitializedCount: count))

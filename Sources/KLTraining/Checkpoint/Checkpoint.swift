@@ -97,8 +97,20 @@ public enum Checkpoint {
     /// `TrainingState.validate(for:)`) before any tensor is allocated, so no model is ever built
     /// from a configuration that cannot be.
     public static func read(from url: URL) throws -> Contents {
+        try read(url: url) { validate in try SafeTensorsFile(contentsOf: url, validatingMetadata: validate) }
+    }
+
+    /// Reads and validates a checkpoint from the bytes of the file at `url` (read elsewhere: rank 0
+    /// of a data-parallel run reads the file and sends its bytes to the other ranks), as
+    /// `read(from:)` does.
+    public static func read(bytes: [UInt8], of url: URL) throws -> Contents {
+        try read(url: url) { validate in try SafeTensorsFile(bytes: bytes, source: url.path, validatingMetadata: validate) }
+    }
+
+    /// The contents of the file `decode` parses, its metadata validated before any tensor is made.
+    private static func read(url: URL, _ decode: (([String: String]) throws -> Void) throws -> SafeTensorsFile) throws -> Contents {
         var decoded: (configuration: EncoderConfiguration, state: TrainingState, optimizerStep: Int)?
-        let file = try SafeTensorsFile(contentsOf: url) { metadata in
+        let file = try decode { metadata in
             decoded = try decodeMetadata(metadata, url: url)
         }
         guard let decoded else { throw TrainingError.incompatibleCheckpoint("\(url.path): its metadata was not read") }

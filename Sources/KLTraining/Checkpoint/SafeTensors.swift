@@ -83,7 +83,16 @@ public struct SafeTensorsFile: Sendable {
     ///
     /// - Throws: `CheckpointError` if the bytes are malformed or fail their checksum.
     public init(bytes: [UInt8], source: String) throws {
-        self = try bytes.withUnsafeBytes { try Self.decode($0, source: source) }
+        try self.init(bytes: bytes, source: source, validatingMetadata: { _ in })
+    }
+
+    /// Parses and validates safetensors bytes, calling `validateMetadata` as
+    /// `init(contentsOf:validatingMetadata:)` does.
+    ///
+    /// - Throws: `CheckpointError` if the bytes are malformed or fail their checksum; whatever
+    ///   `validateMetadata` throws.
+    public init(bytes: [UInt8], source: String, validatingMetadata validateMetadata: ([String: String]) throws -> Void) throws {
+        self = try bytes.withUnsafeBytes { try Self.decode($0, source: source, validateMetadata: validateMetadata) }
     }
 
     /// The file's bytes: header length, header and data buffer, including the checksum entry.
