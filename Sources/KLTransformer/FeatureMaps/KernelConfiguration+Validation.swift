@@ -7,15 +7,16 @@ extension KernelConfiguration {
     public static let maximumDimensionsArgument = 1 << 20
 
     /// The smallest official `n_dims` argument the kernel's feature map can be built with (1 for
-    /// kernels that ignore it): RFF and the generators keep (n − 1)/2 ≥ 1 frequencies, the RKS
-    /// mixtures (n − 1)/4 ≥ 1, FAVOR+ and the hyperbolic maps n/2 ≥ 1.
+    /// kernels that ignore it): RFF keeps (n − 1)/2 ≥ 1 frequencies, the generators (n − 1)/2 ≥ 2
+    /// (batch normalisation estimates a variance over them), the RKS mixtures (n − 1)/4 ≥ 1, FAVOR+
+    /// and the hyperbolic maps n/2 ≥ 1.
     public var minimumDimensionsArgument: Int {
         guard case .named(let kernel) = kernel else { return 1 }
         return switch kernel {
         case .softmax, .elu, .fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS, .fastFoodPRF, .gmmPRF: 1
         case .favor, .gaussianPRF, .favorExp, .gmmPRFHyperbolic: 2
-        case .rff, .generatorRKS, .generatorPRF: 3
-        case .gaussRKS, .gmmRKS, .gmmMixture: 5
+        case .rff: 3
+        case .gaussRKS, .gmmRKS, .gmmMixture, .generatorRKS, .generatorPRF: 5
         }
     }
 
