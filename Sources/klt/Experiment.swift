@@ -33,6 +33,7 @@ struct Experiment: ParsableCommand {
     func run() throws {
         let experiment = NamedExperiment(rawValue: name)!
         let root = URL(fileURLWithPath: outputDir)
+        if experiment == .pathfinder { return try runCurriculum(in: root) }
         guard let plan = experiment.plan else {
             print("experiment \(experiment.rawValue): \(experiment.claim)")
             print("budget: \(EfficiencyExperiment.kernels.count) kernels × \(EfficiencyExperiment.lengths.count) lengths (\(EfficiencyExperiment.lengths.map(String.init).joined(separator: ", "))), best of 3 passes each; a few minutes on 2 cores, most of it softmax at the longest lengths")
@@ -59,6 +60,39 @@ struct Experiment: ParsableCommand {
         try writeReport(experiment, plan: plan, runner: runner, root: root)
         if experiment == .robustness { try attackAndReport(plan, runner: runner, into: root.appendingPathComponent(experiment.rawValue)) }
         if outcome.unfinished > 0 || outcome.failed > 0 { throw ExitCode.failure }
+    }
+
+    /// Runs the Pathfinder curriculum's stage sweeps in order (a stage starts from the one before,
+    /// so each waits for the previous to end), then writes each stage's sweep report and the
+    /// curriculum's report into `root/pathfinder`.
+    func runCurriculum(in root: URL) throws {
+        let experiment = NamedExperiment.pathfinder
+        let reportDirectory = root.appendingPathComponent(experiment.rawValue)
+        print("experiment \(experiment.rawValue): \(experiment.claim)")
+        var complete = true
+        for (stage, plan) in PathfinderCurriculum.sweeps {
+            for run in plan.runs { try Sweep.validateTrainArguments(run.axisArguments + plan.trainArguments) }
+            let sweepDirectory = root.appendingPathComponent(stage.sweepFolder)
+            let runner = SweepRunner(plan: plan, directory: sweepDirectory, executable: Sweep.executable, jobs: jobs,
+                                     shard: shard.flatMap(SweepShard.init(parsing:)) ?? .all)
+            print("stage \(stage.label): \(ExperimentBudget(runner: runner))")
+            if !reportOnly {
+                try FileManager.default.createDirectory(at: sweepDirectory, withIntermediateDirectories: true)
+                try AtomicFile.write("klt experiment \(experiment.rawValue) (stage \(stage.label))\n",
+                                     to: sweepDirectory.appendingPathComponent(SweepReport.commandFileName))
+                let outcome = try runner.run()
+                complete = complete && outcome.unfinished == 0 && outcome.failed == 0
+            }
+            let files = try SweepReport.write(sweep: sweepDirectory, plan: plan,
+                                              to: reportDirectory.appendingPathComponent(CurriculumReport.stageReportFolder(stage)),
+                                              title: "Experiment pathfinder, stage \(stage.label)", purpose: experiment.claim,
+                                              command: "klt experiment pathfinder", revision: SourceRevision.current,
+                                              comparisons: experiment.comparisons)
+            for url in files { print("wrote \(url.path)") }
+        }
+        let provenance = ReportProvenance(purpose: experiment.claim, command: "klt experiment pathfinder", revision: SourceRevision.current)
+        for url in try CurriculumReport.write(experiments: root, provenance: provenance, to: reportDirectory) { print("wrote \(url.path)") }
+        if !complete { throw ExitCode.failure }
     }
 
     /// Writes the experiment's report (with the inspections of its learned kernels) into `root/<name>`.

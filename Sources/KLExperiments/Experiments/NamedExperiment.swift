@@ -11,6 +11,8 @@ public enum NamedExperiment: String, CaseIterable, Sendable {
     case efficiency
     /// Clean and adversarial accuracy of image classifiers per kernel (the seed's robustness claim).
     case robustness
+    /// A curriculum that makes Pathfinder-32 learnable on the CPU, against training from scratch.
+    case pathfinder
 
     /// The question it answers, for help texts and report headings.
     public var claim: String {
@@ -19,6 +21,7 @@ public enum NamedExperiment: String, CaseIterable, Sendable {
         case .learnedVsFixed: "Does learning the spectral distribution help? Each learned kernel beside the same features drawn from a fixed distribution, 3 seeds."
         case .efficiency: "Does attention cost linear time and memory in the sequence length? Forward+backward against length, every kernel."
         case .robustness: "Are learned kernels more robust to adversarial pixels? Softmax, FAVOR+ and the paper's six learned kernels on Fashion-MNIST (4×4 patches), clean and L∞ PGD accuracy against ε, fixed draw and EOT, 3 seeds."
+        case .pathfinder: "Can the cpu-scale model learn Pathfinder-32? A curriculum from 3-dash contours to easy and hard ones, softmax and GMM-PRF, against easy contours from scratch, 3 seeds."
         }
     }
 
@@ -49,11 +52,13 @@ public enum NamedExperiment: String, CaseIterable, Sendable {
         case .kernels: ["GMM-PRF", "GMM-RKS", "FastFood-RKS", "FastFood-PRF", "Generator-RKS", "Generator-PRF"]
             .map { KernelComparison(kernel: $0, baseline: "softmax") }
         case .efficiency: []
+        case .pathfinder: [KernelComparison(kernel: "GMM-PRF", baseline: "softmax")]
         case .robustness: RobustnessExperiment.kernels.filter { $0 != "softmax" }.map { KernelComparison(kernel: $0, baseline: "softmax") }
         }
     }
 
-    /// The grid of a sweep experiment (nil for `efficiency`, which measures rather than trains).
+    /// The grid of a single-sweep experiment (nil for `efficiency`, which measures rather than
+    /// trains, and for `pathfinder`, whose stages are sweeps of their own: `PathfinderCurriculum.sweeps`).
     public var plan: SweepPlan? {
         switch self {
         case .kernels:
@@ -63,7 +68,7 @@ public enum NamedExperiment: String, CaseIterable, Sendable {
         case .learnedVsFixed:
             SweepPlan(kernels: Self.learnedFixedPairs.flatMap { [$0.learned, $0.fixed] }, tasks: ["listops"], seeds: [1, 2, 3],
                       trainArguments: Self.trainArguments)
-        case .efficiency: nil
+        case .efficiency, .pathfinder: nil
         case .robustness: RobustnessExperiment.plan
         }
     }

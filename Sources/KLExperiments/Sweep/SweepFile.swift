@@ -18,6 +18,10 @@ import TOMLKit
 /// frozen-eval = true                           # a flag: true sets it, false leaves it out
 /// ```
 ///
+/// A stage of a curriculum adds `init-from-sweep = "stage-1"` at the top level: each run starts from
+/// the best checkpoint of the run of the same name in that sweep folder (absolute, or relative to
+/// the folder holding this sweep's folder; `SweepPlan.initialisingSweep`).
+///
 /// Everything is checked before any run starts, and a problem is reported with the file, the line
 /// and the field: TOML syntax (and a key given twice) by the parser, unknown fields, wrong types,
 /// unknown kernels, tasks and presets, negative seeds, repeated values, empty axes, and `[train]`
@@ -25,6 +29,8 @@ import TOMLKit
 public enum SweepFile {
     /// The top-level keys a sweep file may hold.
     static let axisKeys = ["kernels", "tasks", "task", "seeds", "features", "max-lengths", "presets"]
+    /// The top-level key naming the sweep whose runs this one's start from.
+    static let initialisingSweepKey = "init-from-sweep"
 
     /// Parses and validates the sweep file at `url`. `validateTrainArguments` receives each `[train]`
     /// option as `klt train` arguments and throws a message when `klt train` would refuse it.
@@ -53,8 +59,8 @@ public enum SweepFile {
         func failure(_ key: String, section: String? = nil, _ message: String) -> SweepError {
             .invalidFile(path: path, line: lines.line(of: key, in: section), field: section.map { "\($0).\(key)" } ?? key, message: message)
         }
-        for key in table.keys where !axisKeys.contains(key) && key != "train" {
-            throw failure(key, "unknown field; a sweep file holds \(axisKeys.filter { $0 != "task" }.joined(separator: ", ")) and a [train] table")
+        for key in table.keys where !axisKeys.contains(key) && key != "train" && key != initialisingSweepKey {
+            throw failure(key, "unknown field; a sweep file holds \(axisKeys.filter { $0 != "task" }.joined(separator: ", ")), \(initialisingSweepKey) and a [train] table")
         }
         if table.contains(key: "task") && table.contains(key: "tasks") {
             throw failure("task", "give either 'task' or 'tasks', not both")
@@ -153,8 +159,15 @@ public enum SweepFile {
                 trainArguments += arguments
             }
         }
+        var initialisingSweep: String?
+        if let value = table[initialisingSweepKey] {
+            guard let folder = value.string, !folder.isEmpty else {
+                throw failure(initialisingSweepKey, "must be the path of a sweep folder, e.g. \(initialisingSweepKey) = \"stage-1\"")
+            }
+            initialisingSweep = folder
+        }
         let plan = SweepPlan(kernels: kernels, tasks: tasks, seeds: seeds, features: features, maxLengths: maxLengths,
-                             presets: presets, trainArguments: trainArguments)
+                             presets: presets, trainArguments: trainArguments, initialisingSweep: initialisingSweep)
         do {
             try plan.validate()
         } catch let error as SweepError {

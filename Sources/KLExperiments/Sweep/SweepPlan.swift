@@ -20,10 +20,15 @@ public struct SweepPlan: Codable, Equatable, Sendable {
     public var presets: [String]?
     /// Options passed to every run's `klt train`, e.g. `["--steps", "2000"]`.
     public var trainArguments: [String]
+    /// The sweep folder whose runs this sweep's runs start from, the previous stage of a curriculum:
+    /// each run gets `--init-from` the best checkpoint of the run of the same name there. A relative
+    /// path is taken from the folder that holds this sweep's folder (stages are siblings); nil: runs
+    /// start from a fresh initialisation.
+    public var initialisingSweep: String?
 
     /// A plan; kernels are stored by their paper names so that aliases name the same run.
     public init(kernels: [String], tasks: [String], seeds: [UInt64], features: [Int]? = nil, maxLengths: [Int]? = nil,
-                presets: [String]? = nil, trainArguments: [String] = []) {
+                presets: [String]? = nil, trainArguments: [String] = [], initialisingSweep: String? = nil) {
         self.kernels = kernels.map { AttentionKernel(named: $0)?.name ?? $0 }
         self.tasks = tasks
         self.seeds = seeds
@@ -31,6 +36,7 @@ public struct SweepPlan: Codable, Equatable, Sendable {
         self.maxLengths = maxLengths
         self.presets = presets
         self.trainArguments = trainArguments
+        self.initialisingSweep = initialisingSweep
     }
 
     /// Every run of the grid, in execution order.
@@ -78,6 +84,9 @@ public struct SweepPlan: Codable, Equatable, Sendable {
         }
         if let reserved = trainArguments.first(where: { SweepRun.reservedOptions.contains($0.split(separator: "=").first.map(String.init) ?? $0) }) {
             throw SweepError.invalidPlan("'\(reserved)' is set by the sweep itself (an axis, or the run folder); give it as an axis or leave it out")
+        }
+        if initialisingSweep != nil, trainArguments.contains(where: { $0 == "--init-from" || $0.hasPrefix("--init-from=") }) {
+            throw SweepError.invalidPlan("'--init-from' is set for each run by the initialising sweep; leave it out of the common options")
         }
     }
 }

@@ -102,6 +102,9 @@ public final class SweepRunner: @unchecked Sendable {
             guard existing.trainArguments == plan.trainArguments else {
                 throw SweepError.conflictingPlan("\(directory.path) holds a sweep made with other training options (\(existing.trainArguments.joined(separator: " ")), now \(plan.trainArguments.joined(separator: " "))); its runs could not be compared: use another --output-dir")
             }
+            guard existing.initialisingSweep == plan.initialisingSweep else {
+                throw SweepError.conflictingPlan("\(directory.path) holds a sweep whose runs started from \(existing.initialisingSweep.map { "the sweep \($0)" } ?? "scratch"), now from \(plan.initialisingSweep.map { "the sweep \($0)" } ?? "scratch"); its runs could not be compared: use another --output-dir")
+            }
             if existing == plan { return }
         }
         let encoder = JSONEncoder()
@@ -111,8 +114,16 @@ public final class SweepRunner: @unchecked Sendable {
 
     /// The arguments of one run's `klt train`.
     public func trainArguments(for run: SweepRun) -> [String] {
-        ["train"] + run.axisArguments + plan.trainArguments
+        ["train"] + run.axisArguments + plan.trainArguments + (initialisingCheckpoint(for: run).map { ["--init-from", $0.path] } ?? [])
             + ["--output-dir", folder(of: run).path, "--resume", "--threads", String(threadsPerRun)]
+    }
+
+    /// The checkpoint a run starts from when the plan has an initialising sweep: the best one of
+    /// the run of the same name in that sweep (`SweepPlan.initialisingSweep`).
+    public func initialisingCheckpoint(for run: SweepRun) -> URL? {
+        guard let sweep = plan.initialisingSweep else { return nil }
+        let folder = URL(fileURLWithPath: sweep, relativeTo: directory.deletingLastPathComponent()).standardizedFileURL
+        return Self.runsDirectory(in: folder).appendingPathComponent(run.name).appendingPathComponent("best.safetensors")
     }
 
     /// Runs one `klt train` to its end, holding the run folder's lock so that two sweeps over one
