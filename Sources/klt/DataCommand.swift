@@ -7,7 +7,7 @@ import KLTraining
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data", abstract: "Generate, fetch and list data sets.",
-        subcommands: [DataTasks.self, ListOpsData.self, PathfinderData.self, FetchData.self])
+        subcommands: [DataTasks.self, ListOpsData.self, PathfinderData.self, FetchData.self, CorpusData.self])
 }
 
 /// `klt data listops`: write a seeded ListOps set as LRA's basic_{train,val,test}.tsv.
@@ -102,6 +102,61 @@ struct FetchData: ParsableCommand {
             let started = Date()
             let directory = try fetcher.fetch(dataset)
             print("\(dataset.rawValue): \(directory.path) (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
+        }
+    }
+}
+
+/// `klt data corpus`: a language-model corpus's splits, and optionally a byte-pair vocabulary
+/// learned from its training split, with how well it compresses each split.
+struct CorpusData: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "corpus",
+        abstract: "Show a language-model corpus's document splits; with --vocabulary-size, learn a byte-pair vocabulary on its training split.",
+        discussion: "CORPUS is shakespeare or gcide (fetched into the cache when needed) or the path of a UTF-8 text file, "
+            + "whose documents are separated by blank lines or by lines equal to --separator.")
+
+    @Argument(help: "shakespeare, gcide, or a text file.")
+    var corpus: String
+    @Option(help: "For a text file: the line that separates documents (default: blank lines).")
+    var separator = ""
+    @Option(parsing: .unconditional, help: "Seed of the document split.")
+    var dataSeed: UInt64 = 0
+    @Option(help: "Learn a byte-pair vocabulary of this many ids (at least 258: padding, 256 bytes, mask) on the training split.")
+    var vocabularySize: Int?
+    @Option(help: "Write the learned vocabulary to this JSON file.")
+    var tokenizerOutput: String?
+    @Option(help: "Cache directory (default: $XDG_CACHE_HOME/klt or ~/.cache/klt).")
+    var cacheDir: String?
+
+    func validate() throws {
+        if let vocabularySize, vocabularySize < BytePairEncoding.firstMergeID {
+            throw ValidationError("--vocabulary-size must be at least \(BytePairEncoding.firstMergeID), got \(vocabularySize)")
+        }
+        if tokenizerOutput != nil && vocabularySize == nil { throw ValidationError("--tokenizer-output needs --vocabulary-size") }
+    }
+
+    func run() throws {
+        let options = try TaskOptions.parse(cacheDir.map { ["--cache-dir", $0] } ?? [])
+        let fetcher = DataFetcher(cacheDirectory: options.cacheDirectory.appendingPathComponent("datasets"))
+        let loaded = try TextCorpusSource(argument: corpus, separator: separator).load(fetcher: fetcher)
+        let splits = loaded.splits(seed: dataSeed)
+        let parts = [("train", splits.train), ("validation", splits.validation), ("test", splits.test)]
+        print("\(loaded.name): \(loaded.documents.count) documents, \(loaded.byteCount) bytes (split seed \(dataSeed))")
+        for (name, documents) in parts {
+            print("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0))  \(documents.count) documents, \(documents.reduce(0) { $0 + $1.bytes.count }) bytes")
+        }
+        guard let vocabularySize else { return }
+        let started = Date()
+        let encoding = try BytePairEncoding.train(on: splits.train.map(\.bytes), vocabularySize: vocabularySize)
+        print("byte-pair vocabulary: \(encoding.vocabularySize) ids (\(encoding.merges.count) merges) learned in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+        for (name, documents) in parts where !documents.isEmpty {
+            let bytes = documents.reduce(0) { $0 + $1.bytes.count }
+            let tokens = documents.reduce(0) { $0 + encoding.encode(bytes: $1.bytes).count }
+            print("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0))  \(tokens) tokens, \(String(format: "%.3f", Double(tokens) / Double(bytes))) tokens per byte")
+        }
+        if let tokenizerOutput {
+            try encoding.write(to: URL(fileURLWithPath: tokenizerOutput))
+            print("wrote \(tokenizerOutput)")
         }
     }
 }

