@@ -21,48 +21,17 @@ struct Train: ParsableCommand {
             summed over the ranks, rank 0 writes the run; --resume works with any N.
             """)
 
-    @Option(help: "Attention kernel (paper name or official alias; see `klt kernels`).")
-    var kernel = Kernel.gmmPRF.rawValue
-    @Option(help: "Model size: \(EncoderConfiguration.Preset.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var preset = EncoderConfiguration.Preset.cpu.rawValue
-    @Option(help: "Layer ordering: official (the paper's code) or preLayerNorm.")
-    var ordering = EncoderConfiguration.LayerOrdering.official.rawValue
-    @Option(parsing: .unconditional, help: "Optimizer updates.")
-    var steps = 4000
-    @Option(parsing: .unconditional, help: "Examples per update.")
-    var batchSize = 32
-    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Peak learning rate (reached at the end of warmup).")
-    var learningRate = 1e-3
-    @Option(parsing: .unconditional, help: "Warmup steps (default: 10% of --steps).")
-    var warmup: Int?
-    @Option(help: "Schedule after warmup: rsqrt (LRA's), cosine, or constant.")
-    var schedule = "rsqrt"
-    @Option(parsing: .unconditional, help: "Clip the global gradient norm to this value (default: no clipping, as the paper).")
-    var clip: Double?
-    @Option(parsing: .unconditional, help: "Weight decay (AdamW, decoupled).")
-    var weightDecay = 0.1
+    @OptionGroup var modelOptions: ModelOptions
     @Option(parsing: .unconditional, help: "Seed of the model, data order and dropout.")
     var seed: UInt64 = 1
     @Option(help: "Run directory for checkpoints and metrics (default: runs/<task>-<kernel>-seed<seed>).")
     var outputDir: String?
-    @Option(parsing: .unconditional, help: "Evaluate on validation and checkpoint every this many steps.")
-    var evalEvery = 250
-    @Option(parsing: .unconditional, help: "Validation batches per periodic evaluation (default: all).")
-    var evalBatches: Int?
-    @Option(parsing: .unconditional, help: "Override the kernel's feature-count argument (the official n_dims).")
-    var features: Int?
-    @Option(parsing: .unconditional, help: "Redraw random features every N calls (1 = every call, 0 = never; default: the kernel's).")
-    var redraw: Int?
-    @Option(parsing: .unconditional, help: "Dropout probability of the residual and attention dropout (default: the preset's, 0.1).")
-    var dropout: Float?
     @Option(help: "Pair tasks: what the head reads, concatenation ([e1; e2], the paper's) or interactions ([e1; e2; e1*e2; e1-e2], LRA's).")
     var pairFeatures = EncoderConfiguration.PairFeatures.concatenation.rawValue
     @Option(help: "Image tasks: how pixels become vectors: tokens (LRA's: a learned vector per intensity), linear (intensity × a learned vector, one position per pixel) or patch-P (P×P patches through a learned linear map).")
     var pixelEmbedding = InputEmbedding.tokens.description
     @Option(parsing: .unconditional, help: "Image tasks: embed P×P patches (the same as --pixel-embedding patch-P).")
     var patch: Int?
-    @Flag(help: "Keep the random features fixed during evaluation.")
-    var frozenEval = false
     @Flag(help: "Continue the run in --output-dir from its last checkpoint (or start it, if it has none yet).")
     var resume = false
     @Flag(help: "Start again in an --output-dir that already holds a run, replacing it.")
@@ -77,18 +46,10 @@ struct Train: ParsableCommand {
     var quiet = false
     @Option(help: "Start from the parameters (and feature draws) of this checkpoint, which must be of the same model: the next stage of a curriculum. The optimizer, schedule and step count start afresh.")
     var initFrom: String?
+    @OptionGroup var optimization: OptimizationOptions
     @OptionGroup var data: TaskOptions
 
     func validate() throws {
-        guard AttentionKernel(named: kernel) != nil else {
-            throw ValidationError("--kernel: \(AttentionKernel.refusal(forName: kernel))")
-        }
-        guard EncoderConfiguration.Preset(rawValue: preset) != nil else {
-            throw ValidationError("unknown --preset '\(preset)'; available: \(EncoderConfiguration.Preset.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        guard EncoderConfiguration.LayerOrdering(rawValue: ordering) != nil else {
-            throw ValidationError("unknown --ordering '\(ordering)'; available: official, preLayerNorm")
-        }
         guard EncoderConfiguration.PairFeatures(rawValue: pairFeatures) != nil else {
             throw ValidationError("unknown --pair-features '\(pairFeatures)'; available: \(EncoderConfiguration.PairFeatures.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -101,23 +62,7 @@ struct Train: ParsableCommand {
                 throw ValidationError("--patch \(patch) and --pixel-embedding \(pixelEmbedding) name two embeddings; give one")
             }
         }
-        guard ["rsqrt", "cosine", "constant"].contains(schedule) else {
-            throw ValidationError("unknown --schedule '\(schedule)'; available: rsqrt, cosine, constant")
-        }
-        guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
-        guard evalEvery > 0 else { throw ValidationError("--eval-every must be positive, got \(evalEvery)") }
-        if let evalBatches, evalBatches <= 0 { throw ValidationError("--eval-batches must be positive, got \(evalBatches)") }
-        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--lr must be positive, got \(learningRate)") }
-        guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be a non-negative number, got \(weightDecay)") }
-        if let features, !(1...EncoderConfiguration.Limits.featureArgument).contains(features) {
-            throw ValidationError("--features must be in 1...\(EncoderConfiguration.Limits.featureArgument), got \(features)")
-        }
-        if let dropout, !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
         guard checksumEvery > 0 else { throw ValidationError("--checksum-every must be positive, got \(checksumEvery)") }
-        if let redraw, redraw < 0 { throw ValidationError("--redraw must not be negative (0 = never), got \(redraw)") }
-        if let warmup, warmup < 0 { throw ValidationError("--warmup must not be negative, got \(warmup)") }
-        if let clip, !(clip > 0) { throw ValidationError("--clip must be positive, got \(clip)") }
         if let stopAfter, stopAfter <= 0 { throw ValidationError("--stop-after must be positive, got \(stopAfter)") }
         if let threads, !(1...ThreadCount.maximum).contains(threads) {
             throw ValidationError("--threads must be in 1...\(ThreadCount.maximum), got \(threads)")
@@ -131,7 +76,7 @@ struct Train: ParsableCommand {
 
     /// The run directory: --output-dir, or one named after the task, kernel and seed.
     var runDirectory: URL {
-        URL(fileURLWithPath: outputDir ?? "runs/\(data.trainingTask.rawValue)-\(AttentionKernel(named: kernel)!.name)-seed\(seed)")
+        URL(fileURLWithPath: outputDir ?? "runs/\(data.trainingTask.rawValue)-\(modelOptions.kernelName)-seed\(seed)")
     }
 
     func run() throws {
@@ -153,24 +98,20 @@ struct Train: ParsableCommand {
         defer { RunDirectory.removeEmptyFolders(createdFolders) }
         let report = ProgressReporter(enabled: !quiet && group.isRoot)
         report.message(BackendDescription.line(for: group))
-        let scale = EncoderConfiguration.Preset(rawValue: preset)!
+        let scale = modelOptions.scale
         let task = data.trainingTask
         let splits = try data.load(scale: scale) { report.message($0) }
         let all = splits.train + splits.validation + splits.test
         let longest = all.map { max($0.tokens.count, $0.pairedTokens?.count ?? 0) }.max() ?? 1
-        let kernelName = AttentionKernel(named: kernel)!.name
+        let kernelName = modelOptions.kernelName
         var configuration = task.modelConfiguration(scale: scale, splits: splits, maxLength: longest, kernel: kernelName)
-        configuration.ordering = EncoderConfiguration.LayerOrdering(rawValue: ordering)!
-        configuration.featureDimensionsArgument = features
-        configuration.redrawEvery = redraw
-        configuration.frozenInEvaluation = frozenEval
+        modelOptions.apply(to: &configuration)
         configuration.pairFeatures = EncoderConfiguration.PairFeatures(rawValue: pairFeatures)!
         configuration.inputEmbedding = inputEmbedding
-        if let dropout { (configuration.dropout, configuration.attentionDropout) = (dropout, dropout) }
         // Everything the run needs is checked before the model is built: the configuration (sizes,
         // the kernel's feature count, the model's memory) and the memory plan of a training step.
         try configuration.validate()
-        let batchExamples = min(batchSize, max(splits.train.count, splits.validation.count, splits.test.count))
+        let batchExamples = min(optimization.batchSize, max(splits.train.count, splits.validation.count, splits.test.count))
         try MemoryPlan(configuration: configuration, batchSize: batchExamples, length: longest, training: true).check()
         let model = try SequenceClassifier(configuration: configuration, seed: seed)
         if let initFrom {
@@ -178,15 +119,7 @@ struct Train: ParsableCommand {
             try Checkpoint.restore(contents, into: model)
             report.message("initialised from \(initFrom) (step \(contents.state.step) of its run)")
         }
-        let warmupSteps = warmup ?? max(1, steps / 10)
-        let rateSchedule: LearningRateSchedule = switch schedule {
-        case "cosine": .warmupCosine(peak: learningRate, warmup: warmupSteps, total: steps)
-        case "constant": .constant(learningRate)
-        default: .warmupRsqrt(base: learningRate * Double(max(warmupSteps, 1)).squareRoot(), warmup: warmupSteps)
-        }
-        let settings = TrainingSettings(steps: steps, batchSize: batchSize, schedule: rateSchedule,
-                                        optimizer: AdamW.Settings(weightDecay: weightDecay), clipNorm: clip,
-                                        evaluationInterval: evalEvery, evaluationBatches: evalBatches, seed: seed)
+        let settings = optimization.settings(seed: seed)
         let trainer = try Trainer(model: model, train: splits.train, validation: splits.validation, test: splits.test,
                                   settings: settings, runDirectory: runDirectory, progress: report,
                                   parallelism: DataParallelism(group: group, checksumInterval: checksumEvery))
@@ -197,12 +130,12 @@ struct Train: ParsableCommand {
         }
         if group.isRoot {
             try RunRecord(arguments: Array(CommandLine.arguments.dropFirst()), task: task.rawValue, kernel: kernelName,
-                          seed: seed, preset: preset, threads: Parallel.threadCount, backend: BackendDescription.line(for: group),
+                          seed: seed, preset: modelOptions.preset, threads: Parallel.threadCount, backend: BackendDescription.line(for: group),
                           configuration: configuration, settings: settings).write(to: runDirectory)
         }
         let parameterCount = model.parameters.reduce(0) { $0 + $1.tensor.count }
         report.message("task \(task.rawValue): \(splits.train.count) train / \(splits.validation.count) validation / \(splits.test.count) test, up to \(configuration.maxLength) tokens\(task.isPairTask ? " per document" : ""), \(splits.classCount) classes")
-        report.message("model: \(preset) preset, kernel \(kernelName), \(configuration.inputEmbedding == .tokens ? "" : "\(configuration.inputEmbedding) pixel embedding, ")\(configuration.layers) layers × width \(configuration.modelDimension), \(configuration.heads) heads × \(configuration.headDimension), \(parameterCount) parameters")
+        report.message("model: \(modelOptions.preset) preset, kernel \(kernelName), \(configuration.inputEmbedding == .tokens ? "" : "\(configuration.inputEmbedding) pixel embedding, ")\(configuration.layers) layers × width \(configuration.modelDimension), \(configuration.heads) heads × \(configuration.headDimension), \(parameterCount) parameters")
         let result = try trainer.run(stopAfter: stopAfter)
         guard group.isRoot else { return }
         let test = result.test ?? result.bestValidation

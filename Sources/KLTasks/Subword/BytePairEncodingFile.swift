@@ -38,8 +38,13 @@ extension BytePairEncoding {
     /// other reserved ids, a size that does not match, a merge that is not two earlier ids)
     /// throws `TokenizerFileError.invalid` naming the file.
     public init(contentsOf url: URL) throws {
-        let data = try DataFile.read(url)
-        func invalid(_ reason: String) -> TokenizerFileError { .invalid(path: url.path, reason: reason) }
+        try self.init(fileData: DataFile.read(url), source: url.path)
+    }
+
+    /// The vocabulary in `data`, the text of such a file (kept elsewhere, say in a checkpoint's
+    /// metadata); `source` names where it came from in errors, which are those of `init(contentsOf:)`.
+    public init(fileData data: Data, source: String) throws {
+        func invalid(_ reason: String) -> TokenizerFileError { .invalid(path: source, reason: reason) }
         let contents: FileContents
         do {
             contents = try JSONDecoder().decode(FileContents.self, from: data)

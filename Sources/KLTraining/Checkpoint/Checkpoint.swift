@@ -19,6 +19,10 @@ public struct TrainingState: Codable, Equatable, Sendable {
     /// Wall-clock seconds spent in training steps over every session of the run, so a resumed run
     /// reports its whole cost (nil in checkpoints written before this was recorded).
     public var trainingSeconds: Double?
+    /// The lowest validation loss so far, for runs that keep their best checkpoint by loss
+    /// (language-model pre-training); nil for classifier runs, which keep it by accuracy, and
+    /// before the first evaluation.
+    public var bestValidationLoss: Double?
 }
 
 extension TrainingState {
@@ -34,6 +38,9 @@ extension TrainingState {
         guard bestValidationAccuracy == -1 || (0...1).contains(bestValidationAccuracy) else {
             throw TrainingError.invalidSetting("best validation accuracy \(bestValidationAccuracy) is not in [0, 1]")
         }
+        if let bestValidationLoss, !(bestValidationLoss >= 0 && bestValidationLoss.isFinite) {
+            throw TrainingError.invalidSetting("best validation loss \(bestValidationLoss) is not a non-negative number")
+        }
         if let trainingSeconds, !(trainingSeconds >= 0 && trainingSeconds.isFinite) {
             throw TrainingError.invalidSetting("training time \(trainingSeconds) s is not a non-negative number")
         }
@@ -44,18 +51,27 @@ extension TrainingState {
     }
 }
 
-/// Saving and restoring a classifier with its optimizer and training state as one safetensors file.
+/// Saving and restoring a model (a classifier or a pre-training language model) with its optimizer
+/// and training state as one safetensors file.
 ///
 /// Layout: tensors `param/<name>` (the model's parameters), `buffer/<name>` (feature-map draws and
 /// running statistics), `adam.m/<name>` and `adam.v/<name>` (optimizer moments); metadata
-/// `klt.format`, `klt.configuration` (the `EncoderConfiguration` as JSON) and `klt.state`
-/// (`TrainingState` as JSON). Files are written atomically by `SafeTensorsFile`.
+/// `klt.format`, `klt.model` (the model's `checkpointKind`; files written before it existed hold
+/// classifiers), `klt.configuration` (the `EncoderConfiguration` as JSON), `klt.state`
+/// (`TrainingState` as JSON) and whatever else the caller adds (a language model's tokeniser).
+/// Files are written atomically by `SafeTensorsFile`.
 public enum Checkpoint {
     /// The format tag; a file without it is not a KLTransformer checkpoint.
     public static let format = "klt-checkpoint-1"
 
-    /// Writes the model, optimizer and state to `url`.
-    public static func save(model: SequenceClassifier, optimizer: AdamW?, state: TrainingState, to url: URL) throws {
+    /// The metadata key of the model kind.
+    public static let modelKindKey = "klt.model"
+
+    /// Writes the model, optimizer and state to `url`, with `extraMetadata` beside the entries
+    /// above (keys outside the `klt.format`, `klt.model`, `klt.configuration`, `klt.state` and
+    /// `klt.optimizerStep` this writes).
+    public static func save(model: some CheckpointableModel, optimizer: AdamW?, state: TrainingState,
+                            extraMetadata: [String: String] = [:], to url: URL) throws {
         var tensors: [String: Tensor] = [:]
         for parameter in model.parameters { tensors["param/" + parameter.name] = parameter.tensor }
         for buffer in model.buffers { tensors["buffer/" + buffer.name] = buffer.tensor }
@@ -67,12 +83,13 @@ public enum Checkpoint {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let metadata = [
+        let metadata = extraMetadata.merging([
             "klt.format": format,
+            modelKindKey: type(of: model).checkpointKind,
             "klt.configuration": String(decoding: try encoder.encode(model.configuration), as: UTF8.self),
             "klt.state": String(decoding: try encoder.encode(state), as: UTF8.self),
             "klt.optimizerStep": String(optimizer?.step ?? 0),
-        ]
+        ]) { $1 }
         try SafeTensorsFile(tensors: tensors, metadata: metadata).write(to: url)
     }
 
@@ -88,6 +105,11 @@ public enum Checkpoint {
         public let optimizerStep: Int
         /// Where it was read from (for messages).
         public let url: URL
+        /// Every metadata entry of the file (the ones above as text, and any a caller added).
+        public let metadata: [String: String]
+
+        /// The kind of model the file holds (`CheckpointableModel.checkpointKind`).
+        public var modelKind: String { metadata[Checkpoint.modelKindKey] ?? SequenceClassifier.checkpointKind }
     }
 
     /// Reads and validates a checkpoint file; a corrupt, truncated, edited or foreign file is refused
@@ -115,7 +137,7 @@ public enum Checkpoint {
         }
         guard let decoded else { throw TrainingError.incompatibleCheckpoint("\(url.path): its metadata was not read") }
         return Contents(configuration: decoded.configuration, state: decoded.state, tensors: file.tensors,
-                        optimizerStep: decoded.optimizerStep, url: url)
+                        optimizerStep: decoded.optimizerStep, url: url, metadata: file.metadata)
     }
 
     /// The configuration, state and optimizer step in a checkpoint's metadata, each validated.
@@ -150,7 +172,10 @@ public enum Checkpoint {
     /// Copies the checkpoint's parameters and buffers into `model` (and moments into `optimizer`),
     /// after checking that the file was written for a model of the same configuration and that every
     /// tensor is present with the right shape.
-    public static func restore(_ contents: Contents, into model: SequenceClassifier, optimizer: AdamW? = nil) throws {
+    public static func restore<Model: CheckpointableModel>(_ contents: Contents, into model: Model, optimizer: AdamW? = nil) throws {
+        guard contents.modelKind == Model.checkpointKind else {
+            throw TrainingError.incompatibleCheckpoint("\(contents.url.path) holds a \(contents.modelKind), not a \(Model.checkpointKind)")
+        }
         guard contents.configuration == model.configuration else {
             throw TrainingError.incompatibleCheckpoint("\(contents.url.path) was written for another model configuration: \(contents.configuration) (this model: \(model.configuration))")
         }

@@ -93,28 +93,12 @@ public final class SequenceClassifier: Module {
     }
 
     /// Every feature map of the model, by layer, for saving and restoring their random state.
-    public var featureMaps: [any FeatureMap] { encoder.layers.compactMap { $0.attention.featureMap } }
+    public var featureMaps: [any FeatureMap] { encoder.featureMaps }
 
     /// The feature maps' non-trained state (random draws, running statistics), named like parameters.
-    public var buffers: [NamedParameter] {
-        encoder.layers.enumerated().flatMap { index, layer in
-            (layer.attention.featureMap?.buffers ?? []).prefixed(Self.featureMapPrefix(layer: index))
-        }
-    }
+    public var buffers: [NamedParameter] { encoder.buffers.prefixed("encoder") }
 
     /// The names earlier versions gave parameters and buffers of this model, keyed by today's full
     /// names (`FeatureMap.legacyTensorNames` with their layer's prefix), for loading older checkpoints.
-    public var legacyTensorNames: [String: String] {
-        var names: [String: String] = [:]
-        for (index, layer) in encoder.layers.enumerated() {
-            let prefix = Self.featureMapPrefix(layer: index)
-            for (current, legacy) in layer.attention.featureMap?.legacyTensorNames ?? [:] {
-                names["\(prefix).\(current)"] = "\(prefix).\(legacy)"
-            }
-        }
-        return names
-    }
-
-    /// Where layer `index`'s feature map sits in parameter and buffer names.
-    private static func featureMapPrefix(layer index: Int) -> String { "encoder.layers.\(index).attention.featureMap" }
+    public var legacyTensorNames: [String: String] { encoder.legacyTensorNames(prefix: "encoder") }
 }

@@ -76,10 +76,7 @@ public final class TransformerEncoder: Module {
     /// end), `lengths` the number of real tokens per row. Returns one vector per row (N, D): the CLS
     /// output, or the mean over real tokens, by `configuration.pooling`.
     public func callAsFunction(tokens: [Int], batch: Int, length: Int, lengths: [Int], context: inout ForwardContext) -> Tensor {
-        precondition(tokens.count == batch * length && lengths.count == batch,
-                     "TransformerEncoder: \(tokens.count) tokens and \(lengths.count) lengths for a batch of \(batch) × \(length)")
-        precondition(length <= configuration.maxLength,
-                     "TransformerEncoder: sequence length \(length) exceeds the model's maximum \(configuration.maxLength)")
+        checkShape(tokens: tokens, batch: batch, length: length, lengths: lengths)
         return encode(embed(tokens: tokens, batch: batch, length: length, lengths: lengths, context: &context), context: &context)
     }
 
@@ -151,12 +148,33 @@ public final class TransformerEncoder: Module {
         return LayerInputs(x: x, keyMask: keyMask, lengths: lengths)
     }
 
+    /// Every position's output after the final LayerNorm, (N, L + 1, D): position 0 is the CLS
+    /// vector, 1…L the tokens (padding rows included; their values mean nothing). For objectives
+    /// that predict at each position, such as masked-language-model pre-training.
+    public func positionStates(tokens: [Int], batch: Int, length: Int, lengths: [Int], context: inout ForwardContext) -> Tensor {
+        checkShape(tokens: tokens, batch: batch, length: length, lengths: lengths)
+        return positionStates(embed(tokens: tokens, batch: batch, length: length, lengths: lengths, context: &context), context: &context)
+    }
+
+    /// Traps unless `tokens` and `lengths` are `batch` rows of `length` ids and the length fits the model.
+    private func checkShape(tokens: [Int], batch: Int, length: Int, lengths: [Int]) {
+        precondition(tokens.count == batch * length && lengths.count == batch,
+                     "TransformerEncoder: \(tokens.count) tokens and \(lengths.count) lengths for a batch of \(batch) × \(length)")
+        precondition(length <= configuration.maxLength,
+                     "TransformerEncoder: sequence length \(length) exceeds the model's maximum \(configuration.maxLength)")
+    }
+
+    /// The layers and the final LayerNorm over the layer inputs.
+    private func positionStates(_ inputs: LayerInputs, context: inout ForwardContext) -> Tensor {
+        var x = inputs.x
+        for layer in layers { x = layer(x, keyMask: inputs.keyMask, context: &context) }
+        return outputNorm(x)
+    }
+
     /// The layers, the final LayerNorm and the pooling over the layer inputs.
     private func encode(_ inputs: LayerInputs, context: inout ForwardContext) -> Tensor {
-        var x = inputs.x
-        let (batch, length, d) = (x.shape[0], x.shape[1] - 1, configuration.modelDimension)
-        for layer in layers { x = layer(x, keyMask: inputs.keyMask, context: &context) }
-        let normalized = outputNorm(x)
+        let normalized = positionStates(inputs, context: &context)
+        let (batch, length, d) = (normalized.shape[0], normalized.shape[1] - 1, configuration.modelDimension)
         switch configuration.pooling {
         case .classToken:
             return normalized.slice(alongAxis: 1, from: 0, count: 1).reshaped(to: [batch, d])
@@ -181,4 +199,31 @@ public final class TransformerEncoder: Module {
         for (index, layer) in layers.enumerated() { result += layer.parameters.prefixed("layers.\(index)") }
         return result + outputNorm.parameters.prefixed("outputNorm")
     }
+
+    /// Every layer's feature map, by layer (none for softmax attention).
+    public var featureMaps: [any FeatureMap] { layers.compactMap { $0.attention.featureMap } }
+
+    /// The feature maps' non-trained state (random draws, running statistics), named like
+    /// parameters (relative to the encoder).
+    public var buffers: [NamedParameter] {
+        layers.enumerated().flatMap { index, layer in
+            (layer.attention.featureMap?.buffers ?? []).prefixed(Self.featureMapPrefix(layer: index))
+        }
+    }
+
+    /// The names earlier versions gave the feature maps' parameters and buffers, keyed by today's
+    /// names, both with `prefix.` before them (the encoder's own name in its model).
+    public func legacyTensorNames(prefix: String) -> [String: String] {
+        var names: [String: String] = [:]
+        for (index, layer) in layers.enumerated() {
+            let path = "\(prefix).\(Self.featureMapPrefix(layer: index))"
+            for (current, legacy) in layer.attention.featureMap?.legacyTensorNames ?? [:] {
+                names["\(path).\(current)"] = "\(path).\(legacy)"
+            }
+        }
+        return names
+    }
+
+    /// Where layer `index`'s feature map sits in parameter and buffer names, relative to the encoder.
+    private static func featureMapPrefix(layer index: Int) -> String { "layers.\(index).attention.featureMap" }
 }

@@ -9,7 +9,7 @@ public struct FeatureDraws {
     fileprivate let buffers: [Tensor]
 }
 
-extension SequenceClassifier {
+extension CheckpointableModel {
     /// A copy of the feature maps' random state now (see `FeatureDraws`).
     public var featureDraws: FeatureDraws {
         FeatureDraws(randomness: featureMaps.map(\.randomness), buffers: buffers.map { $0.tensor.copy() })
@@ -18,7 +18,7 @@ extension SequenceClassifier {
     /// Puts the feature maps' random state back to `draws`, taken from this model.
     public func restore(_ draws: FeatureDraws) {
         let maps = featureMaps
-        precondition(maps.count == draws.randomness.count, "SequenceClassifier: feature draws of another model")
+        precondition(maps.count == draws.randomness.count, "restore(_:): feature draws of another model")
         for (map, saved) in zip(maps, draws.randomness) { map.randomness = saved }
         for (buffer, saved) in zip(buffers, draws.buffers) { buffer.tensor.assign(saved) }
     }

@@ -1,9 +1,9 @@
 import KLTensor
 
-extension SequenceClassifier {
+extension CheckpointableModel {
     /// The Philox key of the evaluation draws (see `evaluating(_:)`); feature map `i` of the model
     /// draws from counter block `i` under this key.
-    public static let evaluationKey: UInt64 = 0x4B4C_5445_7661_6C31   // "KLTEval1"
+    public static var evaluationKey: UInt64 { 0x4B4C_5445_7661_6C31 }   // "KLTEval1"
 
     /// Runs `body`, a sequence of evaluation passes (`training: false`), so that its result is a
     /// function of the model's state alone and leaves that state as it was:
