@@ -57,9 +57,10 @@ import Testing
 
     @Test(arguments: ["softmax", "GMM-PRF"])
     func generationIsSeededAndGreedyFollowsTheParallelArgmax(kernel: String) throws {
-        var c = CausalLanguageModelTests.configuration(kernel)
-        c.frozenInEvaluation = true           // the parallel passes below reuse the generation's draw
-        let model = try CausalLanguageModel(configuration: c, seed: 10)
+        // GMM-PRF redraws at every pass: generation and the parallel passes below take the model's
+        // evaluation draw, and leave the training draws alone.
+        let model = try CausalLanguageModel(configuration: CausalLanguageModelTests.configuration(kernel), seed: 10)
+        let trainingDraws = model.featureMaps.map(\.randomness)
         let prompt = [3, 7, 2]
         var first = TokenSampler(temperature: 1, topK: 4, seed: 21), second = TokenSampler(temperature: 1, topK: 4, seed: 21)
         #expect(model.generate(prompt: prompt, count: 6, sampler: &first) == model.generate(prompt: prompt, count: 6, sampler: &second))
@@ -68,9 +69,12 @@ import Testing
         var sequence = prompt
         for _ in 0..<5 {
             var context = ForwardContext(training: false)
-            let logits = withoutGradients { model(tokens: sequence, batch: 1, length: sequence.count, context: &context) }.scalars
+            let logits = model.evaluating {
+                withoutGradients { model(tokens: sequence, batch: 1, length: sequence.count, context: &context) }.scalars
+            }
             sequence.append(Self.argmax(Array(logits.suffix(11))))
         }
         #expect(generated == Array(sequence.suffix(5)))
+        #expect(model.featureMaps.map(\.randomness) == trainingDraws)
     }
 }

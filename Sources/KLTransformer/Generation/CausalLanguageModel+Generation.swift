@@ -2,8 +2,10 @@ import KLTensor
 
 extension CausalLanguageModel {
     /// An empty decoding state for `batch` sequences. Each layer's feature map is prepared once here,
-    /// in evaluation mode: the whole generation is one forward pass for the maps' redraw schedules,
-    /// so no map redraws between steps (set `frozenInEvaluation` to keep the training draw instead).
+    /// in evaluation mode: the whole decoding is one forward pass for the maps' redraw schedules, so
+    /// no map redraws between steps. Maps that redraw in evaluation (the paper's kernels, unless
+    /// `frozenInEvaluation`) draw here from their own generator; decode inside `evaluating(_:)`, as
+    /// `generate` does, to draw from the model's evaluation stream and leave the training draws alone.
     public func makeDecodingState(batch: Int = 1) -> DecodingState {
         DecodingState(batch: batch, layers: layers.map { $0.attention.makeDecodingState(batch: batch) })
     }
@@ -27,21 +29,26 @@ extension CausalLanguageModel {
 
     /// Continues `prompt` (at least one token) by `count` tokens drawn by `sampler`, feeding each one
     /// back; returns the new tokens only. The prompt and the new tokens but the last must fit the
-    /// model's positions (`prompt.count + count − 1 ≤ maxLength`).
+    /// model's positions (`prompt.count + count − 1 ≤ maxLength`). It runs as an evaluation
+    /// (`evaluating(_:)`): feature maps that redraw in evaluation use the model's evaluation draw, so
+    /// the same model, prompt and sampler seed give the same tokens, and the maps' training draws are
+    /// left as they were.
     public func generate(prompt: [Int], count: Int, sampler: inout TokenSampler) -> [Int] {
         precondition(!prompt.isEmpty, "CausalLanguageModel.generate: the prompt needs at least one token")
         precondition(count >= 0 && prompt.count + count - 1 <= configuration.maxLength,
                      "CausalLanguageModel.generate: \(prompt.count) prompt tokens and \(count) new ones exceed the model's \(configuration.maxLength) positions")
         guard count > 0 else { return [] }
-        var state = makeDecodingState()
-        var logits = Tensor.zeros([1, configuration.vocabularySize])
-        for token in prompt { logits = step(tokens: [token], state: &state) }
-        var generated: [Int] = []
-        while true {
-            let next = sampler.sample(logits: logits.scalars)
-            generated.append(next)
-            if generated.count == count { return generated }
-            logits = step(tokens: [next], state: &state)
+        return evaluating {
+            var state = makeDecodingState()
+            var logits = Tensor.zeros([1, configuration.vocabularySize])
+            for token in prompt { logits = step(tokens: [token], state: &state) }
+            var generated: [Int] = []
+            while true {
+                let next = sampler.sample(logits: logits.scalars)
+                generated.append(next)
+                if generated.count == count { return generated }
+                logits = step(tokens: [next], state: &state)
+            }
         }
     }
 }

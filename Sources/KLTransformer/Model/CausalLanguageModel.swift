@@ -16,7 +16,7 @@ import KLTensor
 /// each layer's feature map under `layers.i.attention.featureMap`), so they can be written to and
 /// read from safetensors files the same way. Generation, one token at a time with constant cost per
 /// token for linear kernels, is in `CausalLanguageModel+Generation.swift`.
-public final class CausalLanguageModel: Module {
+public final class CausalLanguageModel: Module, FeatureMapOwner {
     /// The configuration it was built from.
     public let configuration: EncoderConfiguration
     /// Token embeddings, (vocabulary, D).
