@@ -12,8 +12,9 @@ import KLTensor
 /// through the denominator guard, other outputs — than the same sequence fed at once
 /// (`CausalLinearAttention`). So causal maps take it from the **first** key of the sequence, fix
 /// it there, and hand it on: every later key of the sequence is shifted by the same constant.
-/// Keys far above the first one (by e^88, float's range) would overflow; the maximum over earlier
-/// keys does not have that limit but would give each key its own shift, which changes the kernel.
+/// A later key whose log-features exceed the first key's maximum by more than about 88 (float's
+/// range) would overflow; a running maximum over earlier keys has no such limit but gives each key
+/// its own shift, which changes the kernel.
 public struct CausalFeatures {
     /// φ(Q), (N, L, H, m·C).
     public let queries: Tensor
