@@ -106,7 +106,8 @@ struct Pretrain: ParsableCommand {
             try pretrain(MaskedLanguageModel(configuration: configuration, seed: seed), tokenizer: encoding, setup: setup,
                          streams: streams, settings: settings, runDirectory: runDirectory, report: report)
         case .causal:
-            throw ValidationError("--objective causal needs the causal language model, which this build does not have yet")
+            try pretrain(CausalLanguageModel(configuration: configuration, seed: seed), tokenizer: encoding, setup: setup,
+                         streams: streams, settings: settings, runDirectory: runDirectory, report: report)
         }
     }
 
@@ -135,6 +136,10 @@ struct Pretrain: ParsableCommand {
                      result.bestValidation.bitsPerByte, result.bestStep, pretrainer.completedSteps,
                      ProgressReporter.duration(result.trainingSeconds)))
         print("checkpoint: \(result.bestCheckpoint.path) (best), \(result.lastCheckpoint.path) (last, for --resume)")
-        print("fine-tune it: klt train --task sentences --init-from \(result.bestCheckpoint.path)")
+        if setup.objective == .masked {
+            print("fine-tune it: klt train --task sentences --init-from \(result.bestCheckpoint.path)")
+        } else {
+            print("generate from it: klt generate --checkpoint \(result.bestCheckpoint.path) --prompt TEXT")
+        }
     }
 }

@@ -115,6 +115,26 @@ import Testing
         #expect((summary?["validationBitsPerByte"] as? Double).map { abs($0 - result.bestValidation.bitsPerByte) < 1e-9 } == true)
     }
 
+    @Test func causalModelLearnsTheCorpusFromItsNextTokens() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let encoding = try Self.tokenizer()
+        let stream = TokenStream(documents: [TextDocument(source: "toy", bytes: Array(Self.text.utf8))], tokenizer: encoding)
+        let model = try CausalLanguageModel(configuration: Self.configuration(vocabularySize: encoding.vocabularySize), seed: 4)
+        let pretrainer = try Pretrainer(model: model, tokenizer: encoding,
+                                        setup: PretrainingSetup(objective: .causal, inputLength: 16, corpus: "toy"),
+                                        train: stream, validation: stream, test: stream, settings: Self.settings(steps: 60),
+                                        runDirectory: directory, progress: ProgressReporter(enabled: false))
+        let before = pretrainer.evaluate(stream, limit: 2)
+        let result = try pretrainer.run()
+        #expect(result.bestValidation.loss < 0.5 * before.loss, "validation loss \(before.loss) → \(result.bestValidation.loss)")
+        #expect(result.test == result.bestValidation)   // the same stream, scored on the best checkpoint both times
+        #expect(try Checkpoint.read(from: result.bestCheckpoint).modelKind == "causal-language-model")
+        // A masked model does not load a causal model's file.
+        let masked = try MaskedLanguageModel(configuration: model.configuration, seed: 1)
+        #expect(throws: TrainingError.self) { try Checkpoint.restore(Checkpoint.read(from: result.bestCheckpoint), into: masked) }
+    }
+
     @Test func resumedRunTrainsExactlyAsAnUninterruptedOne() throws {
         let whole = Self.temporaryDirectory(), split = Self.temporaryDirectory()
         defer { for directory in [whole, split] { try? FileManager.default.removeItem(at: directory) } }

@@ -22,7 +22,8 @@ public final class MultiHeadAttention: Module {
     public let headDimension: Int
     /// Softmax or linear with a feature map.
     public let mechanism: Mechanism
-    /// Whether position i attends only to positions ≤ i.
+    /// Whether position i attends only to positions ≤ i. Linear attention then takes the map's
+    /// `causalFeatures` (no key stabiliser from later tokens); a map with a `causalRefusal` traps.
     public let causal: Bool
     /// How the linear-attention normaliser is guarded.
     public var denominatorGuard: DenominatorGuard
@@ -33,6 +34,9 @@ public final class MultiHeadAttention: Module {
     public init(modelDimension: Int, heads: Int, headDimension: Int, mechanism: Mechanism, causal: Bool = false,
                 denominatorGuard: DenominatorGuard = DenominatorGuard(), generator: inout RandomGenerator) {
         precondition(heads > 0 && headDimension > 0, "MultiHeadAttention: heads \(heads) and head dimension \(headDimension) must be positive")
+        if causal, case .linear(let map) = mechanism, let refusal = map.causalRefusal {
+            preconditionFailure("MultiHeadAttention: causal attention refuses this kernel: \(refusal)")
+        }
         self.heads = heads
         self.headDimension = headDimension
         self.mechanism = mechanism
@@ -68,19 +72,30 @@ public final class MultiHeadAttention: Module {
                                            dropout: dropout, context: &context)
         case .linear(let map):
             map.prepareForward(training: context.training)
-            let (phiQ, phiK) = map.features(queries: queries, keys: keys, keyMask: keyMask, training: context.training)
-            guard let weights = map.mixtureWeights(), map.mixtureComponents > 1 else {
-                return linear(phiQ, phiK, values, keyMask)
+            let phiQ: Tensor, phiK: Tensor
+            if causal {
+                let features = map.causalFeatures(queries: queries, keys: keys, keyShift: nil, training: context.training)
+                (phiQ, phiK) = (features.queries, features.keys)
+            } else {
+                (phiQ, phiK) = map.features(queries: queries, keys: keys, keyMask: keyMask, training: context.training)
             }
-            // Each component is attention over its own slice of the features: run them as extra heads.
-            let c = map.mixtureComponents, (n, l, s) = (queries.shape[0], queries.shape[1], keys.shape[1])
-            let (h, dv) = (heads, values.shape[3])
-            let componentValues = values.reshaped(to: [n, s, h, 1, dv]).expanded(to: [n, s, h, c, dv]).reshaped(to: [n, s, h * c, dv])
-            let perComponent = linear(phiQ.reshaped(to: [n, l, h * c, map.featureCount]),
-                                      phiK.reshaped(to: [n, s, h * c, map.featureCount]), componentValues, keyMask)
-            return (perComponent.reshaped(to: [n, l, h, c, dv]) * weights.reshaped(to: [1, 1, 1, c, 1]))
-                .sum(alongAxes: [3])
+            return mixing(map, phiQ, phiK, values) { linear($0, $1, $2, keyMask) }
         }
+    }
+
+    /// Runs `attend` on the features of a map, once per mixture component when the map is a mixture:
+    /// each component is attention over its own slice of the features, run as extra heads (H·C), and
+    /// the outputs are mixed with the map's weights. φ(Q) (N, L, H, C·m), φ(K) (N, S, H, C·m),
+    /// V (N, S, H, d_v) → (N, L, H, d_v).
+    func mixing(_ map: any FeatureMap, _ phiQ: Tensor, _ phiK: Tensor, _ values: Tensor,
+                attend: (Tensor, Tensor, Tensor) -> Tensor) -> Tensor {
+        guard let weights = map.mixtureWeights(), map.mixtureComponents > 1 else { return attend(phiQ, phiK, values) }
+        let c = map.mixtureComponents, (n, l, s) = (phiQ.shape[0], phiQ.shape[1], phiK.shape[1])
+        let (h, dv) = (heads, values.shape[3])
+        let componentValues = values.reshaped(to: [n, s, h, 1, dv]).expanded(to: [n, s, h, c, dv]).reshaped(to: [n, s, h * c, dv])
+        let perComponent = attend(phiQ.reshaped(to: [n, l, h * c, map.featureCount]),
+                                  phiK.reshaped(to: [n, s, h * c, map.featureCount]), componentValues)
+        return (perComponent.reshaped(to: [n, l, h, c, dv]) * weights.reshaped(to: [1, 1, 1, c, 1])).sum(alongAxes: [3])
     }
 
     private func linear(_ phiQ: Tensor, _ phiK: Tensor, _ values: Tensor, _ keyMask: Tensor?) -> Tensor {

@@ -34,12 +34,32 @@ public final class ExponentialRandomFeatures: FeatureMap {
     }
 
     public func features(_ x: Tensor, isQuery: Bool, training: Bool) -> Tensor {
-        let scaled = FeatureMath.scaled(x)
-        let u = Tensor.matmul(scaled, omega)                                       // (N, L, H, m)
+        let (scaled, u) = projection(x)
         let stabiliser = withoutGradients {
             isQuery ? u.max(alongAxes: [-1], keepingDimensions: true)
                     : u.max(alongAxes: [1, 3], keepingDimensions: true)
         }
+        return features(scaled, u, stabiliser: stabiliser)
+    }
+
+    /// As the non-causal features, but with the key stabiliser c taken from the sequence's first key
+    /// and kept for the rest of it (`CausalFeatures`): the 10⁻⁴ added to every feature makes c part
+    /// of the kernel, so it must not depend on later keys nor change from call to call.
+    public func causalFeatures(queries: Tensor, keys: Tensor, keyShift: Tensor?, training: Bool) -> CausalFeatures {
+        let phiQ = features(queries, isQuery: true, training: training)
+        let (scaled, u) = projection(keys)
+        let shift = keyShift ?? withoutGradients { u.slice(alongAxis: 1, from: 0, count: 1).max(alongAxes: [1, 3], keepingDimensions: true) }
+        return CausalFeatures(queries: phiQ, keys: features(scaled, u, stabiliser: shift), keyShift: shift)
+    }
+
+    /// x̃ and x̃ᵀω, (N, L, H, m).
+    private func projection(_ x: Tensor) -> (scaled: Tensor, u: Tensor) {
+        let scaled = FeatureMath.scaled(x)
+        return (scaled, Tensor.matmul(scaled, omega))
+    }
+
+    /// m^{-1/2}(exp(u − ‖x̃‖²/2 − c) + 10⁻⁴) for the stabiliser c.
+    private func features(_ scaled: Tensor, _ u: Tensor, stabiliser: Tensor) -> Tensor {
         let offset = FeatureMath.squaredNorm(scaled) * 0.5 + stabiliser
         return (FeatureMath.positive(u, offset: offset) + 1e-4) * (1 / Float(featureCount).squareRoot())
     }

@@ -28,6 +28,17 @@ public protocol FeatureMap: Module {
     /// sequence (OPRF's A*, SADERF's Ψ*) implement this; the default calls `features(_:isQuery:training:)`
     /// on each side.
     func features(queries: Tensor, keys: Tensor, keyMask: Tensor?, training: Bool) -> (queries: Tensor, keys: Tensor)
+    /// Why this map cannot serve causal attention, or nil when it can. A map whose features of a
+    /// token depend on later tokens (statistics of the whole sequence) would let a position see its
+    /// future; models that attend causally refuse such maps with this reason instead of leaking.
+    var causalRefusal: String? { get }
+    /// φ of the queries and keys (N, L, H, d) of causal attention, where position i may depend on
+    /// positions ≤ i only (`CausalFeatures`). `keyShift` is the key stabiliser fixed by the tokens
+    /// before this call (nil at the start of a sequence); the result carries the one to pass with the
+    /// next tokens, so that a sequence fed at once and one fed token by token get the same features.
+    /// The default is `features(queries:keys:keyMask:training:)`, right for every map whose features
+    /// of a token depend on that token alone.
+    func causalFeatures(queries: Tensor, keys: Tensor, keyShift: Tensor?, training: Bool) -> CausalFeatures
     /// Number C of kernels in a mixture map (1 for an ordinary map). With C > 1, `features` returns
     /// (N, L, H, C·m) — the C components' features side by side — and attention runs one normalised
     /// linear attention per component and mixes the outputs with `mixtureWeights()`.
@@ -57,6 +68,15 @@ extension FeatureMap {
 
     /// The default per-pass preparation: advance the redraw schedule.
     public func prepareForward(training: Bool) { advanceRandomness(training: training) }
+
+    /// Maps are causal unless they say otherwise.
+    public var causalRefusal: String? { nil }
+
+    /// Each token's features on their own, with no key stabiliser.
+    public func causalFeatures(queries: Tensor, keys: Tensor, keyShift: Tensor?, training: Bool) -> CausalFeatures {
+        let (phiQ, phiK) = features(queries: queries, keys: keys, keyMask: nil, training: training)
+        return CausalFeatures(queries: phiQ, keys: phiK, keyShift: nil)
+    }
 
     /// An ordinary map is one kernel.
     public var mixtureComponents: Int { 1 }

@@ -82,3 +82,14 @@ extension KernelConfiguration {
         }
     }
 }
+
+extension KernelConfiguration {
+    /// Why the map this configuration builds cannot serve causal attention, or nil when it can (the
+    /// map's own `FeatureMap.causalRefusal`, known before it is built): only pairs of the
+    /// random-feature grid whose component reads statistics of the whole sequence are refused.
+    public var causalRefusal: String? {
+        if let preset = gridPreset { return preset.kernel.causalRefusal }
+        guard case .randomFeatures(let pair) = kernel else { return nil }
+        return pair.causalRefusal
+    }
+}

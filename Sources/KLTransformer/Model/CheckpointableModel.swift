@@ -1,17 +1,13 @@
 /// A model whose whole state a checkpoint can hold and give back: its configuration, its trained
-/// parameters, its feature maps' non-trained buffers and random state, and the names earlier
+/// parameters, its feature maps' non-trained buffers and random state (`FeatureMapOwner`), and the names earlier
 /// versions gave its tensors. Classifiers and the pre-training language models conform, so one
 /// checkpoint format (and one resume path) serves them all.
-public protocol CheckpointableModel: Module {
+public protocol CheckpointableModel: Module, FeatureMapOwner {
     /// What kind of model this is, written into checkpoints (`klt.model`) so that a file of one
     /// kind is never loaded into another: `classifier`, `masked-language-model`, …
     static var checkpointKind: String { get }
     /// The configuration the model was built from (checked against a checkpoint's before loading).
     var configuration: EncoderConfiguration { get }
-    /// Every feature map of the model, by layer, for saving and restoring their random state.
-    var featureMaps: [any FeatureMap] { get }
-    /// The feature maps' non-trained state (random draws, running statistics), named like parameters.
-    var buffers: [NamedParameter] { get }
     /// The names earlier versions gave parameters and buffers, keyed by today's full names.
     var legacyTensorNames: [String: String] { get }
 }

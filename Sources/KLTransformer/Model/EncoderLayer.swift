@@ -29,19 +29,51 @@ public final class EncoderLayer: Module {
 
     /// The layer applied to x (N, L, D) with key padding mask (N, L).
     public func callAsFunction(_ x: Tensor, keyMask: Tensor?, context: inout ForwardContext) -> Tensor {
+        blocks(x, context: &context) { normalized, context in attention(normalized, keyMask: keyMask, context: &context) }
+    }
+
+    /// The layer applied to the next token of each sequence, x (N, 1, D), with the attention's
+    /// decoding state (a causal layer; evaluation mode, no gradients): position `state.position` of
+    /// a causal pass over the sequence.
+    public func step(_ x: Tensor, state: inout AttentionDecodingState) -> Tensor {
+        var context = ForwardContext(training: false)
+        return withoutGradients {
+            blocks(x, context: &context) { normalized, _ in attention.step(normalized, state: &state) }
+        }
+    }
+
+    /// The residual blocks around `attend` (which maps the normalised input to the attention output),
+    /// in the layer's ordering.
+    private func blocks(_ x: Tensor, context: inout ForwardContext, attend: (Tensor, inout ForwardContext) -> Tensor) -> Tensor {
         switch ordering {
         case .official:
             let normalized = firstNorm(x)
-            let attended = normalized + drop(attention(normalized, keyMask: keyMask, context: &context), &context)
+            let attended = normalized + drop(attend(normalized, &context), &context)
             return attended + drop(feedForward(secondNorm(attended), context: &context), &context)
         case .preLayerNorm:
-            let attended = x + drop(attention(firstNorm(x), keyMask: keyMask, context: &context), &context)
+            let attended = x + drop(attend(firstNorm(x), &context), &context)
             return attended + drop(feedForward(secondNorm(attended), context: &context), &context)
         }
     }
 
     private func drop(_ x: Tensor, _ context: inout ForwardContext) -> Tensor {
         x.dropout(probability: dropout, generator: &context.generator, training: context.training)
+    }
+
+    /// The configuration's stack of layers, each with its own attention and feature map, drawing
+    /// parameters from `generator` and seeding each feature map from it (so one seed fixes them all).
+    /// With `causal`, position i attends to positions ≤ i only (softmax masked, linear kernels by
+    /// causal linear attention); the configuration's kernel must then have no `causalRefusal`.
+    public static func stack(configuration c: EncoderConfiguration, causal: Bool = false,
+                             generator: inout RandomGenerator) -> [EncoderLayer] {
+        (0..<c.layers).map { _ in
+            let kernelConfiguration = c.kernelConfiguration(seed: generator.nextUInt64())
+            let mechanism: MultiHeadAttention.Mechanism = kernelConfiguration.makeFeatureMap(generator: &generator).map { .linear($0) }
+                ?? .softmax(dropout: c.attentionDropout)
+            let attention = MultiHeadAttention(modelDimension: c.modelDimension, heads: c.heads, headDimension: c.headDimension,
+                                               mechanism: mechanism, causal: causal, generator: &generator)
+            return EncoderLayer(configuration: c, attention: attention, generator: &generator)
+        }
     }
 
     public var parameters: [NamedParameter] {

@@ -26,7 +26,7 @@ public struct TokenBatch: Sendable {
 /// [e₁; e₂] → Linear(2D→C) → ReLU → Linear(C→C/2) → ReLU → Linear(C/2→classes), or LRA's
 /// [e₁; e₂; e₁ ⊙ e₂; e₁ − e₂] with a 4D-wide first layer (`EncoderConfiguration.pairFeatures`).
 /// Head weights use PyTorch's default initialisation and zero biases (§9 B12).
-public final class SequenceClassifier: Module {
+public final class SequenceClassifier: Module, FeatureMapOwner {
     /// The encoder.
     public let encoder: TransformerEncoder
     /// The head's layers, with a ReLU between consecutive ones.

@@ -45,16 +45,7 @@ public final class TransformerEncoder: Module {
             patchProjection = Linear(inputs: size * size, outputs: c.modelDimension, initialization: .torchDefault, generator: &generator)
         }
         classToken = Tensor.zeros([c.modelDimension], requiresGrad: true)
-        var layers: [EncoderLayer] = []
-        for _ in 0..<c.layers {
-            let kernelConfiguration = c.kernelConfiguration(seed: generator.nextUInt64())
-            let mechanism: MultiHeadAttention.Mechanism = kernelConfiguration.makeFeatureMap(generator: &generator).map { .linear($0) }
-                ?? .softmax(dropout: c.attentionDropout)
-            let attention = MultiHeadAttention(modelDimension: c.modelDimension, heads: c.heads, headDimension: c.headDimension,
-                                               mechanism: mechanism, generator: &generator)
-            layers.append(EncoderLayer(configuration: c, attention: attention, generator: &generator))
-        }
-        self.layers = layers
+        layers = EncoderLayer.stack(configuration: c, generator: &generator)
         outputNorm = LayerNormalization(dimension: c.modelDimension)
         positions = TransformerEncoder.sinusoidalPositions(count: c.maxLength + 1, dimension: c.modelDimension)
     }

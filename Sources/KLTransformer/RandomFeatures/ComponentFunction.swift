@@ -40,6 +40,10 @@ public protocol ComponentFunction: Sendable {
     var usesFrequencyLengths: Bool { get }
     /// Whether queries and keys get different maps (SADERF).
     var isAsymmetric: Bool { get }
+    /// Whether the features read statistics of the whole attention call (OPRF's A*, SADERF's Ψ*):
+    /// then a query's features depend on every key, later ones included, and the component cannot
+    /// serve causal attention (`FeatureMap.causalRefusal`).
+    var readsSequenceStatistics: Bool { get }
     /// c in the −c‖x‖² of an exponential component's log-features: ½ for the softmax versions, 1
     /// for the Gaussian ones. A learned spectrum's factor g(x) = exp(μᵀx + c‖x'‖² − c‖x‖²) uses it,
     /// so that the component on x' = Lᵀx estimates the learned kernel of its own version (spec §4.2).
@@ -57,6 +61,8 @@ extension ComponentFunction {
     public var extraFeatures: Int { 0 }
     /// Symmetric unless a component says otherwise.
     public var isAsymmetric: Bool { false }
+    /// Features of each token on its own unless a component says otherwise.
+    public var readsSequenceStatistics: Bool { false }
     /// The softmax versions' ½ unless a component says otherwise.
     public var normPenalty: Float { 0.5 }
 }

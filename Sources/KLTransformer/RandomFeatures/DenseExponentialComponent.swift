@@ -15,6 +15,7 @@ public struct DenseExponentialComponent: ComponentFunction {
     public var featuresPerFrequency: Int { 1 }
     public var usesFrequencyLengths: Bool { true }
     public var isAsymmetric: Bool { true }
+    public var readsSequenceStatistics: Bool { true }
 
     public func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics,
                          phases: (queries: Tensor, keys: Tensor)?) -> ComponentFeatures {

@@ -25,6 +25,7 @@ public struct GaussianKernelVersion: ComponentFunction {
     public var extraFeatures: Int { base.extraFeatures }
     public var usesFrequencyLengths: Bool { base.usesFrequencyLengths }
     public var isAsymmetric: Bool { base.isAsymmetric }
+    public var readsSequenceStatistics: Bool { base.readsSequenceStatistics }
     public var normPenalty: Float { base.normPenalty + 0.5 }
 
     public func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics,

@@ -13,6 +13,7 @@ public struct OptimalPositiveComponent: ComponentFunction {
     public var estimatedKernel: EstimatedKernel { .softmax }
     public var featuresPerFrequency: Int { 1 }
     public var usesFrequencyLengths: Bool { true }
+    public var readsSequenceStatistics: Bool { true }
 
     public func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics,
                          phases: (queries: Tensor, keys: Tensor)?) -> ComponentFeatures {

@@ -65,6 +65,13 @@ public struct RandomFeatureKernel: Sendable, CustomStringConvertible {
     /// Why this component cannot use this source, or nil for a valid pair.
     public var refusal: String? { source.refusal(pairedWith: component) }
 
+    /// Why this pair cannot serve causal attention, or nil when it can: a component that reads
+    /// statistics of the whole sequence would make a position's features depend on later tokens.
+    public var causalRefusal: String? {
+        guard component.readsSequenceStatistics else { return nil }
+        return "\(name) reads statistics of the whole sequence (the data-dependent parameters of \(component.name)), so a position's features would depend on the tokens after it"
+    }
+
     /// Why `name` is not a kernel of the grid, when it looks like one (has a `+`); nil otherwise.
     public static func refusal(forName name: String) -> String? {
         let parts = name.lowercased().split(separator: "+", maxSplits: 1).map(String.init)

@@ -99,6 +99,25 @@ public final class RandomFeatureMap: FeatureMap {
         }
     }
 
+    /// Refused when the component reads statistics of the whole sequence (OPRF's A*, SADERF's Ψ*).
+    public var causalRefusal: String? { kernel.causalRefusal }
+
+    /// As the non-causal features, but with the keys shifted by the stabiliser of the sequence's
+    /// first key (`CausalFeatures`): the maximum of its log-features per batch element and head.
+    public func causalFeatures(queries: Tensor, keys: Tensor, keyShift: Tensor?, training: Bool) -> CausalFeatures {
+        precondition(causalRefusal == nil, "RandomFeatureMap: \(causalRefusal ?? "")")
+        switch componentFeatures(queries: queries, keys: keys, keyMask: nil, training: training, includingQueryFactor: false) {
+        case .direct(let phiQ, let phiK):
+            return CausalFeatures(queries: phiQ, keys: phiK, keyShift: nil)
+        case .logarithmic(let logQ, let logK):
+            let queryShift = withoutGradients { logQ.max(alongAxes: [-1], keepingDimensions: true) }
+            let shift = keyShift ?? withoutGradients {
+                logK.slice(alongAxis: 1, from: 0, count: 1).max(alongAxes: [1, 3], keepingDimensions: true)
+            }
+            return CausalFeatures(queries: (logQ - queryShift).exp(), keys: (logK - shift).exp(), keyShift: shift)
+        }
+    }
+
     /// The query or key features on their own, without the stabilising shifts, so that
     /// φ(q)·φ(k) estimates the kernel itself (what inspection and kernel tests compare): the pair
     /// computed with `x` as both sides (so the sequence statistics of OPRF and SADERF are those of `x`).

@@ -1,5 +1,14 @@
 import KLTensor
 
+/// A model whose attention layers own feature maps (`SequenceClassifier`, `CausalLanguageModel`):
+/// what it needs to save, replay and isolate their random draws.
+public protocol FeatureMapOwner: AnyObject {
+    /// Every feature map of the model, by layer.
+    var featureMaps: [any FeatureMap] { get }
+    /// The feature maps' non-trained state (random draws, running statistics), named like parameters.
+    var buffers: [NamedParameter] { get }
+}
+
 /// The random state of every feature map of a model at one moment: each map's randomness
 /// (generator, redraw schedule, call count) and the values of its buffers (its current draw and
 /// running statistics). Restoring it makes the next forward pass draw exactly what it would have
@@ -9,7 +18,7 @@ public struct FeatureDraws {
     fileprivate let buffers: [Tensor]
 }
 
-extension CheckpointableModel {
+extension FeatureMapOwner {
     /// A copy of the feature maps' random state now (see `FeatureDraws`).
     public var featureDraws: FeatureDraws {
         FeatureDraws(randomness: featureMaps.map(\.randomness), buffers: buffers.map { $0.tensor.copy() })
@@ -18,7 +27,7 @@ extension CheckpointableModel {
     /// Puts the feature maps' random state back to `draws`, taken from this model.
     public func restore(_ draws: FeatureDraws) {
         let maps = featureMaps
-        precondition(maps.count == draws.randomness.count, "restore(_:): feature draws of another model")
+        precondition(maps.count == draws.randomness.count, "\(Self.self): feature draws of another model")
         for (map, saved) in zip(maps, draws.randomness) { map.randomness = saved }
         for (buffer, saved) in zip(buffers, draws.buffers) { buffer.tensor.assign(saved) }
     }
@@ -38,13 +47,24 @@ extension CheckpointableModel {
         }
     }
 
-    /// Advances every feature map's random state as one forward pass of the model would (two
-    /// encoder passes for a pair model), without computing it: a rank of a sharded evaluation still
-    /// draws what the batches it leaves to other ranks draw, so its own batches get the draws a
-    /// single process gives them.
-    public func advanceFeatureDraws(training: Bool) {
-        for _ in 0..<(configuration.pairInputs ? 2 : 1) {
-            for map in featureMaps { map.prepareForward(training: training) }
-        }
+    /// The Philox key of the evaluation draws (see `evaluating(_:)`); feature map `i` of the model
+    /// draws from counter block `i` under this key.
+    public static var evaluationKey: UInt64 { 0x4B4C_5445_7661_6C31 }   // "KLTEval1"
+
+    /// Runs `body`, a sequence of evaluation passes (`training: false`), so that its result is a
+    /// function of the model's state alone and leaves that state as it was:
+    ///
+    /// - every feature map that draws in evaluation (the paper's kernels redraw ε at every call
+    ///   unless `frozenInEvaluation`) draws from a fixed stream (`evaluationKey`, one block per
+    ///   map) restarted at the beginning of `body`, so evaluating the same model twice gives the
+    ///   same numbers, and two checkpoints of a run are scored on the same draws;
+    /// - afterwards each map's randomness (generator, call count) and buffers (its current draw,
+    ///   running statistics) are put back, so evaluating in the middle of training does not change
+    ///   what training draws next: a run's losses do not depend on how often it is evaluated.
+    public func evaluating<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let saved = featureDraws
+        drawFeatures(fromStreamsUnder: Self.evaluationKey)
+        defer { restore(saved) }
+        return try body()
     }
 }
