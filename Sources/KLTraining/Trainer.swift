@@ -117,14 +117,18 @@ public final class Trainer {
     private let train: Batcher, validation: Batcher, test: Batcher?
     private var state: TrainingState
     private let gradientReduction: GradientAllReduce
+    private let checkpointMetadata: [String: String]
 
     /// A trainer for `model` on the given splits; a fresh run unless `resume` is applied. Refuses
     /// invalid settings, examples the model cannot take (`checkExamples(_:fit:)`), runs whose
     /// memory plan (`MemoryPlan`) does not fit in this machine's memory and global batches too small
-    /// to give every rank of `parallelism` a row, before training starts.
+    /// to give every rank of `parallelism` a row, before training starts. `checkpointMetadata` is
+    /// written into every checkpoint (the subword tokeniser of a model fine-tuned from a
+    /// pre-trained encoder, so evaluation re-encodes the task the same way).
     public init(model: SequenceClassifier, train: [ClassificationExample], validation: [ClassificationExample],
                 test: [ClassificationExample]?, settings: TrainingSettings, runDirectory: URL,
-                progress: ProgressReporter = ProgressReporter(), parallelism: DataParallelism = .none) throws {
+                progress: ProgressReporter = ProgressReporter(), parallelism: DataParallelism = .none,
+                checkpointMetadata: [String: String] = [:]) throws {
         try settings.validate()
         guard !train.isEmpty, !validation.isEmpty else {
             throw TrainingError.invalidSetting("training needs non-empty training and validation sets (got \(train.count) and \(validation.count) examples)")
@@ -143,6 +147,7 @@ public final class Trainer {
         self.runDirectory = runDirectory
         self.progress = progress
         self.parallelism = parallelism
+        self.checkpointMetadata = checkpointMetadata
         optimizer = AdamW(parameters: model.parameters, settings: settings.optimizer)
         gradientReduction = GradientAllReduce(parameters: optimizer.parameters)
         self.train = Batcher(examples: train, batchSize: settings.batchSize, seed: settings.seed, dropsLastPartialBatch: train.count >= settings.batchSize)
@@ -314,8 +319,10 @@ public final class Trainer {
                 state.featureRandomness = model.featureMaps.map(\.randomness)
                 state.trainingSeconds = trainingSeconds
                 if group.isRoot {
-                    if improved { try Checkpoint.save(model: model, optimizer: optimizer, state: state, to: bestCheckpointURL) }
-                    try Checkpoint.save(model: model, optimizer: optimizer, state: state, to: lastCheckpointURL)
+                    if improved {
+                        try Checkpoint.save(model: model, optimizer: optimizer, state: state, extraMetadata: checkpointMetadata, to: bestCheckpointURL)
+                    }
+                    try Checkpoint.save(model: model, optimizer: optimizer, state: state, extraMetadata: checkpointMetadata, to: lastCheckpointURL)
                 }
                 try log?.append(["kind": "validation", "step": state.step, "loss": evaluation.loss, "accuracy": evaluation.accuracy,
                                  "best": improved])

@@ -56,6 +56,15 @@ public enum TrainingTask: String, CaseIterable, Sendable {
     /// Whether the task reads real files that only the user can supply (`--data-dir` required).
     public var requiresDataDirectory: Bool { self == .image || self == .text || self == .retrieval }
 
+    /// Whether the task's token ids are UTF-8 bytes (b + 1), so a text encoder pre-trained with
+    /// `klt pretrain` can read it once re-encoded with its tokeniser.
+    public var readsBytes: Bool {
+        switch self {
+        case .text, .newsgroups, .retrieval, .newsgroupsPairs, .sentences, .trec: true
+        case .listOps, .pathfinder, .image, .fashionMNIST: false
+        }
+    }
+
     /// Whether examples are pairs of sequences (a dual-encoder model).
     public var isPairTask: Bool { self == .retrieval || self == .newsgroupsPairs }
 

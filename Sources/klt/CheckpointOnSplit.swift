@@ -24,7 +24,9 @@ struct CheckpointOnSplit {
         // The model's length is the data's; load at the paper scale's lengths and let the model's cap apply.
         var options = data
         options.maxTokens = options.maxTokens ?? configuration.maxLength
-        splits = try options.load(scale: .cpu) { print($0) }
+        // A model fine-tuned from a pre-trained encoder reads the task through its tokeniser.
+        let loaded = try options.load(scale: .cpu) { print($0) }
+        splits = try contents.storedTokenizer().map { try loaded.reencoded(with: $0) } ?? loaded
         examples = switch split {
         case "train": splits.train
         case "validation": splits.validation

@@ -69,7 +69,8 @@ struct Grid: ParsableCommand {
             options.task = task
         }
         options.maxTokens = options.maxTokens ?? contents.configuration.maxLength
-        let splits = try options.load(scale: .cpu) { print($0) }
+        let taskSplits = try options.load(scale: .cpu) { print($0) }
+        let splits = try contents.storedTokenizer().map { try taskSplits.reencoded(with: $0) } ?? taskSplits
         let examples = splits.validation.isEmpty ? splits.test : splits.validation
         try Evaluate.checkTask(options.trainingTask, splits: splits, fit: contents)
         try Trainer.checkExamples(examples, fit: contents.configuration)

@@ -8,6 +8,6 @@ struct KLT: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "klt",
         abstract: "Train and evaluate Transformers whose attention kernel is learned (KL-Transformer).",
-        subcommands: [Train.self, Pretrain.self, Evaluate.self, Attack.self, Inspect.self, Grid.self, Sweep.self, ReportCommand.self, Experiment.self, DataCommand.self, Kernels.self, Info.self],
+        subcommands: [Train.self, Pretrain.self, Generate.self, Evaluate.self, Attack.self, Inspect.self, Grid.self, Sweep.self, ReportCommand.self, Experiment.self, DataCommand.self, Kernels.self, Info.self],
         defaultSubcommand: nil)
 }

@@ -44,7 +44,7 @@ struct Train: ParsableCommand {
     var stopAfter: Int?
     @Flag(help: "Print only the final report.")
     var quiet = false
-    @Option(help: "Start from the parameters (and feature draws) of this checkpoint, which must be of the same model: the next stage of a curriculum. The optimizer, schedule and step count start afresh.")
+    @Option(help: "Start from the parameters (and feature draws) of this checkpoint: a classifier of the same model (the next stage of a curriculum), or a `klt pretrain --objective masked` checkpoint, whose encoder and tokeniser a text task fine-tunes with a new head. The optimizer, schedule and step count start afresh.")
     var initFrom: String?
     @OptionGroup var optimization: OptimizationOptions
     @OptionGroup var data: TaskOptions
@@ -100,7 +100,18 @@ struct Train: ParsableCommand {
         report.message(BackendDescription.line(for: group))
         let scale = modelOptions.scale
         let task = data.trainingTask
-        let splits = try data.load(scale: scale) { report.message($0) }
+        // A masked language model's checkpoint gives the encoder and the tokeniser; the task's bytes
+        // are re-encoded with it before anything is sized from them.
+        let initial = try initFrom.map { try Checkpoint.read(from: URL(fileURLWithPath: $0)) }
+        let pretrained = try initial.flatMap { $0.modelKind == SequenceClassifier.checkpointKind ? nil : try PretrainedEncoder($0) }
+        if pretrained != nil, !task.readsBytes {
+            throw ValidationError("--init-from \(initFrom ?? ""): a pre-trained text encoder reads bytes, and --task \(task.rawValue) is not a text task (take one of \(TrainingTask.allCases.filter(\.readsBytes).map(\.rawValue).joined(separator: ", ")))")
+        }
+        var splits = try data.load(scale: scale) { report.message($0) }
+        if let pretrained {
+            splits = try pretrained.retokenized(splits)
+            report.message("re-encoded the task with the pre-trained tokeniser (\(pretrained.tokenizer.vocabularySize) ids)")
+        }
         let all = splits.train + splits.validation + splits.test
         let longest = all.map { max($0.tokens.count, $0.pairedTokens?.count ?? 0) }.max() ?? 1
         let kernelName = modelOptions.kernelName
@@ -111,18 +122,24 @@ struct Train: ParsableCommand {
         // Everything the run needs is checked before the model is built: the configuration (sizes,
         // the kernel's feature count, the model's memory) and the memory plan of a training step.
         try configuration.validate()
+        try pretrained?.check(configuration)
         let batchExamples = min(optimization.batchSize, max(splits.train.count, splits.validation.count, splits.test.count))
         try MemoryPlan(configuration: configuration, batchSize: batchExamples, length: longest, training: true).check()
         let model = try SequenceClassifier(configuration: configuration, seed: seed)
-        if let initFrom {
-            let contents = try Checkpoint.read(from: URL(fileURLWithPath: initFrom))
-            try Checkpoint.restore(contents, into: model)
-            report.message("initialised from \(initFrom) (step \(contents.state.step) of its run)")
+        if let initFrom, let initial {
+            if let pretrained {
+                try pretrained.load(into: model)
+                report.message("encoder from \(initFrom) (\(pretrained.setup.objective) pre-training on \(pretrained.setup.corpus), step \(initial.state.step)), new head")
+            } else {
+                try Checkpoint.restore(initial, into: model)
+                report.message("initialised from \(initFrom) (step \(initial.state.step) of its run)")
+            }
         }
         let settings = optimization.settings(seed: seed)
         let trainer = try Trainer(model: model, train: splits.train, validation: splits.validation, test: splits.test,
                                   settings: settings, runDirectory: runDirectory, progress: report,
-                                  parallelism: DataParallelism(group: group, checksumInterval: checksumEvery))
+                                  parallelism: DataParallelism(group: group, checksumInterval: checksumEvery),
+                                  checkpointMetadata: pretrained.map { [PretrainingSetup.tokenizerKey: $0.tokenizer.fileText] } ?? [:])
         if resume, try trainer.resumeFromLastCheckpoint() {
             report.message("resuming \(runDirectory.path) at step \(trainer.completedSteps)")
         } else if group.isRoot {

@@ -135,6 +135,61 @@ import Testing
         #expect(throws: TrainingError.self) { try Checkpoint.restore(Checkpoint.read(from: result.bestCheckpoint), into: masked) }
     }
 
+    @Test func pretrainedEncoderStartsAClassifierOfTheSameEncoderAndRefusesAnother() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try Self.pretrainer(steps: 10, directory: directory).run()
+        let contents = try Checkpoint.read(from: result.bestCheckpoint)
+        let pretrained = try PretrainedEncoder(contents)
+        // The task's byte ids become the tokeniser's ids.
+        let bytes = Array("the cat sat".utf8).map { Int($0) + 1 }
+        let splits = LabeledSplits(train: [ClassificationExample(tokens: bytes, label: 1)], validation: [], test: [],
+                                   vocabularySize: 257, classCount: 2)
+        let encoded = try pretrained.retokenized(splits)
+        #expect(encoded.train[0].tokens == pretrained.tokenizer.encode("the cat sat"))
+        #expect(encoded.train[0].tokens.count < bytes.count && encoded.vocabularySize == pretrained.tokenizer.vocabularySize)
+        #expect(throws: TrainingError.self) {
+            try pretrained.retokenized(LabeledSplits(train: [ClassificationExample(tokens: [300], label: 0)], validation: [], test: [],
+                                                     vocabularySize: 301, classCount: 2))
+        }
+        // A classifier with the same encoder (other classes, length and dropout) takes its tensors and draws.
+        var configuration = contents.configuration
+        (configuration.classes, configuration.maxLength, configuration.dropout) = (5, 40, 0.3)
+        let classifier = try SequenceClassifier(configuration: configuration, seed: 8)
+        try pretrained.load(into: classifier)
+        let source = try MaskedLanguageModel(configuration: contents.configuration, seed: 0)
+        try Checkpoint.restore(contents, into: source)
+        let sourceTensors = Dictionary(uniqueKeysWithValues: source.parameters.map { ($0.name, $0.tensor.scalars) })
+        for parameter in classifier.parameters where parameter.name.hasPrefix("encoder.") {
+            #expect(parameter.tensor.scalars == sourceTensors[parameter.name], "\(parameter.name)")
+        }
+        #expect(classifier.featureMaps.map(\.randomness) == contents.state.featureRandomness)
+        // Its checkpoints carry the tokeniser, so evaluation re-encodes the task the same way.
+        let fineTuned = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: fineTuned) }
+        let examples = (0..<8).map { ClassificationExample(tokens: pretrained.tokenizer.encode($0 % 2 == 0 ? "the cat" : "a dog sat"), label: $0 % 2) }
+        let trainer = try Trainer(model: classifier, train: examples, validation: examples, test: nil,
+                                  settings: TrainingSettings(steps: 2, batchSize: 4, schedule: .constant(1e-3), evaluationInterval: 2, seed: 1),
+                                  runDirectory: fineTuned, progress: ProgressReporter(enabled: false),
+                                  checkpointMetadata: [PretrainingSetup.tokenizerKey: pretrained.tokenizer.fileText])
+        try trainer.run()
+        #expect(try Checkpoint.read(from: trainer.bestCheckpointURL).storedTokenizer() == pretrained.tokenizer)
+        #expect(try contents.storedTokenizer() == pretrained.tokenizer)
+        // Another width or kernel is refused, naming what differs.
+        var wider = configuration
+        wider.modelDimension = 32
+        wider.kernel = Kernel.softmax.rawValue
+        do {
+            try pretrained.check(wider)
+            Issue.record("expected a wider softmax classifier to be refused")
+        } catch let TrainingError.incompatibleCheckpoint(message) {
+            #expect(message.contains("width 32 here, 16 pre-trained") && message.contains("kernel softmax here, GMM-PRF pre-trained"))
+        }
+        // A classifier's checkpoint is not a pre-trained encoder.
+        #expect(throws: TrainingError.self) { try PretrainedEncoder(Checkpoint.Contents(
+            configuration: contents.configuration, state: contents.state, tensors: [:], optimizerStep: 0, url: contents.url, metadata: [:])) }
+    }
+
     @Test func resumedRunTrainsExactlyAsAnUninterruptedOne() throws {
         let whole = Self.temporaryDirectory(), split = Self.temporaryDirectory()
         defer { for directory in [whole, split] { try? FileManager.default.removeItem(at: directory) } }

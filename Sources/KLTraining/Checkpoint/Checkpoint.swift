@@ -110,6 +110,19 @@ public enum Checkpoint {
 
         /// The kind of model the file holds (`CheckpointableModel.checkpointKind`).
         public var modelKind: String { metadata[Checkpoint.modelKindKey] ?? SequenceClassifier.checkpointKind }
+
+        /// The tensor `kind + name` (`param/`, `buffer/`, `adam.m/`, `adam.v/` and a model's tensor
+        /// name), or the one an earlier version wrote under `legacyName`, checked to have `shape`:
+        /// else `TrainingError.incompatibleCheckpoint` naming the file and the tensor.
+        public func tensor(_ kind: String, _ name: String, shape: [Int], legacyName: String? = nil) throws -> Tensor {
+            guard let tensor = tensors[kind + name] ?? legacyName.flatMap({ tensors[kind + $0] }) else {
+                throw TrainingError.incompatibleCheckpoint("\(url.path) has no tensor '\(kind + name)'")
+            }
+            guard tensor.shape == shape else {
+                throw TrainingError.incompatibleCheckpoint("\(url.path): tensor '\(kind + name)' has shape \(tensor.shape), the model needs \(shape)")
+            }
+            return tensor
+        }
     }
 
     /// Reads and validates a checkpoint file; a corrupt, truncated, edited or foreign file is refused
@@ -180,15 +193,8 @@ public enum Checkpoint {
             throw TrainingError.incompatibleCheckpoint("\(contents.url.path) was written for another model configuration: \(contents.configuration) (this model: \(model.configuration))")
         }
         let legacyNames = model.legacyTensorNames
-        // The tensor `kind + name`, or the one an earlier version wrote under the legacy name.
         func tensor(_ kind: String, _ name: String, shape: [Int]) throws -> Tensor {
-            guard let tensor = contents.tensors[kind + name] ?? legacyNames[name].flatMap({ contents.tensors[kind + $0] }) else {
-                throw TrainingError.incompatibleCheckpoint("\(contents.url.path) has no tensor '\(kind + name)'")
-            }
-            guard tensor.shape == shape else {
-                throw TrainingError.incompatibleCheckpoint("\(contents.url.path): tensor '\(kind + name)' has shape \(tensor.shape), the model needs \(shape)")
-            }
-            return tensor
+            try contents.tensor(kind, name, shape: shape, legacyName: legacyNames[name])
         }
         let targets = model.parameters.map { ("param/", $0.name, $0.tensor) } + model.buffers.map { ("buffer/", $0.name, $0.tensor) }
         let sources = try targets.map { kind, name, target in try tensor(kind, name, shape: target.shape) }

@@ -34,7 +34,7 @@ public struct PretrainingSetup: Codable, Equatable, Sendable {
     /// The setup and tokeniser stored in a checkpoint, or an error naming the file when it holds
     /// none (a classifier checkpoint) or a damaged one.
     public static func read(from contents: Checkpoint.Contents) throws -> (setup: PretrainingSetup, tokenizer: BytePairEncoding) {
-        guard let text = contents.metadata[metadataKey], let tokenizerText = contents.metadata[tokenizerKey] else {
+        guard let text = contents.metadata[metadataKey], let tokenizer = try contents.storedTokenizer() else {
             throw TrainingError.incompatibleCheckpoint("\(contents.url.path) is not a pre-trained language model (it holds a \(contents.modelKind) and no tokeniser)")
         }
         let setup: PretrainingSetup
@@ -43,7 +43,6 @@ public struct PretrainingSetup: Codable, Equatable, Sendable {
         } catch {
             throw TrainingError.incompatibleCheckpoint("\(contents.url.path): its pre-training setup cannot be read (\(error))")
         }
-        let tokenizer = try BytePairEncoding(fileData: Data(tokenizerText.utf8), source: "\(contents.url.path) (metadata \(tokenizerKey))")
         return (setup, tokenizer)
     }
 }
