@@ -15,6 +15,9 @@ let usage = """
                    [--plot F.svg: log-log time and memory with fitted slopes]
       training     training tokens/s of a classifier for softmax and every kernel
                    [--length 2000] [--batch 32] [--steps 3] [--preset cpu] [--kernels …|grid]
+      generation   time per generated token and decoding-state memory against position, every kernel
+                   [--positions 128,…,16384] [--kernels …] [--preset cpu] [--vocabulary 2000] [--window 64]
+                   [--csv FILE] [--plot F.svg]
       codecs       Fashion-MNIST gzip'd IDX load time and PNG decode/encode images/s on real files
                    [--fashion-mnist DIR] [--pngs DIR (every *.png under it)] [--trials 5]
     """
@@ -29,6 +32,8 @@ case "attention":
     runAttentionBenchmark(arguments: Array(arguments.dropFirst()))
 case "training":
     runTrainingBenchmark(arguments: Array(arguments.dropFirst()))
+case "generation":
+    runGenerationBenchmark(arguments: Array(arguments.dropFirst()))
 case "codecs":
     runCodecBenchmark(arguments: Array(arguments.dropFirst()))
 case "-h", "--help", "help":

@@ -58,6 +58,7 @@ struct Generate: ParsableCommand {
         let generated = model.generate(prompt: promptIDs, count: tokens, sampler: &sampler)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         print(prompt + tokenizer.decode(generated))
+        fflush(nil)   // the text first, then the figures on standard error
         FileHandle.standardError.write(Data(String(format: "%d prompt + %d generated tokens in %.2f s (%.1f tokens/s), kernel %@\n",
                                                    promptIDs.count, tokens, seconds, Double(promptIDs.count + tokens) / max(seconds, 1e-9),
                                                    contents.configuration.kernel).utf8))
