@@ -282,13 +282,7 @@ public final class Trainer {
                 guard stepLoss.isFinite else { throw TrainingError.nonFiniteLoss(step: state.step + 1, value: stepLoss) }
                 try loss.backward()
             }
-            if let name = GradientClipping.firstNonFiniteGradient(optimizer.parameters) {
-                throw TrainingError.nonFiniteGradient(step: state.step + 1, parameter: name)
-            }
-            let norm = settings.clipNorm.map { GradientClipping.clip(optimizer.parameters, maxNorm: $0) }
-                ?? GradientClipping.globalNorm(optimizer.parameters)
-            let rate = settings.schedule.rate(atStep: state.step)
-            optimizer.update(learningRate: rate)
+            let (norm, rate) = try OptimizerStep.apply(optimizer, settings: settings, step: state.step)
             state.step += 1
             trainingSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             losses.append(stepLoss)

@@ -34,24 +34,15 @@ struct Pretrain: ParsableCommand {
     var length = 128
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var optimization: OptimizationOptions
+    @OptionGroup var runOptions: RunOptions
     @Option(parsing: .unconditional, help: "Seed of the model, the windows, the masking and dropout.")
     var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Seed of the document split.")
     var dataSeed: UInt64 = 0
     @Option(help: "Run directory (default: runs/pretrain-<corpus>-<objective>-<kernel>-seed<seed>).")
     var outputDir: String?
-    @Flag(help: "Continue the run in --output-dir from its last checkpoint (or start it, if it has none yet).")
-    var resume = false
-    @Flag(help: "Start again in an --output-dir that already holds a run, replacing it.")
-    var overwrite = false
-    @Option(parsing: .unconditional, help: "Worker threads (default: $\(ThreadCount.environmentKey) or every core).")
-    var threads: Int?
-    @Option(parsing: .unconditional, help: "Stop after this many steps in total (continue later with --resume).")
-    var stopAfter: Int?
     @Option(help: "Where fetched corpora are cached (default: $XDG_CACHE_HOME/klt or ~/.cache/klt).")
     var cacheDir: String?
-    @Flag(help: "Print only the final report.")
-    var quiet = false
 
     func validate() throws {
         guard PretrainingObjective(rawValue: objective) != nil else {
@@ -61,11 +52,6 @@ struct Pretrain: ParsableCommand {
             throw ValidationError("--vocabulary-size must be at least \(BytePairEncoding.firstMergeID) (padding, 256 bytes, mask), got \(vocabularySize)")
         }
         guard length >= 2 else { throw ValidationError("--length must be at least 2, got \(length)") }
-        if let stopAfter, stopAfter <= 0 { throw ValidationError("--stop-after must be positive, got \(stopAfter)") }
-        if let threads, !(1...ThreadCount.maximum).contains(threads) {
-            throw ValidationError("--threads must be in 1...\(ThreadCount.maximum), got \(threads)")
-        }
-        guard !(resume && overwrite) else { throw ValidationError("--resume and --overwrite exclude each other") }
     }
 
     /// The corpus's short name for run directories: the fetched corpus's, or the file's base name.
@@ -77,13 +63,13 @@ struct Pretrain: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { Parallel.threadCount = threads }
+        if let threads = runOptions.threads { Parallel.threadCount = threads }
         let objective = PretrainingObjective(rawValue: objective)!
         let runDirectory = URL(fileURLWithPath: outputDir
             ?? "runs/pretrain-\(corpusName)-\(objective.rawValue)-\(modelOptions.kernelName)-seed\(seed)")
-        let createdFolders = try RunDirectory.prepare(runDirectory, resume: resume, overwrite: overwrite)
+        let createdFolders = try RunDirectory.prepare(runDirectory, resume: runOptions.resume, overwrite: runOptions.overwrite)
         defer { RunDirectory.removeEmptyFolders(createdFolders) }
-        let report = ProgressReporter(enabled: !quiet)
+        let report = ProgressReporter(enabled: !runOptions.quiet)
         report.message(BackendDescription.line())
 
         let options = try TaskOptions.parse(cacheDir.map { ["--cache-dir", $0] } ?? [])
@@ -118,7 +104,7 @@ struct Pretrain: ParsableCommand {
         let pretrainer = try Pretrainer(model: model, tokenizer: tokenizer, setup: setup, train: streams[0], validation: streams[1],
                                         test: streams[2].tokens.isEmpty ? nil : streams[2], settings: settings,
                                         runDirectory: runDirectory, progress: report)
-        if resume, try pretrainer.resumeFromLastCheckpoint() {
+        if runOptions.resume, try pretrainer.resumeFromLastCheckpoint() {
             report.message("resuming \(runDirectory.path) at step \(pretrainer.completedSteps)")
         } else {
             try RunLog.truncate(in: runDirectory, afterStep: 0)
@@ -129,7 +115,7 @@ struct Pretrain: ParsableCommand {
             .write(to: runDirectory)
         let parameters = model.parameters.reduce(0) { $0 + $1.tensor.count }
         report.message("model: \(Model.checkpointKind), \(modelOptions.preset) preset, kernel \(modelOptions.kernelName), \(model.configuration.layers) layers × width \(model.configuration.modelDimension), \(parameters) parameters; windows of \(setup.inputLength) tokens")
-        let result = try pretrainer.run(stopAfter: stopAfter)
+        let result = try pretrainer.run(stopAfter: runOptions.stopAfter)
         let test = result.test ?? result.bestValidation
         print(String(format: "%@ bits per byte %.3f (perplexity %.1f, token accuracy %.1f%%), validation %.3f at step %d; %d steps in %@",
                      result.test == nil ? "validation" : "test", test.bitsPerByte, test.perplexity, 100 * test.accuracy,

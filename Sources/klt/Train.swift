@@ -32,21 +32,12 @@ struct Train: ParsableCommand {
     var pixelEmbedding = InputEmbedding.tokens.description
     @Option(parsing: .unconditional, help: "Image tasks: embed P×P patches (the same as --pixel-embedding patch-P).")
     var patch: Int?
-    @Flag(help: "Continue the run in --output-dir from its last checkpoint (or start it, if it has none yet).")
-    var resume = false
-    @Flag(help: "Start again in an --output-dir that already holds a run, replacing it.")
-    var overwrite = false
-    @Option(parsing: .unconditional, help: "Worker threads (default: $\(ThreadCount.environmentKey) or every core).")
-    var threads: Int?
     @Option(parsing: .unconditional, help: "Under mpirun: compare the ranks' parameter checksums every this many steps (and at every evaluation).")
     var checksumEvery = 100
-    @Option(parsing: .unconditional, help: "Stop after this many steps in total (continue later with --resume).")
-    var stopAfter: Int?
-    @Flag(help: "Print only the final report.")
-    var quiet = false
     @Option(help: "Start from the parameters (and feature draws) of this checkpoint: a classifier of the same model (the next stage of a curriculum), or a `klt pretrain --objective masked` checkpoint, whose encoder and tokeniser a text task fine-tunes with a new head. The optimizer, schedule and step count start afresh.")
     var initFrom: String?
     @OptionGroup var optimization: OptimizationOptions
+    @OptionGroup var runOptions: RunOptions
     @OptionGroup var data: TaskOptions
 
     func validate() throws {
@@ -63,12 +54,6 @@ struct Train: ParsableCommand {
             }
         }
         guard checksumEvery > 0 else { throw ValidationError("--checksum-every must be positive, got \(checksumEvery)") }
-        if let stopAfter, stopAfter <= 0 { throw ValidationError("--stop-after must be positive, got \(stopAfter)") }
-        if let threads, !(1...ThreadCount.maximum).contains(threads) {
-            throw ValidationError("--threads must be in 1...\(ThreadCount.maximum), got \(threads)")
-        }
-        do { _ = try ThreadCount.requested() } catch { throw ValidationError("\(error)") }
-        guard !(resume && overwrite) else { throw ValidationError("--resume and --overwrite exclude each other") }
     }
 
     /// The input embedding `--pixel-embedding` and `--patch` ask for.
@@ -87,16 +72,16 @@ struct Train: ParsableCommand {
 
     /// The run, as one process or as one rank of `group` (only rank 0 touches the run directory).
     private func train(in group: ProcessGroup) throws {
-        if let threads {
+        if let threads = runOptions.threads {
             Parallel.threadCount = threads
         } else if group.isDistributed, (try? ThreadCount.requested()) == nil {
             Parallel.threadCount = MPILauncher.threadsPerRank()
         }
         let runDirectory = runDirectory
         // Folders made here are removed again if the run is refused before it writes anything.
-        let createdFolders = group.isRoot ? try RunDirectory.prepare(runDirectory, resume: resume, overwrite: overwrite) : []
+        let createdFolders = group.isRoot ? try RunDirectory.prepare(runDirectory, resume: runOptions.resume, overwrite: runOptions.overwrite) : []
         defer { RunDirectory.removeEmptyFolders(createdFolders) }
-        let report = ProgressReporter(enabled: !quiet && group.isRoot)
+        let report = ProgressReporter(enabled: !runOptions.quiet && group.isRoot)
         report.message(BackendDescription.line(for: group))
         let scale = modelOptions.scale
         let task = data.trainingTask
@@ -140,7 +125,7 @@ struct Train: ParsableCommand {
                                   settings: settings, runDirectory: runDirectory, progress: report,
                                   parallelism: DataParallelism(group: group, checksumInterval: checksumEvery),
                                   checkpointMetadata: pretrained.map { [PretrainingSetup.tokenizerKey: $0.tokenizer.fileText] } ?? [:])
-        if resume, try trainer.resumeFromLastCheckpoint() {
+        if runOptions.resume, try trainer.resumeFromLastCheckpoint() {
             report.message("resuming \(runDirectory.path) at step \(trainer.completedSteps)")
         } else if group.isRoot {
             try RunLog.truncate(in: runDirectory, afterStep: 0)
@@ -153,7 +138,7 @@ struct Train: ParsableCommand {
         let parameterCount = model.parameters.reduce(0) { $0 + $1.tensor.count }
         report.message("task \(task.rawValue): \(splits.train.count) train / \(splits.validation.count) validation / \(splits.test.count) test, up to \(configuration.maxLength) tokens\(task.isPairTask ? " per document" : ""), \(splits.classCount) classes")
         report.message("model: \(modelOptions.preset) preset, kernel \(kernelName), \(configuration.inputEmbedding == .tokens ? "" : "\(configuration.inputEmbedding) pixel embedding, ")\(configuration.layers) layers × width \(configuration.modelDimension), \(configuration.heads) heads × \(configuration.headDimension), \(parameterCount) parameters")
-        let result = try trainer.run(stopAfter: stopAfter)
+        let result = try trainer.run(stopAfter: runOptions.stopAfter)
         guard group.isRoot else { return }
         let test = result.test ?? result.bestValidation
         print(String(format: "test accuracy %.2f%% (majority-class baseline %.2f%%), best validation accuracy %.2f%% at step %d; %d steps in %@",
