@@ -21,12 +21,7 @@ struct CheckpointOnSplit {
     init(checkpoint: String, data: TaskOptions, split: String, batchSize: Int) throws {
         contents = try Checkpoint.read(from: URL(fileURLWithPath: checkpoint))
         let configuration = contents.configuration
-        // The model's length is the data's; load at the paper scale's lengths and let the model's cap apply.
-        var options = data
-        options.maxTokens = options.maxTokens ?? configuration.maxLength
-        // A model fine-tuned from a pre-trained encoder reads the task through its tokeniser.
-        let loaded = try options.load(scale: .cpu) { print($0) }
-        splits = try contents.storedTokenizer().map { try loaded.reencoded(with: $0) } ?? loaded
+        splits = try data.splits(for: contents)
         examples = switch split {
         case "train": splits.train
         case "validation": splits.validation

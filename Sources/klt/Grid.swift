@@ -68,9 +68,7 @@ struct Grid: ParsableCommand {
            TrainingTask(rawValue: task) != nil {
             options.task = task
         }
-        options.maxTokens = options.maxTokens ?? contents.configuration.maxLength
-        let taskSplits = try options.load(scale: .cpu) { print($0) }
-        let splits = try contents.storedTokenizer().map { try taskSplits.reencoded(with: $0) } ?? taskSplits
+        let splits = try options.splits(for: contents)
         let examples = splits.validation.isEmpty ? splits.test : splits.validation
         try Evaluate.checkTask(options.trainingTask, splits: splits, fit: contents)
         try Trainer.checkExamples(examples, fit: contents.configuration)

@@ -44,6 +44,27 @@ import Glibc
         let tooLong = try generate(causal.run, ["--tokens", "100"], log: "g4.log")
         #expect(tooLong.status != 0 && tooLong.output.contains("positions"), "\(tooLong.output)")
 
+        // Fine-tuned on sentences (long ones, so the byte cut matters), `klt eval` re-encodes the task as
+        // training did and scores the same test accuracy.
+        let sentences = root.appendingPathComponent("sentences")
+        try FileManager.default.createDirectory(at: sentences, withIntermediateDirectories: true)
+        let rows = (0..<60).map { index in
+            "\(index + 1)\t\(index % 2 == 0 ? "2.5" : "-2.5")\t" + String(repeating: index % 2 == 0 ? "the cat sat on the mat. " : "the dog sat on the log. ", count: 14)
+        }
+        try (["id\tsentiment\ttext"] + rows).joined(separator: "\r\n").appending("\r\n")
+            .write(to: sentences.appendingPathComponent("movieReviewSnippets_GroundTruth.txt"), atomically: true, encoding: .utf8)
+        let tuned = root.appendingPathComponent("tuned")
+        let trained = try KLTProcess.run(["train", "--task", "sentences", "--data-dir", sentences.path, "--preset", "tiny", "--steps", "4",
+                                          "--eval-every", "2", "--batch-size", "8",
+                                          "--init-from", masked.run.appendingPathComponent("best.safetensors").path,
+                                          "--output-dir", tuned.path], log: root.appendingPathComponent("tuned.log"))
+        #expect(trained.status == 0 && trained.output.contains("re-encoded the task"), "\(trained.output)")
+        let evaluated = try KLTProcess.run(["eval", "--checkpoint", tuned.appendingPathComponent("best.safetensors").path,
+                                            "--task", "sentences", "--data-dir", sentences.path], log: root.appendingPathComponent("eval.log"))
+        let trainedAccuracy = trained.output.components(separatedBy: "test accuracy ").last?.components(separatedBy: "%").first
+        let evaluatedAccuracy = evaluated.output.components(separatedBy: "accuracy ").last?.components(separatedBy: "%").first
+        #expect(evaluated.status == 0 && trainedAccuracy != nil && trainedAccuracy == evaluatedAccuracy, "\(trained.output)\n\(evaluated.output)")
+
         let fineTune = try KLTProcess.run(["train", "--task", "listops", "--preset", "tiny", "--steps", "2",
                                            "--init-from", masked.run.appendingPathComponent("best.safetensors").path,
                                            "--output-dir", root.appendingPathComponent("ft").path,
