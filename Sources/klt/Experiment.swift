@@ -33,7 +33,7 @@ struct Experiment: ParsableCommand {
     func run() throws {
         let experiment = NamedExperiment(rawValue: name)!
         let root = URL(fileURLWithPath: outputDir)
-        if experiment == .pathfinder { return try runCurriculum(in: root) }
+        if !Self.stages(of: experiment).isEmpty { return try runStages(of: experiment, in: root) }
         guard let plan = experiment.plan else {
             print("experiment \(experiment.rawValue): \(experiment.claim)")
             print("budget: \(EfficiencyExperiment.kernels.count) kernels × \(EfficiencyExperiment.lengths.count) lengths (\(EfficiencyExperiment.lengths.map(String.init).joined(separator: ", "))), best of 3 passes each; a few minutes on 2 cores, most of it softmax at the longest lengths")
@@ -42,7 +42,7 @@ struct Experiment: ParsableCommand {
             for url in files { print("wrote \(url.path)") }
             return
         }
-        for run in plan.runs { try Sweep.validateTrainArguments(run.axisArguments + plan.trainArguments) }
+        try Sweep.validateRuns(of: plan)
         let sweepDirectory = root.appendingPathComponent(experiment.sweepFolder)
         let runner = SweepRunner(plan: plan, directory: sweepDirectory, executable: Sweep.executable, jobs: jobs,
                                  shard: shard.flatMap(SweepShard.init(parsing:)) ?? .all)
@@ -62,36 +62,60 @@ struct Experiment: ParsableCommand {
         if outcome.unfinished > 0 || outcome.failed > 0 { throw ExitCode.failure }
     }
 
-    /// Runs the Pathfinder curriculum's stage sweeps in order (a stage starts from the one before,
-    /// so each waits for the previous to end), then writes each stage's sweep report and the
-    /// curriculum's report into `root/pathfinder`.
-    func runCurriculum(in root: URL) throws {
-        let experiment = NamedExperiment.pathfinder
+    /// One sweep of an experiment made of several: its folder under the experiments folder, its
+    /// label, its plan, and the folder (in the experiment's report folder) its own sweep report goes to (nil: none).
+    struct StageSweep {
+        var folder: String
+        var label: String
+        var plan: SweepPlan
+        var reportFolder: String?
+    }
+
+    /// The stage sweeps of the experiments that have several, in the order they must run.
+    static func stages(of experiment: NamedExperiment) -> [StageSweep] {
+        switch experiment {
+        case .pathfinder:
+            PathfinderCurriculum.sweeps.map { StageSweep(folder: $0.stage.sweepFolder, label: $0.stage.label, plan: $0.plan,
+                                                         reportFolder: CurriculumReport.stageReportFolder($0.stage)) }
+        case .short:
+            // Pre-training runs are language models: the classifier sweep report does not read them.
+            ShortProtocolExperiment.sweeps.map { StageSweep(folder: $0.stage.sweepFolder, label: $0.stage.rawValue, plan: $0.plan,
+                                                            reportFolder: $0.stage == .pretraining ? nil : $0.stage.sweepFolder) }
+        case .kernels, .learnedVsFixed, .efficiency, .robustness: []
+        }
+    }
+
+    /// Runs an experiment's stage sweeps in order (a stage may start from the one before, so each
+    /// waits for the previous to end), writes each stage's sweep report, then the experiment's own
+    /// report into `root/<name>`.
+    func runStages(of experiment: NamedExperiment, in root: URL) throws {
         let reportDirectory = root.appendingPathComponent(experiment.rawValue)
+        let command = "klt experiment \(experiment.rawValue)"
         print("experiment \(experiment.rawValue): \(experiment.claim)")
         var complete = true
-        for (stage, plan) in PathfinderCurriculum.sweeps {
-            for run in plan.runs { try Sweep.validateTrainArguments(run.axisArguments + plan.trainArguments) }
-            let sweepDirectory = root.appendingPathComponent(stage.sweepFolder)
-            let runner = SweepRunner(plan: plan, directory: sweepDirectory, executable: Sweep.executable, jobs: jobs,
+        for stage in Self.stages(of: experiment) {
+            try Sweep.validateRuns(of: stage.plan)
+            let sweepDirectory = root.appendingPathComponent(stage.folder)
+            let runner = SweepRunner(plan: stage.plan, directory: sweepDirectory, executable: Sweep.executable, jobs: jobs,
                                      shard: shard.flatMap(SweepShard.init(parsing:)) ?? .all)
             print("stage \(stage.label): \(ExperimentBudget(runner: runner))")
             if !reportOnly {
                 try FileManager.default.createDirectory(at: sweepDirectory, withIntermediateDirectories: true)
-                try AtomicFile.write("klt experiment \(experiment.rawValue) (stage \(stage.label))\n",
-                                     to: sweepDirectory.appendingPathComponent(SweepReport.commandFileName))
+                try AtomicFile.write("\(command) (stage \(stage.label))\n", to: sweepDirectory.appendingPathComponent(SweepReport.commandFileName))
                 let outcome = try runner.run()
                 complete = complete && outcome.unfinished == 0 && outcome.failed == 0
             }
-            let files = try SweepReport.write(sweep: sweepDirectory, plan: plan,
-                                              to: reportDirectory.appendingPathComponent(CurriculumReport.stageReportFolder(stage)),
-                                              title: "Experiment pathfinder, stage \(stage.label)", purpose: experiment.claim,
-                                              command: "klt experiment pathfinder", revision: SourceRevision.current,
-                                              comparisons: experiment.comparisons)
+            guard let reportFolder = stage.reportFolder else { continue }
+            let files = try SweepReport.write(sweep: sweepDirectory, plan: stage.plan, to: reportDirectory.appendingPathComponent(reportFolder),
+                                              title: "Experiment \(experiment.rawValue), stage \(stage.label)", purpose: experiment.claim,
+                                              command: command, revision: SourceRevision.current, comparisons: experiment.comparisons)
             for url in files { print("wrote \(url.path)") }
         }
-        let provenance = ReportProvenance(purpose: experiment.claim, command: "klt experiment pathfinder", revision: SourceRevision.current)
-        for url in try CurriculumReport.write(experiments: root, provenance: provenance, to: reportDirectory) { print("wrote \(url.path)") }
+        let provenance = ReportProvenance(purpose: experiment.claim, command: command, revision: SourceRevision.current)
+        let files = experiment == .pathfinder
+            ? try CurriculumReport.write(experiments: root, provenance: provenance, to: reportDirectory)
+            : try ShortProtocolReport.write(experiments: root, provenance: provenance, to: reportDirectory)
+        for url in files { print("wrote \(url.path)") }
         if !complete { throw ExitCode.failure }
     }
 

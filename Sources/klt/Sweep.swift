@@ -98,6 +98,22 @@ struct Sweep: ParsableCommand {
         }
     }
 
+    /// Throws the message of the subcommand a run of `plan` is when it would refuse the run's options.
+    static func validateRuns(of plan: SweepPlan) throws {
+        for run in plan.runs {
+            let arguments = plan.arguments(of: run)
+            switch plan.runCommand {
+            case .train: try validateTrainArguments(arguments)
+            case .pretrain:
+                do {
+                    _ = try Pretrain.parse(arguments)
+                } catch {
+                    throw ValidationError(Pretrain.message(for: error))
+                }
+            }
+        }
+    }
+
     /// An argument as a POSIX shell reads it back.
     static func shellQuoted(_ argument: String) -> String {
         let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-_./=,:@%")
@@ -124,7 +140,7 @@ struct Sweep: ParsableCommand {
     /// whether every run of the shard (over all ranks) finished.
     private func sweep(in group: ProcessGroup) throws -> Bool {
         let plan = try plan()
-        for run in plan.runs { try Self.validateTrainArguments(run.axisArguments + plan.trainArguments) }
+        try Self.validateRuns(of: plan)
         let name = file.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "sweep"
         let directory = URL(fileURLWithPath: outputDir ?? "sweeps/\(name)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -19,6 +19,18 @@ import Glibc
         return (result.status, result.output, run)
     }
 
+    /// A folder holding a `sentences` data set of 60 long sentences, two classes by which animal sits.
+    static func writeSentences(in root: URL) throws -> URL {
+        let sentences = root.appendingPathComponent("sentences")
+        try FileManager.default.createDirectory(at: sentences, withIntermediateDirectories: true)
+        let rows = (0..<60).map { index in
+            "\(index + 1)\t\(index % 2 == 0 ? "2.5" : "-2.5")\t" + String(repeating: index % 2 == 0 ? "the cat sat on the mat. " : "the dog sat on the log. ", count: 14)
+        }
+        try (["id\tsentiment\ttext"] + rows).joined(separator: "\r\n").appending("\r\n")
+            .write(to: sentences.appendingPathComponent("movieReviewSnippets_GroundTruth.txt"), atomically: true, encoding: .utf8)
+        return sentences
+    }
+
     @Test func pretrainBothObjectivesThenGenerateAndRefuseWhatCannotWork() throws {
         let root = try KLTProcess.freshFolder("klt-language-model-\(getpid())")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -46,13 +58,7 @@ import Glibc
 
         // Fine-tuned on sentences (long ones, so the byte cut matters), `klt eval` re-encodes the task as
         // training did and scores the same test accuracy.
-        let sentences = root.appendingPathComponent("sentences")
-        try FileManager.default.createDirectory(at: sentences, withIntermediateDirectories: true)
-        let rows = (0..<60).map { index in
-            "\(index + 1)\t\(index % 2 == 0 ? "2.5" : "-2.5")\t" + String(repeating: index % 2 == 0 ? "the cat sat on the mat. " : "the dog sat on the log. ", count: 14)
-        }
-        try (["id\tsentiment\ttext"] + rows).joined(separator: "\r\n").appending("\r\n")
-            .write(to: sentences.appendingPathComponent("movieReviewSnippets_GroundTruth.txt"), atomically: true, encoding: .utf8)
+        let sentences = try Self.writeSentences(in: root)
         let tuned = root.appendingPathComponent("tuned")
         let trained = try KLTProcess.run(["train", "--task", "sentences", "--data-dir", sentences.path, "--preset", "tiny", "--steps", "4",
                                           "--eval-every", "2", "--batch-size", "8",

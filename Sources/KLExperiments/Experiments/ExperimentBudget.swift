@@ -10,7 +10,7 @@ public struct ExperimentBudget: CustomStringConvertible, Sendable {
     public var remaining: Int
     /// Steps of a run.
     public var steps: Int?
-    /// Mean training seconds of a finished run, from their summaries.
+    /// Mean training seconds of a finished run, from their summaries (classifier or pre-training).
     public var measuredSecondsPerRun: Double?
     /// Runs at once.
     public var jobs: Int
@@ -22,7 +22,7 @@ public struct ExperimentBudget: CustomStringConvertible, Sendable {
         remaining = results.filter { $0.status != .finished && $0.status != .failed }.count
         let arguments = runner.plan.trainArguments
         steps = arguments.firstIndex(of: "--steps").flatMap { arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil } ?? 4000
-        let seconds = results.compactMap(\.summary?.trainingSeconds)
+        let seconds = results.compactMap { $0.summary?.trainingSeconds ?? PretrainingRunSummary.read(from: $0.directory)?.trainingSeconds }
         measuredSecondsPerRun = seconds.isEmpty ? nil : seconds.reduce(0, +) / Double(seconds.count)
         jobs = runner.jobs
     }

@@ -13,6 +13,8 @@ public enum NamedExperiment: String, CaseIterable, Sendable {
     case robustness
     /// A curriculum that makes Pathfinder-32 learnable on the CPU, against training from scratch.
     case pathfinder
+    /// The paper's short-sequence protocol: pre-train every kernel on text, fine-tune on short tasks, against from scratch.
+    case short
 
     /// The question it answers, for help texts and report headings.
     public var claim: String {
@@ -22,6 +24,7 @@ public enum NamedExperiment: String, CaseIterable, Sendable {
         case .efficiency: "Does attention cost linear time and memory in the sequence length? Forward+backward against length, every kernel."
         case .robustness: "Are learned kernels more robust to adversarial pixels? Softmax, FAVOR+ and the paper's six learned kernels on Fashion-MNIST (4×4 patches), clean and L∞ PGD accuracy against ε, fixed draw and EOT, 3 seeds."
         case .pathfinder: "Can the cpu-scale model learn Pathfinder-32? A curriculum from 3-dash contours to easy and hard ones, softmax and GMM-PRF, against easy contours from scratch, 3 seeds."
+        case .short: "Do learned kernels stay competitive on short sequences after pre-training? Softmax, FAVOR+ and the paper's six learned kernels pre-trained on Shakespeare (masked language model, same tokens each), then fine-tuned on sentences and TREC, against the same classifiers from scratch, 3 seeds."
         }
     }
 
@@ -53,12 +56,14 @@ public enum NamedExperiment: String, CaseIterable, Sendable {
             .map { KernelComparison(kernel: $0, baseline: "softmax") }
         case .efficiency: []
         case .pathfinder: [KernelComparison(kernel: "GMM-PRF", baseline: "softmax")]
+        case .short: ShortProtocolExperiment.kernels.filter { $0 != "softmax" }.map { KernelComparison(kernel: $0, baseline: "softmax") }
         case .robustness: RobustnessExperiment.kernels.filter { $0 != "softmax" }.map { KernelComparison(kernel: $0, baseline: "softmax") }
         }
     }
 
     /// The grid of a single-sweep experiment (nil for `efficiency`, which measures rather than
-    /// trains, and for `pathfinder`, whose stages are sweeps of their own: `PathfinderCurriculum.sweeps`).
+    /// trains, and for `pathfinder` and `short`, whose stages are sweeps of their own:
+    /// `PathfinderCurriculum.sweeps`, `ShortProtocolExperiment.sweeps`).
     public var plan: SweepPlan? {
         switch self {
         case .kernels:
@@ -68,7 +73,7 @@ public enum NamedExperiment: String, CaseIterable, Sendable {
         case .learnedVsFixed:
             SweepPlan(kernels: Self.learnedFixedPairs.flatMap { [$0.learned, $0.fixed] }, tasks: ["listops"], seeds: [1, 2, 3],
                       trainArguments: Self.trainArguments)
-        case .efficiency, .pathfinder: nil
+        case .efficiency, .pathfinder, .short: nil
         case .robustness: RobustnessExperiment.plan
         }
     }

@@ -26,6 +26,8 @@ public struct RunMetrics: Sendable, Equatable {
         public var loss: Double
         /// Validation accuracy.
         public var accuracy: Double
+        /// Validation bits per byte (language-model runs only).
+        public var bitsPerByte: Double? = nil
     }
 
     /// Training steps in order.
@@ -47,7 +49,8 @@ public struct RunMetrics: Sendable, Equatable {
                                                gradientNorm: Self.number(record["gradientNorm"]))
             case "validation":
                 if let accuracy = Self.number(record["accuracy"]) {
-                    validation[step] = ValidationPoint(step: step, loss: loss, accuracy: accuracy)
+                    validation[step] = ValidationPoint(step: step, loss: loss, accuracy: accuracy,
+                                                       bitsPerByte: Self.number(record["bitsPerByte"]))
                 }
             default: continue
             }

@@ -134,7 +134,7 @@ public enum SweepFile {
             guard let options = train.table else { throw failure("train", "must be a table: [train] followed by option = value lines") }
             for key in options.keys.sorted(by: { lines.line(of: $0, in: "train") < lines.line(of: $1, in: "train") }) {
                 let option = "--" + key
-                if SweepRun.reservedOptions.contains(option) {
+                if SweepRun.reservedOptions(for: .train).contains(option) {
                     throw failure(key, section: "train", "is set by the sweep for each run; make it an axis or leave it out")
                 }
                 let value = options[key]!

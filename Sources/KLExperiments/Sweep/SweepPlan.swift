@@ -2,13 +2,13 @@ import Foundation
 import KLTraining
 import KLTransformer
 
-/// A grid of `klt train` runs: every combination of the axes' values, each run given the same common
-/// training options. The order puts seeds outermost, so an interrupted sweep has a complete
+/// A grid of `klt train` (or `klt pretrain`) runs: every combination of the axes' values, each run
+/// given the same common training options. The order puts seeds outermost, so an interrupted sweep has a complete
 /// comparison at its first seeds before it starts the next.
 public struct SweepPlan: Codable, Equatable, Sendable {
     /// Kernels, by any name `klt kernels` accepts (stored by paper name).
     public var kernels: [String]
-    /// Tasks (`klt data tasks`).
+    /// Tasks (`klt data tasks`), or corpora when the runs pre-train (`command`).
     public var tasks: [String]
     /// Seeds of model, data order and dropout.
     public var seeds: [UInt64]
@@ -25,10 +25,17 @@ public struct SweepPlan: Codable, Equatable, Sendable {
     /// path is taken from the folder that holds this sweep's folder (stages are siblings); nil: runs
     /// start from a fresh initialisation.
     public var initialisingSweep: String?
+    /// The task of the initialising sweep's run a run starts from, when it is not the run's own: a
+    /// fine-tuning sweep on `sentences` starting from a pre-training sweep on `shakespeare`. The other
+    /// axis values (kernel, seed, …) are the run's own; nil: the run of the same name.
+    public var initialisingTask: String?
+    /// The subcommand each run is; nil (plans written before pre-training sweeps): `train`.
+    public var command: SweepCommand?
 
     /// A plan; kernels are stored by their paper names so that aliases name the same run.
     public init(kernels: [String], tasks: [String], seeds: [UInt64], features: [Int]? = nil, maxLengths: [Int]? = nil,
-                presets: [String]? = nil, trainArguments: [String] = [], initialisingSweep: String? = nil) {
+                presets: [String]? = nil, trainArguments: [String] = [], initialisingSweep: String? = nil,
+                initialisingTask: String? = nil, command: SweepCommand = .train) {
         self.kernels = kernels.map { AttentionKernel(named: $0)?.name ?? $0 }
         self.tasks = tasks
         self.seeds = seeds
@@ -37,6 +44,16 @@ public struct SweepPlan: Codable, Equatable, Sendable {
         self.presets = presets
         self.trainArguments = trainArguments
         self.initialisingSweep = initialisingSweep
+        self.initialisingTask = initialisingTask
+        self.command = command == .train ? nil : command
+    }
+
+    /// The subcommand each run is.
+    public var runCommand: SweepCommand { command ?? .train }
+
+    /// The options of one run: its axis values, then the common options.
+    public func arguments(of run: SweepRun) -> [String] {
+        run.axisArguments(for: runCommand) + trainArguments
     }
 
     /// Every run of the grid, in execution order.
@@ -70,9 +87,7 @@ public struct SweepPlan: Codable, Equatable, Sendable {
         for kernel in kernels where AttentionKernel(named: kernel) == nil {
             throw SweepError.invalidPlan(AttentionKernel.refusal(forName: kernel))
         }
-        for task in tasks where TrainingTask(rawValue: task) == nil {
-            throw SweepError.invalidPlan("unknown task '\(task)'; available: \(TrainingTask.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        if let refusal = tasks.lazy.compactMap(runCommand.refusal(ofTask:)).first { throw SweepError.invalidPlan(refusal) }
         for preset in presets ?? [] where EncoderConfiguration.Preset(rawValue: preset) == nil {
             throw SweepError.invalidPlan("unknown preset '\(preset)'; available: \(EncoderConfiguration.Preset.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -82,11 +97,17 @@ public struct SweepPlan: Codable, Equatable, Sendable {
         if let repeated = Dictionary(grouping: names, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
             throw SweepError.invalidPlan("the grid names run '\(repeated)' more than once (a value repeats on an axis)")
         }
-        if let reserved = trainArguments.first(where: { SweepRun.reservedOptions.contains($0.split(separator: "=").first.map(String.init) ?? $0) }) {
+        if let reserved = trainArguments.first(where: { SweepRun.reservedOptions(for: runCommand).contains($0.split(separator: "=").first.map(String.init) ?? $0) }) {
             throw SweepError.invalidPlan("'\(reserved)' is set by the sweep itself (an axis, or the run folder); give it as an axis or leave it out")
         }
         if initialisingSweep != nil, trainArguments.contains(where: { $0 == "--init-from" || $0.hasPrefix("--init-from=") }) {
             throw SweepError.invalidPlan("'--init-from' is set for each run by the initialising sweep; leave it out of the common options")
+        }
+        if initialisingTask != nil && initialisingSweep == nil {
+            throw SweepError.invalidPlan("an initialising task names a run of the initialising sweep, but the plan has no initialising sweep")
+        }
+        if runCommand == .pretrain && initialisingSweep != nil {
+            throw SweepError.invalidPlan("pre-training runs start from a fresh initialisation (klt pretrain has no --init-from); leave out the initialising sweep")
         }
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// One point of a sweep's grid: the axis values that make it, the folder it trains in, and the
-/// `klt train` arguments that run it.
+/// `klt train` (or `klt pretrain`) arguments that run it.
 public struct SweepRun: Codable, Equatable, Hashable, Sendable {
-    /// Task name.
+    /// Task name (a corpus when the sweep pre-trains).
     public var task: String
     /// Kernel (paper name).
     public var kernel: String
@@ -16,11 +16,11 @@ public struct SweepRun: Codable, Equatable, Hashable, Sendable {
     /// `--preset`, when the sweep varies it.
     public var preset: String?
 
-    /// `klt train` options a sweep sets itself, which its common options may therefore not hold.
-    public static let reservedOptions: Set<String> = [
-        "--kernel", "--task", "--seed", "--features", "--max-tokens", "--preset", "--output-dir", "--resume",
-        "--overwrite", "--threads", "--quiet",
-    ]
+    /// Options a sweep of `command` runs sets itself, which its common options may therefore not hold.
+    public static func reservedOptions(for command: SweepCommand) -> Set<String> {
+        [command.taskOption, "--kernel", "--seed", "--features", "--max-tokens", "--preset", "--output-dir", "--resume",
+         "--overwrite", "--threads", "--quiet"]
+    }
 
     /// The run's folder name under the sweep's `runs/`: the axis values, readable and unique within a
     /// sweep (characters a file system may refuse become `_`).
@@ -33,10 +33,10 @@ public struct SweepRun: Codable, Equatable, Hashable, Sendable {
         return String(parts.joined(separator: "-").map { allowed.contains($0) ? $0 : "_" })
     }
 
-    /// The run's own `klt train` options (its axis values); the sweep adds the common options, the
+    /// The run's own options (its axis values) for `command`; the sweep adds the common options, the
     /// output folder, `--resume` and `--threads`.
-    public var axisArguments: [String] {
-        var arguments = ["--task", task, "--kernel", kernel, "--seed", String(seed)]
+    public func axisArguments(for command: SweepCommand = .train) -> [String] {
+        var arguments = [command.taskOption, task, "--kernel", kernel, "--seed", String(seed)]
         if let features { arguments += ["--features", String(features)] }
         if let maxLength { arguments += ["--max-tokens", String(maxLength)] }
         if let preset { arguments += ["--preset", preset] }

@@ -2,7 +2,8 @@ import Foundation
 import KLTasks
 import KLTraining
 
-/// Runs a sweep: each run of its shard that has not finished is an ordinary `klt train` process in
+/// Runs a sweep: each run of its shard that has not finished is an ordinary `klt train` (or `klt
+/// pretrain`, `SweepPlan.command`) process in
 /// its own folder `runs/<name>` under the sweep folder, resumed from its last checkpoint when it has
 /// one. `jobs` runs go at once, the cores split between them (`--threads`). A run that exits with an
 /// error is recorded as failed (`failed.json`) and the sweep goes on; a run killed by a signal is
@@ -13,7 +14,7 @@ public final class SweepRunner: @unchecked Sendable {
     public let plan: SweepPlan
     /// The sweep folder.
     public let directory: URL
-    /// The `klt` executable whose `train` subcommand runs each run.
+    /// The `klt` executable whose `train` (or `pretrain`) subcommand runs each run.
     public let executable: URL
     /// Runs at once.
     public let jobs: Int
@@ -102,7 +103,10 @@ public final class SweepRunner: @unchecked Sendable {
             guard existing.trainArguments == plan.trainArguments else {
                 throw SweepError.conflictingPlan("\(directory.path) holds a sweep made with other training options (\(existing.trainArguments.joined(separator: " ")), now \(plan.trainArguments.joined(separator: " "))); its runs could not be compared: use another --output-dir")
             }
-            guard existing.initialisingSweep == plan.initialisingSweep else {
+            guard existing.runCommand == plan.runCommand else {
+                throw SweepError.conflictingPlan("\(directory.path) holds a sweep of `klt \(existing.runCommand.rawValue)` runs, now of `klt \(plan.runCommand.rawValue)`: use another --output-dir")
+            }
+            guard existing.initialisingSweep == plan.initialisingSweep, existing.initialisingTask == plan.initialisingTask else {
                 throw SweepError.conflictingPlan("\(directory.path) holds a sweep whose runs started from \(existing.initialisingSweep.map { "the sweep \($0)" } ?? "scratch"), now from \(plan.initialisingSweep.map { "the sweep \($0)" } ?? "scratch"); its runs could not be compared: use another --output-dir")
             }
             if existing == plan { return }
@@ -112,18 +116,21 @@ public final class SweepRunner: @unchecked Sendable {
         try AtomicFile.write(try encoder.encode(plan), to: url)
     }
 
-    /// The arguments of one run's `klt train`.
+    /// The arguments of one run's `klt train` (or `klt pretrain`).
     public func trainArguments(for run: SweepRun) -> [String] {
-        ["train"] + run.axisArguments + plan.trainArguments + (initialisingCheckpoint(for: run).map { ["--init-from", $0.path] } ?? [])
+        [plan.runCommand.rawValue] + plan.arguments(of: run) + (initialisingCheckpoint(for: run).map { ["--init-from", $0.path] } ?? [])
             + ["--output-dir", folder(of: run).path, "--resume", "--threads", String(threadsPerRun)]
     }
 
     /// The checkpoint a run starts from when the plan has an initialising sweep: the best one of
-    /// the run of the same name in that sweep (`SweepPlan.initialisingSweep`).
+    /// the run of the same name in that sweep (`SweepPlan.initialisingSweep`), or of the run with the
+    /// same axis values on the plan's initialising task (`SweepPlan.initialisingTask`).
     public func initialisingCheckpoint(for run: SweepRun) -> URL? {
         guard let sweep = plan.initialisingSweep else { return nil }
         let folder = URL(fileURLWithPath: sweep, relativeTo: directory.deletingLastPathComponent()).standardizedFileURL
-        return Self.runsDirectory(in: folder).appendingPathComponent(run.name).appendingPathComponent("best.safetensors")
+        var origin = run
+        if let task = plan.initialisingTask { origin.task = task }
+        return Self.runsDirectory(in: folder).appendingPathComponent(origin.name).appendingPathComponent("best.safetensors")
     }
 
     /// Runs one `klt train` to its end, holding the run folder's lock so that two sweeps over one
@@ -179,6 +186,9 @@ public final class SweepRunner: @unchecked Sendable {
                 try RunFailure(exitStatus: process.terminationStatus, logTail: tail).write(to: runFolder)
                 let reason = tail.split(separator: "\n").last.map(String.init) ?? "no output"
                 return ("FAILED (exit \(process.terminationStatus)): \(reason) — see \(logURL.path)", true)
+            }
+            if plan.runCommand == .pretrain, let summary = PretrainingRunSummary.read(from: runFolder) {
+                return (String(format: "test %.3f, validation %.3f bits per byte", summary.testBitsPerByte ?? .nan, summary.validationBitsPerByte), true)
             }
             guard let summary = RunSummary.read(from: runFolder) else {
                 return ("ended without a summary.json; see \(logURL.path)", false)
