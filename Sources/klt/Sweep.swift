@@ -65,7 +65,7 @@ struct Sweep: ParsableCommand {
     /// The plan, from the file or the options, validated before anything runs.
     func plan() throws -> SweepPlan {
         if let file {
-            return try SweepFile.load(URL(fileURLWithPath: file), validateTrainArguments: Self.validateTrainArguments)
+            return try SweepFile.load(URL(fileURLWithPath: file)) { try Self.validateArguments($1, for: $0) }
         }
         func list(_ text: String?, _ option: String) throws -> [String]? {
             guard let text else { return nil }
@@ -85,33 +85,25 @@ struct Sweep: ParsableCommand {
                              maxLengths: try numbers(maxLengths, "--max-lengths", as: Int.self),
                              presets: try list(presets, "--presets"), trainArguments: trainOptions)
         try plan.validate()
-        try Self.validateTrainArguments(trainOptions)
+        try Self.validateArguments(trainOptions, for: .train)
         return plan
     }
 
-    /// Throws `klt train`'s own message when it would refuse these options.
-    static func validateTrainArguments(_ arguments: [String]) throws {
+    /// Throws the message of `klt train` (or `klt pretrain`) when it would refuse these options.
+    static func validateArguments(_ arguments: [String], for command: SweepCommand) throws {
         do {
-            _ = try Train.parse(arguments)
+            switch command {
+            case .train: _ = try Train.parse(arguments)
+            case .pretrain: _ = try Pretrain.parse(arguments)
+            }
         } catch {
-            throw ValidationError(Train.message(for: error))
+            throw ValidationError(command == .train ? Train.message(for: error) : Pretrain.message(for: error))
         }
     }
 
     /// Throws the message of the subcommand a run of `plan` is when it would refuse the run's options.
     static func validateRuns(of plan: SweepPlan) throws {
-        for run in plan.runs {
-            let arguments = plan.arguments(of: run)
-            switch plan.runCommand {
-            case .train: try validateTrainArguments(arguments)
-            case .pretrain:
-                do {
-                    _ = try Pretrain.parse(arguments)
-                } catch {
-                    throw ValidationError(Pretrain.message(for: error))
-                }
-            }
-        }
+        for run in plan.runs { try validateArguments(plan.arguments(of: run), for: plan.runCommand) }
     }
 
     /// An argument as a POSIX shell reads it back.

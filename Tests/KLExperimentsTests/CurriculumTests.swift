@@ -36,10 +36,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: file) }
         let axes = "kernels = [\"softmax\"]\ntask = \"listops\"\nseeds = [1]\n"
         try (axes + "init-from-sweep = \"stage-1\"\n").write(to: file, atomically: true, encoding: .utf8)
-        #expect(try SweepFile.load(file, validateTrainArguments: { _ in }).initialisingSweep == "stage-1")
+        #expect(try SweepFile.load(file).initialisingSweep == "stage-1")
         try (axes + "init-from-sweep = 3\n").write(to: file, atomically: true, encoding: .utf8)
         #expect {
-            try SweepFile.load(file, validateTrainArguments: { _ in })
+            try SweepFile.load(file)
         } throws: { error in
             guard case .invalidFile(_, let line, let field, _) = error as? SweepError else { return false }
             return line == 4 && field == "init-from-sweep"

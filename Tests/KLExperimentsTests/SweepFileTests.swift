@@ -42,6 +42,10 @@ import Testing
         ("kernels = [\"GMM-PRF\"]\ntasks = [\"imagenet\"]\nseeds = [1]\n", 2, "tasks", "unknown task"),
         ("kernels = [\"GMM-PRF\"]\ntasks = [\"listops\"]\nseeds = [1]\n[train]\nsteps = 5\nseed = 3\n", 6, "train.seed", "set by the sweep"),
         ("kernels = \"GMM-PRF\"\ntasks = [\"listops\"]\nseeds = [1]\n", 1, "kernels", "must be an array"),
+        ("command = \"finetune\"\nkernels = [\"GMM-PRF\"]\ntasks = [\"listops\"]\nseeds = [1]\n", 1, "command", "unknown command 'finetune'"),
+        ("command = \"pretrain\"\nkernels = [\"GMM-PRF\"]\ntasks = [\"listops\"]\nseeds = [1]\n", 3, "tasks", "unknown corpus 'listops'"),
+        ("command = \"pretrain\"\nkernels = [\"GMM-PRF\"]\ntask = \"gcide\"\nseeds = [1]\n[train]\ncorpus = \"x\"\n", 6, "train.corpus", "set by the sweep"),
+        ("kernels = [\"GMM-PRF\"]\ntasks = [\"trec\"]\nseeds = [1]\ninit-from-task = 3\n", 4, "init-from-task", "non-empty string"),
     ] as [(String, Int, String?, String)])
     func mistakesAreRefusedWithLineAndField(text: String, line: Int, field: String?, message: String) throws {
         do {
@@ -59,12 +63,24 @@ import Testing
         }
     }
 
+    @Test func pretrainingAndFineTuningSweepsAreFiles() throws {
+        let pretraining = try SweepFile.parse("command = \"pretrain\"\nkernels = [\"softmax\"]\ntask = \"shakespeare\"\nseeds = [1]\n[train]\nvocabulary-size = 500\n",
+                                              path: "pre.toml")
+        #expect(pretraining.runCommand == .pretrain && pretraining.trainArguments == ["--vocabulary-size", "500"])
+        let tuning = try SweepFile.parse("kernels = [\"softmax\"]\ntasks = [\"trec\"]\nseeds = [1]\ninit-from-sweep = \"pre\"\ninit-from-task = \"shakespeare\"\n",
+                                         path: "tune.toml")
+        #expect(tuning.runCommand == .train && tuning.initialisingSweep == "pre" && tuning.initialisingTask == "shakespeare")
+        #expect(throws: SweepError.self) {
+            try SweepFile.parse("kernels = [\"softmax\"]\ntasks = [\"trec\"]\nseeds = [1]\ninit-from-task = \"shakespeare\"\n", path: "t.toml")
+        }
+    }
+
     @Test func trainOptionsAreValidatedByTheGivenValidator() {
         let text = "kernels = [\"GMM-PRF\"]\ntask = \"listops\"\nseeds = [1]\n[train]\nsteps = -3\n"
         struct Refusal: Error, CustomStringConvertible { var description: String }
         #expect(throws: SweepError.invalidFile(path: "f", line: 5, field: "train.steps", message: "--steps must be positive")) {
-            try SweepFile.parse(text, path: "f") { arguments in
-                if arguments == ["--steps", "-3"] { throw Refusal(description: "--steps must be positive") }
+            try SweepFile.parse(text, path: "f") { command, arguments in
+                if command == .train && arguments == ["--steps", "-3"] { throw Refusal(description: "--steps must be positive") }
             }
         }
     }

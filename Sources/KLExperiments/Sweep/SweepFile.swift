@@ -20,32 +20,41 @@ import TOMLKit
 ///
 /// A stage of a curriculum adds `init-from-sweep = "stage-1"` at the top level: each run starts from
 /// the best checkpoint of the run of the same name in that sweep folder (absolute, or relative to
-/// the folder holding this sweep's folder; `SweepPlan.initialisingSweep`).
+/// the folder holding this sweep's folder; `SweepPlan.initialisingSweep`), or, with
+/// `init-from-task = "shakespeare"`, of the run with the same axis values on that task
+/// (`SweepPlan.initialisingTask`). `command = "pretrain"` makes every run a `klt pretrain` whose
+/// tasks are corpora, its options under `[train]` too (`SweepPlan.command`; default `"train"`).
 ///
 /// Everything is checked before any run starts, and a problem is reported with the file, the line
 /// and the field: TOML syntax (and a key given twice) by the parser, unknown fields, wrong types,
 /// unknown kernels, tasks and presets, negative seeds, repeated values, empty axes, and `[train]`
-/// options that `klt train` would refuse (through `validateTrainArguments`).
+/// options that `klt train` (or `klt pretrain`) would refuse (through `validateArguments`).
 public enum SweepFile {
     /// The top-level keys a sweep file may hold.
     static let axisKeys = ["kernels", "tasks", "task", "seeds", "features", "max-lengths", "presets"]
     /// The top-level key naming the sweep whose runs this one's start from.
     static let initialisingSweepKey = "init-from-sweep"
+    /// The top-level key naming the task of the initialising sweep's runs.
+    static let initialisingTaskKey = "init-from-task"
+    /// The top-level key naming the subcommand of the runs.
+    static let commandKey = "command"
+    /// The top-level keys besides the axes and `[train]`.
+    static let settingKeys = [initialisingSweepKey, initialisingTaskKey, commandKey]
 
-    /// Parses and validates the sweep file at `url`. `validateTrainArguments` receives each `[train]`
-    /// option as `klt train` arguments and throws a message when `klt train` would refuse it.
-    public static func load(_ url: URL, validateTrainArguments: ([String]) throws -> Void = { _ in }) throws -> SweepPlan {
+    /// Parses and validates the sweep file at `url`. `validateArguments` receives each `[train]`
+    /// option as arguments of the runs' subcommand and throws a message when it would refuse them.
+    public static func load(_ url: URL, validateArguments: (SweepCommand, [String]) throws -> Void = { _, _ in }) throws -> SweepPlan {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw SweepError.invalidFile(path: url.path, line: 0, field: nil, message: "cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw SweepError.invalidFile(path: url.path, line: 0, field: nil, message: "the file is not UTF-8 text")
         }
-        return try parse(text, path: url.path, validateTrainArguments: validateTrainArguments)
+        return try parse(text, path: url.path, validateArguments: validateArguments)
     }
 
     /// Parses and validates sweep-file text; `path` names it in messages.
-    public static func parse(_ text: String, path: String, validateTrainArguments: ([String]) throws -> Void = { _ in }) throws -> SweepPlan {
+    public static func parse(_ text: String, path: String, validateArguments: (SweepCommand, [String]) throws -> Void = { _, _ in }) throws -> SweepPlan {
         if let (line, message) = TOMLPreflight.problem(in: text) {
             throw SweepError.invalidFile(path: path, line: line, field: nil, message: message)
         }
@@ -59,9 +68,20 @@ public enum SweepFile {
         func failure(_ key: String, section: String? = nil, _ message: String) -> SweepError {
             .invalidFile(path: path, line: lines.line(of: key, in: section), field: section.map { "\($0).\(key)" } ?? key, message: message)
         }
-        for key in table.keys where !axisKeys.contains(key) && key != "train" && key != initialisingSweepKey {
-            throw failure(key, "unknown field; a sweep file holds \(axisKeys.filter { $0 != "task" }.joined(separator: ", ")), \(initialisingSweepKey) and a [train] table")
+        for key in table.keys where !axisKeys.contains(key) && key != "train" && !settingKeys.contains(key) {
+            throw failure(key, "unknown field; a sweep file holds \((axisKeys.filter { $0 != "task" } + settingKeys).joined(separator: ", ")) and a [train] table")
         }
+        func setting(_ key: String, _ example: String) throws -> String? {
+            guard let value = table[key] else { return nil }
+            guard let string = value.string, !string.isEmpty else { throw failure(key, "must be a non-empty string, e.g. \(key) = \"\(example)\"") }
+            return string
+        }
+        let command = try setting(commandKey, "pretrain").map { name in
+            guard let command = SweepCommand(rawValue: name) else {
+                throw failure(commandKey, "unknown command '\(name)'; available: \(SweepCommand.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return command
+        } ?? .train
         if table.contains(key: "task") && table.contains(key: "tasks") {
             throw failure("task", "give either 'task' or 'tasks', not both")
         }
@@ -109,10 +129,7 @@ public enum SweepFile {
         if let repeated = Dictionary(grouping: paperNames, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
             throw failure("kernels", "'\(repeated)' is listed twice (under two of its names)")
         }
-        let checkTask: (String) -> String? = { name in
-            TrainingTask(rawValue: name) == nil
-                ? "unknown task '\(name)'; available: \(TrainingTask.allCases.map(\.rawValue).joined(separator: ", "))" : nil
-        }
+        let checkTask = command.refusal(ofTask:)
         let tasks: [String]
         if let single = table["task"] {
             guard let name = single.string else { throw failure("task", "must be a string, e.g. task = \"listops\"") }
@@ -134,7 +151,7 @@ public enum SweepFile {
             guard let options = train.table else { throw failure("train", "must be a table: [train] followed by option = value lines") }
             for key in options.keys.sorted(by: { lines.line(of: $0, in: "train") < lines.line(of: $1, in: "train") }) {
                 let option = "--" + key
-                if SweepRun.reservedOptions(for: .train).contains(option) {
+                if SweepRun.reservedOptions(for: command).contains(option) {
                     throw failure(key, section: "train", "is set by the sweep for each run; make it an axis or leave it out")
                 }
                 let value = options[key]!
@@ -151,7 +168,7 @@ public enum SweepFile {
                     throw failure(key, section: "train", "must be a number, a string or true/false")
                 }
                 do {
-                    try validateTrainArguments(arguments)
+                    try validateArguments(command, arguments)
                 } catch {
                     throw failure(key, section: "train", "\(error)")
                 }
@@ -159,15 +176,11 @@ public enum SweepFile {
                 trainArguments += arguments
             }
         }
-        var initialisingSweep: String?
-        if let value = table[initialisingSweepKey] {
-            guard let folder = value.string, !folder.isEmpty else {
-                throw failure(initialisingSweepKey, "must be the path of a sweep folder, e.g. \(initialisingSweepKey) = \"stage-1\"")
-            }
-            initialisingSweep = folder
-        }
+        let initialisingSweep = try setting(initialisingSweepKey, "stage-1")
+        let initialisingTask = try setting(initialisingTaskKey, "shakespeare")
         let plan = SweepPlan(kernels: kernels, tasks: tasks, seeds: seeds, features: features, maxLengths: maxLengths,
-                             presets: presets, trainArguments: trainArguments, initialisingSweep: initialisingSweep)
+                             presets: presets, trainArguments: trainArguments, initialisingSweep: initialisingSweep,
+                             initialisingTask: initialisingTask, command: command)
         do {
             try plan.validate()
         } catch let error as SweepError {
