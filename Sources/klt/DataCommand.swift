@@ -117,16 +117,11 @@ struct CorpusData: ParsableCommand {
 
     @Argument(help: "shakespeare, gcide, or a text file.")
     var corpus: String
-    @Option(help: "For a text file: the line that separates documents (default: blank lines).")
-    var separator = ""
-    @Option(parsing: .unconditional, help: "Seed of the document split.")
-    var dataSeed: UInt64 = 0
+    @OptionGroup var corpusOptions: CorpusOptions
     @Option(help: "Learn a byte-pair vocabulary of this many ids (at least 258: padding, 256 bytes, mask) on the training split.")
     var vocabularySize: Int?
     @Option(help: "Write the learned vocabulary to this JSON file.")
     var tokenizerOutput: String?
-    @Option(help: "Cache directory (default: $XDG_CACHE_HOME/klt or ~/.cache/klt).")
-    var cacheDir: String?
 
     func validate() throws {
         if let vocabularySize, vocabularySize < BytePairEncoding.firstMergeID {
@@ -136,12 +131,9 @@ struct CorpusData: ParsableCommand {
     }
 
     func run() throws {
-        let options = try TaskOptions.parse(cacheDir.map { ["--cache-dir", $0] } ?? [])
-        let fetcher = DataFetcher(cacheDirectory: options.cacheDirectory.appendingPathComponent("datasets"))
-        let loaded = try TextCorpusSource(argument: corpus, separator: separator).load(fetcher: fetcher)
-        let splits = loaded.splits(seed: dataSeed)
+        let (loaded, splits) = try corpusOptions.load(corpus)
         let parts = [("train", splits.train), ("validation", splits.validation), ("test", splits.test)]
-        print("\(loaded.name): \(loaded.documents.count) documents, \(loaded.byteCount) bytes (split seed \(dataSeed))")
+        print("\(loaded.name): \(loaded.documents.count) documents, \(loaded.byteCount) bytes (split seed \(corpusOptions.dataSeed))")
         for (name, documents) in parts {
             print("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0))  \(documents.count) documents, \(documents.reduce(0) { $0 + $1.bytes.count }) bytes")
         }

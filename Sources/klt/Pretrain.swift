@@ -22,8 +22,6 @@ struct Pretrain: ParsableCommand {
 
     @Option(help: "Corpus: shakespeare, gcide, or the path of a UTF-8 text file.")
     var corpus = FetchableDataset.shakespeare.rawValue
-    @Option(help: "For a text file: the line that separates documents (default: blank lines).")
-    var separator = ""
     @Option(help: "Objective: masked (BERT's 15% masked tokens, the paper's pre-training) or causal (next token).")
     var objective = PretrainingObjective.masked.rawValue
     @Option(parsing: .unconditional, help: "Byte-pair vocabulary size learned on the training split (258 = bytes only).")
@@ -37,12 +35,9 @@ struct Pretrain: ParsableCommand {
     @OptionGroup var runOptions: RunOptions
     @Option(parsing: .unconditional, help: "Seed of the model, the windows, the masking and dropout.")
     var seed: UInt64 = 1
-    @Option(parsing: .unconditional, help: "Seed of the document split.")
-    var dataSeed: UInt64 = 0
     @Option(help: "Run directory (default: runs/pretrain-<corpus>-<objective>-<kernel>-seed<seed>).")
     var outputDir: String?
-    @Option(help: "Where fetched corpora are cached (default: $XDG_CACHE_HOME/klt or ~/.cache/klt).")
-    var cacheDir: String?
+    @OptionGroup var corpusOptions: CorpusOptions
 
     func validate() throws {
         guard PretrainingObjective(rawValue: objective) != nil else {
@@ -72,10 +67,7 @@ struct Pretrain: ParsableCommand {
         let report = ProgressReporter(enabled: !runOptions.quiet)
         report.message(BackendDescription.line())
 
-        let options = try TaskOptions.parse(cacheDir.map { ["--cache-dir", $0] } ?? [])
-        let fetcher = DataFetcher(cacheDirectory: options.cacheDirectory.appendingPathComponent("datasets"))
-        let text = try TextCorpusSource(argument: corpus, separator: separator).load(fetcher: fetcher)
-        let splits = text.splits(seed: dataSeed)
+        let (text, splits) = try corpusOptions.load(corpus)
         let encoding = try tokenizer.map { try BytePairEncoding(contentsOf: URL(fileURLWithPath: $0)) }
             ?? BytePairEncoding.train(on: splits.train.map(\.bytes), vocabularySize: vocabularySize)
         let streams = [splits.train, splits.validation, splits.test].map { TokenStream(documents: $0, tokenizer: encoding) }

@@ -94,7 +94,7 @@ struct Train: ParsableCommand {
         }
         var splits = try data.load(scale: scale) { report.message($0) }
         if let pretrained {
-            splits = try pretrained.retokenized(splits)
+            splits = try splits.reencoded(with: pretrained.tokenizer)
             report.message("re-encoded the task with the pre-trained tokeniser (\(pretrained.tokenizer.vocabularySize) ids)")
         }
         let all = splits.train + splits.validation + splits.test

@@ -145,12 +145,12 @@ import Testing
         let bytes = Array("the cat sat".utf8).map { Int($0) + 1 }
         let splits = LabeledSplits(train: [ClassificationExample(tokens: bytes, label: 1)], validation: [], test: [],
                                    vocabularySize: 257, classCount: 2)
-        let encoded = try pretrained.retokenized(splits)
+        let encoded = try splits.reencoded(with: pretrained.tokenizer)
         #expect(encoded.train[0].tokens == pretrained.tokenizer.encode("the cat sat"))
         #expect(encoded.train[0].tokens.count < bytes.count && encoded.vocabularySize == pretrained.tokenizer.vocabularySize)
         #expect(throws: TrainingError.self) {
-            try pretrained.retokenized(LabeledSplits(train: [ClassificationExample(tokens: [300], label: 0)], validation: [], test: [],
-                                                     vocabularySize: 301, classCount: 2))
+            try LabeledSplits(train: [ClassificationExample(tokens: [300], label: 0)], validation: [], test: [],
+                              vocabularySize: 301, classCount: 2).reencoded(with: pretrained.tokenizer)
         }
         // A classifier with the same encoder (other classes, length and dropout) takes its tensors and draws.
         var configuration = contents.configuration

@@ -10,7 +10,7 @@ import KLTransformer
 /// tokeniser's), width, heads, head size, feed-forward size, layers, kernel, kernel constants,
 /// feature count, redraw policy and layer ordering. Dropout, the maximum length (positions are
 /// sinusoidal, not learned) and everything about the head may differ. The task's examples, UTF-8
-/// bytes as ids b + 1, are re-encoded with the tokeniser first (`retokenized(_:)`).
+/// bytes as ids b + 1, are re-encoded with the tokeniser first (`LabeledSplits.reencoded(with:)`).
 public struct PretrainedEncoder {
     /// The checkpoint it comes from.
     public let contents: Checkpoint.Contents
@@ -49,11 +49,6 @@ public struct PretrainedEncoder {
         guard differences.isEmpty else {
             throw TrainingError.incompatibleCheckpoint("\(contents.url.path): its encoder differs from this classifier's: \(differences.joined(separator: "; "))")
         }
-    }
-
-    /// `splits` re-encoded with the tokeniser (`LabeledSplits.reencoded(with:)`).
-    public func retokenized(_ splits: LabeledSplits) throws -> LabeledSplits {
-        try splits.reencoded(with: tokenizer)
     }
 
     /// Copies the pre-trained encoder's parameters, buffers and feature-map random state into
