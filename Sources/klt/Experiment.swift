@@ -105,7 +105,8 @@ struct Experiment: ParsableCommand {
                 let outcome = try runner.run()
                 complete = complete && outcome.unfinished == 0 && outcome.failed == 0
             }
-            guard let reportFolder = stage.reportFolder else { continue }
+            // A stage not started yet (a report while an earlier stage runs) has no sweep report.
+            guard let reportFolder = stage.reportFolder, FileManager.default.fileExists(atPath: SweepRunner.planURL(in: sweepDirectory).path) else { continue }
             let files = try SweepReport.write(sweep: sweepDirectory, plan: stage.plan, to: reportDirectory.appendingPathComponent(reportFolder),
                                               title: "Experiment \(experiment.rawValue), stage \(stage.label)", purpose: experiment.claim,
                                               command: command, revision: SourceRevision.current, comparisons: experiment.comparisons)

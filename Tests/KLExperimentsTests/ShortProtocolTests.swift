@@ -69,6 +69,20 @@ import Testing
         #expect(try JSONDecoder().decode(SweepPlan.self, from: JSONEncoder().encode(pretraining)).runCommand == .pretrain)
     }
 
+    @Test func reportWhileThePretrainingRunsShowsWhatIsThere() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("klt-short-early-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (stage, plan) = ShortProtocolExperiment.sweeps[0]
+        let sweep = root.appendingPathComponent(stage.sweepFolder)
+        try FileManager.default.createDirectory(at: SweepRunner.runsDirectory(in: sweep), withIntermediateDirectories: true)
+        try JSONEncoder().encode(plan).write(to: SweepRunner.planURL(in: sweep))
+        let files = try ShortProtocolReport.write(experiments: root, provenance: ReportProvenance(), to: root.appendingPathComponent("report"))
+        let markdown = try String(contentsOf: files[0], encoding: .utf8)
+        #expect(markdown.contains("| GMM-PRF | — | — | — | — | — | 0 |"), "\(markdown)")
+        #expect(markdown.contains("| GMM-PRF | — | — | — | 0 / 0 |"), "\(markdown)")
+        #expect(try String(contentsOf: files[1], encoding: .utf8).contains("fine-tuned,sentences,GMM-PRF,1,pending,"))
+    }
+
     /// Fake sweeps: every run finished with scores that say its kernel and seed.
     @Test func reportTabulatesBitsPerByteAndPairedAccuracyDifferences() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("klt-short-report-\(UUID().uuidString)")

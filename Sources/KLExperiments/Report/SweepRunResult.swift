@@ -53,16 +53,18 @@ public struct SweepResults: Sendable {
     /// Every run's result.
     public var runs: [SweepRunResult]
 
-    /// Reads the runs of `plan` (default: the folder's `sweep.json`) from a sweep folder; a folder
-    /// without `sweep.json` is refused with a message naming it.
+    /// Reads the runs of `plan` (default: the folder's `sweep.json`) from a sweep folder. Without a
+    /// plan, a folder without `sweep.json` is refused with a message naming it; with one, a folder
+    /// not started yet (a later stage of an experiment) reads as every run pending.
     public init(directory: URL, plan: SweepPlan? = nil) throws {
         let planURL = SweepRunner.planURL(in: directory)
-        guard let data = FileManager.default.contents(atPath: planURL.path) else {
-            throw SweepError.conflictingPlan("\(directory.path) is not a sweep folder (it has no sweep.json); run `klt sweep` into it first")
-        }
+        let data = FileManager.default.contents(atPath: planURL.path)
         if let plan {
             self.plan = plan
         } else {
+            guard let data else {
+                throw SweepError.conflictingPlan("\(directory.path) is not a sweep folder (it has no sweep.json); run `klt sweep` into it first")
+            }
             do {
                 self.plan = try JSONDecoder().decode(SweepPlan.self, from: data)
             } catch {
