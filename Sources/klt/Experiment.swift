@@ -33,7 +33,7 @@ struct Experiment: ParsableCommand {
     func run() throws {
         let experiment = NamedExperiment(rawValue: name)!
         let root = URL(fileURLWithPath: outputDir)
-        if !Self.stages(of: experiment).isEmpty { return try runStages(of: experiment, in: root) }
+        if !Self.stages(of: experiment, in: root).isEmpty { return try runStages(of: experiment, in: root) }
         guard let plan = experiment.plan else {
             print("experiment \(experiment.rawValue): \(experiment.claim)")
             print("budget: \(EfficiencyExperiment.kernels.count) kernels × \(EfficiencyExperiment.lengths.count) lengths (\(EfficiencyExperiment.lengths.map(String.init).joined(separator: ", "))), best of 3 passes each; a few minutes on 2 cores, most of it softmax at the longest lengths")
@@ -72,14 +72,14 @@ struct Experiment: ParsableCommand {
     }
 
     /// The stage sweeps of the experiments that have several, in the order they must run.
-    static func stages(of experiment: NamedExperiment) -> [StageSweep] {
+    static func stages(of experiment: NamedExperiment, in root: URL) -> [StageSweep] {
         switch experiment {
         case .pathfinder:
             PathfinderCurriculum.sweeps.map { StageSweep(folder: $0.stage.sweepFolder, label: $0.stage.label, plan: $0.plan,
                                                          reportFolder: CurriculumReport.stageReportFolder($0.stage)) }
         case .short:
             // Pre-training runs are language models: the classifier sweep report does not read them.
-            ShortProtocolExperiment.sweeps.map { StageSweep(folder: $0.stage.sweepFolder, label: $0.stage.rawValue, plan: $0.plan,
+            ShortProtocolExperiment.sweeps(in: root).map { StageSweep(folder: $0.stage.sweepFolder, label: $0.stage.rawValue, plan: $0.plan,
                                                             reportFolder: $0.stage == .pretraining ? nil : $0.stage.sweepFolder) }
         case .kernels, .learnedVsFixed, .efficiency, .robustness: []
         }
@@ -93,7 +93,7 @@ struct Experiment: ParsableCommand {
         let command = "klt experiment \(experiment.rawValue)"
         print("experiment \(experiment.rawValue): \(experiment.claim)")
         var complete = true
-        for stage in Self.stages(of: experiment) {
+        for stage in Self.stages(of: experiment, in: root) {
             try Sweep.validateRuns(of: stage.plan)
             let sweepDirectory = root.appendingPathComponent(stage.folder)
             let runner = SweepRunner(plan: stage.plan, directory: sweepDirectory, executable: Sweep.executable, jobs: jobs,

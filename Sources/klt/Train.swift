@@ -36,6 +36,8 @@ struct Train: ParsableCommand {
     var checksumEvery = 100
     @Option(help: "Start from the parameters (and feature draws) of this checkpoint: a classifier of the same model (the next stage of a curriculum), or a `klt pretrain --objective masked` checkpoint, whose encoder and tokeniser a text task fine-tunes with a new head. The optimizer, schedule and step count start afresh.")
     var initFrom: String?
+    @Option(help: "Text tasks: re-encode the task's bytes with this byte-pair vocabulary (a JSON file from `klt data corpus --tokenizer-output`, or a checkpoint that holds one, such as a `klt pretrain` run's) and train from a fresh initialisation on its tokens: the from-scratch control of a fine-tuning, reading what the fine-tuned model reads.")
+    var tokenizer: String?
     @OptionGroup var optimization: OptimizationOptions
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var data: TaskOptions
@@ -54,6 +56,17 @@ struct Train: ParsableCommand {
             }
         }
         guard checksumEvery > 0 else { throw ValidationError("--checksum-every must be positive, got \(checksumEvery)") }
+    }
+
+    /// The byte-pair vocabulary in the file at `path`: a checkpoint's stored tokeniser, or a JSON
+    /// vocabulary file; a checkpoint without one is refused, naming it.
+    static func readTokenizer(_ path: String) throws -> BytePairEncoding {
+        let url = URL(fileURLWithPath: path)
+        guard url.pathExtension == "safetensors" else { return try BytePairEncoding(contentsOf: url) }
+        guard let tokenizer = try Checkpoint.read(from: url).storedTokenizer() else {
+            throw ValidationError("--tokenizer \(path): the checkpoint holds no byte-pair vocabulary (it reads its task's own ids)")
+        }
+        return tokenizer
     }
 
     /// The input embedding `--pixel-embedding` and `--patch` ask for.
@@ -92,10 +105,19 @@ struct Train: ParsableCommand {
         if pretrained != nil, !task.readsBytes {
             throw ValidationError("--init-from \(initFrom ?? ""): a pre-trained text encoder reads bytes, and --task \(task.rawValue) is not a text task (take one of \(TrainingTask.allCases.filter(\.readsBytes).map(\.rawValue).joined(separator: ", ")))")
         }
+        if let tokenizer {
+            guard pretrained == nil else {
+                throw ValidationError("--tokenizer \(tokenizer) and --init-from \(initFrom ?? ""): the pre-trained encoder brings its own tokeniser; leave out --tokenizer")
+            }
+            guard task.readsBytes else {
+                throw ValidationError("--tokenizer \(tokenizer): a byte-pair vocabulary re-encodes bytes, and --task \(task.rawValue) is not a text task (take one of \(TrainingTask.allCases.filter(\.readsBytes).map(\.rawValue).joined(separator: ", ")))")
+            }
+        }
+        let subwords = try pretrained?.tokenizer ?? tokenizer.map(Self.readTokenizer)
         var splits = try data.load(scale: scale) { report.message($0) }
-        if let pretrained {
-            splits = try splits.reencoded(with: pretrained.tokenizer)
-            report.message("re-encoded the task with the pre-trained tokeniser (\(pretrained.tokenizer.vocabularySize) ids)")
+        if let subwords {
+            splits = try splits.reencoded(with: subwords)
+            report.message("re-encoded the task with the \(pretrained == nil ? "given" : "pre-trained") tokeniser (\(subwords.vocabularySize) ids)")
         }
         let all = splits.train + splits.validation + splits.test
         let longest = all.map { max($0.tokens.count, $0.pairedTokens?.count ?? 0) }.max() ?? 1
@@ -124,7 +146,7 @@ struct Train: ParsableCommand {
         let trainer = try Trainer(model: model, train: splits.train, validation: splits.validation, test: splits.test,
                                   settings: settings, runDirectory: runDirectory, progress: report,
                                   parallelism: DataParallelism(group: group, checksumInterval: checksumEvery),
-                                  checkpointMetadata: pretrained.map { [PretrainingSetup.tokenizerKey: $0.tokenizer.fileText] } ?? [:])
+                                  checkpointMetadata: subwords.map { [PretrainingSetup.tokenizerKey: $0.fileText] } ?? [:])
         if runOptions.resume, try trainer.resumeFromLastCheckpoint() {
             report.message("resuming \(runDirectory.path) at step \(trainer.completedSteps)")
         } else if group.isRoot {

@@ -17,8 +17,8 @@ import Testing
     }
 
     @Test func fineTuningRunsStartFromTheirKernelsAndSeedsPretraining() throws {
-        let (_, plan) = try #require(ShortProtocolExperiment.sweeps.first { $0.stage == .fineTuned })
         let root = URL(fileURLWithPath: "/tmp/klt-short")
+        let (_, plan) = try #require(ShortProtocolExperiment.sweeps(in: root).first { $0.stage == .fineTuned })
         let runner = SweepRunner(plan: plan, directory: root.appendingPathComponent(ShortProtocolExperiment.Stage.fineTuned.sweepFolder),
                                  executable: URL(fileURLWithPath: "/bin/true"))
         let run = try #require(plan.runs.first { $0.task == "trec" && $0.kernel == "GMM-PRF" && $0.seed == 2 })
@@ -29,13 +29,17 @@ import Testing
     }
 
     @Test func theThreeSweepsAreValidAndCompareLikeWithLike() throws {
-        let sweeps = ShortProtocolExperiment.sweeps
-        #expect(sweeps.map(\.stage) == [.pretraining, .fineTuned, .scratch])
-        #expect(Set(sweeps.map(\.stage.sweepFolder)).count == 3)
+        let root = URL(fileURLWithPath: "/tmp/klt-short")
+        let sweeps = ShortProtocolExperiment.sweeps(in: root)
+        #expect(sweeps.map(\.stage) == [.pretraining, .fineTuned, .scratch, .scratchSubwords])
+        #expect(Set(sweeps.map(\.stage.sweepFolder)).count == 4)
         for (_, plan) in sweeps { try plan.validate() }
-        let fineTuned = sweeps[1].plan, scratch = sweeps[2].plan
-        // The same runs and options; only the start differs.
-        #expect(fineTuned.runs == scratch.runs && fineTuned.trainArguments == scratch.trainArguments)
+        let fineTuned = sweeps[1].plan, scratch = sweeps[2].plan, subwords = sweeps[3].plan
+        // The same runs and options; only the start (and the subword arm's tokeniser) differs.
+        #expect(fineTuned.runs == scratch.runs && fineTuned.trainArguments == scratch.trainArguments && subwords.runs == scratch.runs)
+        #expect(subwords.trainArguments == scratch.trainArguments
+                + ["--tokenizer", "/tmp/klt-short/\(ShortProtocolExperiment.Stage.pretraining.sweepFolder)/runs/shakespeare-softmax-seed1/best.safetensors"])
+        #expect(subwords.initialisingSweep == nil)
         #expect(scratch.initialisingSweep == nil && fineTuned.initialisingSweep == ShortProtocolExperiment.Stage.pretraining.sweepFolder)
         #expect(sweeps[0].plan.runs.count == ShortProtocolExperiment.kernels.count * ShortProtocolExperiment.seeds.count)
         #expect(sweeps[0].plan.kernels == ShortProtocolExperiment.kernels && fineTuned.kernels == ShortProtocolExperiment.kernels)
@@ -72,14 +76,14 @@ import Testing
     @Test func reportWhileThePretrainingRunsShowsWhatIsThere() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("klt-short-early-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        let (stage, plan) = ShortProtocolExperiment.sweeps[0]
+        let (stage, plan) = ShortProtocolExperiment.sweeps(in: root)[0]
         let sweep = root.appendingPathComponent(stage.sweepFolder)
         try FileManager.default.createDirectory(at: SweepRunner.runsDirectory(in: sweep), withIntermediateDirectories: true)
         try JSONEncoder().encode(plan).write(to: SweepRunner.planURL(in: sweep))
         let files = try ShortProtocolReport.write(experiments: root, provenance: ReportProvenance(), to: root.appendingPathComponent("report"))
         let markdown = try String(contentsOf: files[0], encoding: .utf8)
         #expect(markdown.contains("| GMM-PRF | — | — | — | — | — | 0 |"), "\(markdown)")
-        #expect(markdown.contains("| GMM-PRF | — | — | — | 0 / 0 |"), "\(markdown)")
+        #expect(markdown.contains("| GMM-PRF | — | — | — | — | — | 0 / 0 / 0 |"), "\(markdown)")
         #expect(try String(contentsOf: files[1], encoding: .utf8).contains("fine-tuned,sentences,GMM-PRF,1,pending,"))
     }
 
@@ -91,7 +95,7 @@ import Testing
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try JSONSerialization.data(withJSONObject: object).write(to: folder.appendingPathComponent(name))
         }
-        for (stage, plan) in ShortProtocolExperiment.sweeps {
+        for (stage, plan) in ShortProtocolExperiment.sweeps(in: root) {
             let sweep = root.appendingPathComponent(stage.sweepFolder)
             try FileManager.default.createDirectory(at: SweepRunner.runsDirectory(in: sweep), withIntermediateDirectories: true)
             try JSONEncoder().encode(plan).write(to: SweepRunner.planURL(in: sweep))
@@ -107,8 +111,8 @@ import Testing
                               "summary.json", in: folder)
                     let metrics = [200, 400, 600].map { #"{"kind":"validation","loss":6.0,"accuracy":0.1,"bitsPerByte":\#(bits + 0.5 - Double($0) / 1200),"step":\#($0)}"# }
                     try Data(metrics.joined(separator: "\n").utf8).write(to: folder.appendingPathComponent("metrics.jsonl"))
-                case .fineTuned, .scratch:
-                    let accuracy = 0.6 + 0.01 * seed + (stage == .fineTuned ? 0.05 * seed : 0)
+                case .fineTuned, .scratch, .scratchSubwords:
+                    let accuracy = 0.6 + 0.01 * seed + (stage == .fineTuned ? 0.05 * seed : stage == .scratchSubwords ? 0.02 : 0)
                     try write(["testAccuracy": accuracy, "validationAccuracy": accuracy, "validationLoss": 0.6, "majorityBaseline": 0.5,
                                "bestStep": 300, "steps": 300, "trainingSeconds": 30.0], "summary.json", in: folder)
                 }
@@ -120,13 +124,13 @@ import Testing
         let markdown = try String(contentsOf: files[0], encoding: .utf8)
         // softmax: 3.01, 3.02, 3.03 → 3.020 ± 0.010 validation, 3.120 ± 0.010 test.
         #expect(markdown.contains("| softmax | 3.020 ± 0.010 | 3.120 ± 0.010 | 320.0 ± 0.0 | 2m00s | 20,000 | 3 |"), "\(markdown)")
-        // Fine-tuned 66, 72, 78 against scratch 61, 62, 63: 72.00 ± 6.00 vs 62.00 ± 1.00, paired +10.00 ± 5.00.
-        #expect(markdown.contains("| GMM-PRF | 72.00 ± 6.00 | 62.00 ± 1.00 | +10.00 ± 5.00 | 3 / 3 |"), "\(markdown)")
-        // FAVOR+'s unfinished third scratch seed: only the first two seeds pair up (+5, +10).
-        #expect(markdown.contains("| FAVOR+ | 72.00 ± 6.00 | 61.50 ± 0.71 | +7.50 ± 3.54 | 3 / 2 |"), "\(markdown)")
+        // Fine-tuned 66, 72, 78 against bytes 61, 62, 63 and subwords 63, 64, 65: paired +10.00 ± 5.00 and +8.00 ± 5.00.
+        #expect(markdown.contains("| GMM-PRF | 72.00 ± 6.00 | 62.00 ± 1.00 | 64.00 ± 1.00 | +10.00 ± 5.00 | +8.00 ± 5.00 | 3 / 3 / 3 |"), "\(markdown)")
+        // FAVOR+'s unfinished third bytes seed: only the first two seeds pair up there (+5, +10).
+        #expect(markdown.contains("| FAVOR+ | 72.00 ± 6.00 | 61.50 ± 0.71 | 64.00 ± 1.00 | +7.50 ± 3.54 | +8.00 ± 5.00 | 3 / 2 / 3 |"), "\(markdown)")
         #expect(markdown.contains("Always predicting the most frequent class scores 50.00%"))
         let csv = try String(contentsOf: files[1], encoding: .utf8).split(separator: "\n")
-        let runs = ShortProtocolExperiment.sweeps.map(\.plan.runs.count).reduce(0, +)
+        let runs = ShortProtocolExperiment.sweeps(in: root).map(\.plan.runs.count).reduce(0, +)
         #expect(csv.count == runs + 1)
         #expect(csv.contains { $0.hasPrefix("from-scratch,trec,FAVOR+,3,pending,") })
         #expect(csv.contains { $0.hasPrefix("pretraining,shakespeare,softmax,1,finished,3.01,") })

@@ -77,4 +77,48 @@ import Glibc
                                            "--cache-dir", root.appendingPathComponent("cache").path], log: root.appendingPathComponent("ft.log"))
         #expect(fineTune.status != 0 && fineTune.output.contains("is not a text task"), "\(fineTune.output)")
     }
+
+    /// `klt train --tokenizer`: a classifier from scratch on the pre-training's subword tokens (the
+    /// from-scratch control of a fine-tuning), read from a checkpoint or a vocabulary file; `klt eval`
+    /// re-encodes the same way; what cannot work is refused by name.
+    @Test func trainFromScratchOnAPretrainedTokeniser() throws {
+        let root = try KLTProcess.freshFolder("klt-tokenizer-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let corpus = root.appendingPathComponent("toy.txt")
+        try Self.corpus.write(to: corpus, atomically: true, encoding: .utf8)
+        let masked = try Self.pretrain("masked", in: root, corpus: corpus)
+        #expect(masked.status == 0, "\(masked.output)")
+        let checkpoint = masked.run.appendingPathComponent("best.safetensors").path
+        let sentences = try Self.writeSentences(in: root)
+        func train(_ name: String, _ extra: [String]) throws -> (status: Int32, output: String) {
+            try KLTProcess.run(["train", "--task", "sentences", "--data-dir", sentences.path, "--preset", "tiny", "--steps", "4", "--eval-every", "2",
+                                "--batch-size", "8", "--output-dir", root.appendingPathComponent(name).path] + extra,
+                               log: root.appendingPathComponent("\(name).log"))
+        }
+        let scratch = try train("scratch", ["--tokenizer", checkpoint])
+        #expect(scratch.status == 0 && scratch.output.contains("re-encoded the task with the given tokeniser (280 ids)"), "\(scratch.output)")
+        let evaluated = try KLTProcess.run(["eval", "--checkpoint", root.appendingPathComponent("scratch/best.safetensors").path,
+                                            "--task", "sentences", "--data-dir", sentences.path], log: root.appendingPathComponent("eval.log"))
+        let trainedAccuracy = scratch.output.components(separatedBy: "test accuracy ").last?.components(separatedBy: "%").first
+        let evaluatedAccuracy = evaluated.output.components(separatedBy: "accuracy ").last?.components(separatedBy: "%").first
+        #expect(evaluated.status == 0 && trainedAccuracy != nil && trainedAccuracy == evaluatedAccuracy, "\(scratch.output)\n\(evaluated.output)")
+
+        let vocabulary = root.appendingPathComponent("bpe.json")
+        let written = try KLTProcess.run(["data", "corpus", corpus.path, "--vocabulary-size", "280", "--tokenizer-output", vocabulary.path],
+                                         log: root.appendingPathComponent("corpus.log"))
+        #expect(written.status == 0, "\(written.output)")
+        let fromFile = try train("file", ["--tokenizer", vocabulary.path])
+        #expect(fromFile.status == 0 && fromFile.output.contains("(280 ids)"), "\(fromFile.output)")
+
+        let both = try train("both", ["--tokenizer", checkpoint, "--init-from", checkpoint])
+        #expect(both.status != 0 && both.output.contains("brings its own tokeniser"), "\(both.output)")
+        let bytes = try train("bytes", [])
+        #expect(bytes.status == 0, "\(bytes.output)")
+        let noVocabulary = try train("none", ["--tokenizer", root.appendingPathComponent("bytes/best.safetensors").path])
+        #expect(noVocabulary.status != 0 && noVocabulary.output.contains("holds no byte-pair vocabulary"), "\(noVocabulary.output)")
+        let listops = try KLTProcess.run(["train", "--task", "listops", "--preset", "tiny", "--steps", "2", "--tokenizer", checkpoint,
+                                          "--output-dir", root.appendingPathComponent("listops").path,
+                                          "--cache-dir", root.appendingPathComponent("cache").path], log: root.appendingPathComponent("listops.log"))
+        #expect(listops.status != 0 && listops.output.contains("is not a text task"), "\(listops.output)")
+    }
 }

@@ -3,7 +3,9 @@ import Foundation
 /// `klt experiment short`'s fixed settings: the paper's short-sequence protocol at CPU scale. Every
 /// kernel is pre-trained as a masked language model on the same corpus with the same budget (steps ×
 /// batch × window: the same tokens), then fine-tuned on the short tasks from its best pre-training
-/// checkpoint, against the same classifier trained on them from scratch for as many steps.
+/// checkpoint, against the same classifier trained on them from scratch for as many steps, once on
+/// the task's bytes (the task's own input) and once on the pre-training's subword tokens (what the
+/// fine-tuned classifier reads), so the gain of pre-training is not confused with that of the tokeniser.
 public enum ShortProtocolExperiment {
     /// One of its three sweeps.
     public enum Stage: String, CaseIterable, Sendable {
@@ -11,8 +13,10 @@ public enum ShortProtocolExperiment {
         case pretraining
         /// The short tasks, each run starting from its kernel's and seed's pre-trained encoder.
         case fineTuned = "fine-tuned"
-        /// The short tasks from a fresh initialisation.
+        /// The short tasks from a fresh initialisation, on their bytes.
         case scratch = "from-scratch"
+        /// The short tasks from a fresh initialisation, on the pre-training's subword tokens.
+        case scratchSubwords = "from-scratch-subwords"
 
         /// The sweep folder under the experiments folder.
         public var sweepFolder: String {
@@ -20,6 +24,7 @@ public enum ShortProtocolExperiment {
             case .pretraining: "short-\(corpus)-masked-steps\(pretrainingSteps)"
             case .fineTuned: "short-fine-tuned-steps\(taskSteps)"
             case .scratch: "short-from-scratch-steps\(taskSteps)"
+            case .scratchSubwords: "short-from-scratch-subwords-steps\(taskSteps)"
             }
         }
     }
@@ -42,8 +47,18 @@ public enum ShortProtocolExperiment {
     /// The task runs' common options, the same with and without pre-training.
     public static let taskArguments = ["--steps", String(taskSteps), "--eval-every", "100"]
 
-    /// Each stage's sweep, in the order they run (fine-tuning needs the pre-training's checkpoints).
-    public static var sweeps: [(stage: Stage, plan: SweepPlan)] {
+    /// The checkpoint whose tokeniser the subword runs from scratch read: the first pre-training
+    /// run's (every pre-training run learns the same one: byte-pair merges on the training split of
+    /// the corpus's fixed document split, whatever the kernel and seed).
+    public static func tokenizerCheckpoint(in experiments: URL) -> URL {
+        let run = SweepRun(task: corpus, kernel: kernels[0], seed: seeds[0])
+        return SweepRunner.runsDirectory(in: experiments.appendingPathComponent(Stage.pretraining.sweepFolder))
+            .appendingPathComponent(run.name).appendingPathComponent("best.safetensors")
+    }
+
+    /// Each stage's sweep under the experiments folder `experiments`, in the order they run
+    /// (fine-tuning and the subword runs need the pre-training's checkpoints).
+    public static func sweeps(in experiments: URL) -> [(stage: Stage, plan: SweepPlan)] {
         Stage.allCases.map { stage in
             let plan = switch stage {
             case .pretraining:
@@ -53,6 +68,9 @@ public enum ShortProtocolExperiment {
                           initialisingSweep: Stage.pretraining.sweepFolder, initialisingTask: corpus)
             case .scratch:
                 SweepPlan(kernels: kernels, tasks: tasks, seeds: seeds, trainArguments: taskArguments)
+            case .scratchSubwords:
+                SweepPlan(kernels: kernels, tasks: tasks, seeds: seeds,
+                          trainArguments: taskArguments + ["--tokenizer", tokenizerCheckpoint(in: experiments).path])
             }
             return (stage, plan)
         }

@@ -3,8 +3,8 @@ import KLCharts
 import KLTasks
 
 /// The report of `klt experiment short`: per kernel, the pre-trained model's validation and test bits
-/// per byte, and each short task's test accuracy fine-tuned from it against from scratch (mean ± std
-/// over seeds, and the difference paired by seed), as Markdown; every run's numbers as CSV; the
+/// per byte, and each short task's test accuracy fine-tuned from it against from scratch on bytes and
+/// on the same subword tokens (mean ± std over seeds, and the differences paired by seed), as Markdown; every run's numbers as CSV; the
 /// pre-training's validation bits per byte against steps as SVG. The fine-tuned and from-scratch
 /// sweeps' own reports (curves, costs) sit in folders of their own beside them.
 public enum ShortProtocolReport {
@@ -16,15 +16,22 @@ public enum ShortProtocolReport {
         var pretraining: SweepResults
         var fineTuned: SweepResults
         var scratch: SweepResults
+        var scratchSubwords: SweepResults
 
         init(experiments: URL) throws {
             var sweeps: [ShortProtocolExperiment.Stage: SweepResults] = [:]
-            for (stage, plan) in ShortProtocolExperiment.sweeps {
+            for (stage, plan) in ShortProtocolExperiment.sweeps(in: experiments) {
                 sweeps[stage] = try SweepResults(directory: experiments.appendingPathComponent(stage.sweepFolder), plan: plan)
             }
             pretraining = sweeps[.pretraining]!
             fineTuned = sweeps[.fineTuned]!
             scratch = sweeps[.scratch]!
+            scratchSubwords = sweeps[.scratchSubwords]!
+        }
+
+        /// The task sweeps, by stage.
+        var taskSweeps: [(ShortProtocolExperiment.Stage, SweepResults)] {
+            [(.fineTuned, fineTuned), (.scratch, scratch), (.scratchSubwords, scratchSubwords)]
         }
 
         /// The finished pre-training summaries of a kernel, by seed.
@@ -68,9 +75,11 @@ public enum ShortProtocolReport {
                      + "masked language model (15% of tokens; 80/10/10 mask, random, keep) on the \(experiment.corpus) corpus with a byte-pair vocabulary "
                      + "of 2,000 ids learned on its training documents, for \(experiment.pretrainingSteps) steps of 32 windows of 128 tokens: the same "
                      + "\(ReportFormat.count(experiment.pretrainingSteps * 32 * 128)) training tokens for every kernel. Each short task is then trained "
-                     + "for \(experiment.taskSteps) steps (batch 32, evaluation every 100 steps, the best-on-validation checkpoint tested) twice: "
+                     + "for \(experiment.taskSteps) steps (batch 32, evaluation every 100 steps, the best-on-validation checkpoint tested) three times: "
                      + "fine-tuned from the best pre-training checkpoint of the same kernel and seed (`--init-from`: the encoder and its "
-                     + "tokeniser, a new classifier head), and from scratch. Mean ± std over seeds; n = finished runs.")
+                     + "tokeniser, a new classifier head); from scratch on the task's bytes; and from scratch on the pre-training's subword "
+                     + "tokens (`--tokenizer`), which is what the fine-tuned classifier reads. Mean ± std over seeds; n = finished runs "
+                     + "(fine-tuned / bytes / subwords).")
         lines.append("")
         lines.append("## Pre-training (masked language model, \(experiment.corpus))")
         lines.append("")
@@ -92,22 +101,25 @@ public enum ShortProtocolReport {
         for task in experiment.tasks {
             lines.append("## \(task): test accuracy (%), fine-tuned against from scratch")
             lines.append("")
-            let majority = (results.scratch.runs + results.fineTuned.runs).first { $0.run.task == task && $0.summary != nil }?.summary?.majorityBaseline
+            let majority = (results.scratch.runs + results.fineTuned.runs + results.scratchSubwords.runs).first { $0.run.task == task && $0.summary != nil }?.summary?.majorityBaseline
             if let majority { lines.append("Always predicting the most frequent class scores \(String(format: "%.2f", 100 * majority))%.\n") }
-            lines.append("| kernel | fine-tuned | from scratch | fine-tuned − scratch (paired by seed) | n |")
-            lines.append("|---|---|---|---|---|")
+            lines.append("| kernel | fine-tuned | from scratch, bytes | from scratch, subwords | fine-tuned − bytes | fine-tuned − subwords | n |")
+            lines.append("|---|---|---|---|---|---|---|")
             for kernel in experiment.kernels {
-                let fineTuned = Results.testAccuracies(in: results.fineTuned, kernel: kernel, task: task)
-                let scratch = Results.testAccuracies(in: results.scratch, kernel: kernel, task: task)
-                let differences = fineTuned.keys.sorted().compactMap { seed in scratch[seed].map { fineTuned[seed]! - $0 } }
-                lines.append("| \(kernel) | \(ReportFormat.percent(SampleStatistics(fineTuned.values))) | \(ReportFormat.percent(SampleStatistics(scratch.values))) | "
-                             + "\(signedPercent(SampleStatistics(differences))) | \(fineTuned.count) / \(scratch.count) |")
+                let accuracies = results.taskSweeps.map { Results.testAccuracies(in: $0.1, kernel: kernel, task: task) }
+                let fineTuned = accuracies[0]
+                func gain(over scratch: [UInt64: Double]) -> String {
+                    signedPercent(SampleStatistics(fineTuned.keys.sorted().compactMap { seed in scratch[seed].map { fineTuned[seed]! - $0 } }))
+                }
+                lines.append("| \(kernel) | " + accuracies.map { ReportFormat.percent(SampleStatistics($0.values)) }.joined(separator: " | ")
+                             + " | \(gain(over: accuracies[1])) | \(gain(over: accuracies[2])) | \(accuracies.map { String($0.count) }.joined(separator: " / ")) |")
             }
             lines.append("")
         }
-        lines.append("The two arms do not read the same tokens: a fine-tuned classifier reads the pre-trained byte-pair tokens (sequences cut to the "
-                     + "task's 256 bytes, then re-encoded: fewer, longer tokens), a classifier from scratch reads the bytes. The architecture, "
-                     + "steps, batch and optimiser are the same.")
+        lines.append("Differences are paired by seed (fine-tuned seed s against from-scratch seed s) and given in percentage points. "
+                     + "Every arm has the same architecture, steps, batch and optimiser and cuts each sequence at the task's 256 bytes; "
+                     + "the fine-tuned and subword arms then re-encode those bytes into the pre-training's byte-pair tokens (fewer, longer tokens), "
+                     + "so fine-tuned − subwords is the gain of pre-training alone, fine-tuned − bytes that of pre-training and tokeniser together.")
         lines.append("")
         lines.append("![validation bits per byte against pre-training steps](\(chartName))")
         lines.append("")
@@ -115,11 +127,11 @@ public enum ShortProtocolReport {
                      + "the bands are ± one standard deviation over seeds.")
         lines.append("")
         lines.append("Every run's numbers: [\(csvName)](\(csvName)). The task sweeps' own reports (curves, costs, per-run tables): "
-                     + [ShortProtocolExperiment.Stage.fineTuned, .scratch].map { "[\($0.rawValue)](\($0.sweepFolder)/report.md)" }.joined(separator: ", ") + ".")
+                     + [ShortProtocolExperiment.Stage.fineTuned, .scratch, .scratchSubwords].map { "[\($0.rawValue)](\($0.sweepFolder)/report.md)" }.joined(separator: ", ") + ".")
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// One row per run of the three sweeps.
+    /// One row per run of the four sweeps.
     static func csv(_ results: Results) -> String {
         var lines = ["stage,task,kernel,seed,status,validation_bits_per_byte,test_bits_per_byte,test_perplexity,test_accuracy,validation_accuracy,majority_baseline,best_step,steps,training_seconds"]
         func number(_ value: Double?) -> String { value.map { $0.isFinite ? String($0) : "nan" } ?? "" }
@@ -131,7 +143,7 @@ public enum ShortProtocolReport {
                           summary.map { String($0.bestStep) } ?? "", summary.map { String($0.steps) } ?? "", number(summary?.trainingSeconds)]
                 .map(ResultsCSV.quote).joined(separator: ","))
         }
-        for (stage, sweep) in [(ShortProtocolExperiment.Stage.fineTuned, results.fineTuned), (.scratch, results.scratch)] {
+        for (stage, sweep) in results.taskSweeps {
             for result in sweep.runs {
                 let summary = result.status == .finished ? result.summary : nil
                 lines.append([stage.rawValue, result.run.task, result.run.kernel, String(result.run.seed), result.reportedStatus, "", "", "",
