@@ -19,6 +19,20 @@ import Glibc
         return (result.status, result.output, run)
     }
 
+    /// The toy corpus written into `root`.
+    static func writeCorpus(in root: URL) throws -> URL {
+        let url = root.appendingPathComponent("toy.txt")
+        try corpus.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    /// Whether `klt eval` printed the test accuracy `klt train` reported.
+    static func sameTestAccuracy(_ training: String, _ evaluation: String) -> Bool {
+        let trained = training.components(separatedBy: "test accuracy ").last?.components(separatedBy: "%").first
+        let evaluated = evaluation.components(separatedBy: "accuracy ").last?.components(separatedBy: "%").first
+        return trained != nil && trained == evaluated
+    }
+
     /// A folder holding a `sentences` data set of 60 long sentences, two classes by which animal sits.
     static func writeSentences(in root: URL) throws -> URL {
         let sentences = root.appendingPathComponent("sentences")
@@ -34,8 +48,7 @@ import Glibc
     @Test func pretrainBothObjectivesThenGenerateAndRefuseWhatCannotWork() throws {
         let root = try KLTProcess.freshFolder("klt-language-model-\(getpid())")
         defer { try? FileManager.default.removeItem(at: root) }
-        let corpus = root.appendingPathComponent("toy.txt")
-        try Self.corpus.write(to: corpus, atomically: true, encoding: .utf8)
+        let corpus = try Self.writeCorpus(in: root)
 
         let masked = try Self.pretrain("masked", in: root, corpus: corpus)
         #expect(masked.status == 0 && masked.output.contains("bits per byte"), "\(masked.output)")
@@ -67,9 +80,7 @@ import Glibc
         #expect(trained.status == 0 && trained.output.contains("re-encoded the task"), "\(trained.output)")
         let evaluated = try KLTProcess.run(["eval", "--checkpoint", tuned.appendingPathComponent("best.safetensors").path,
                                             "--task", "sentences", "--data-dir", sentences.path], log: root.appendingPathComponent("eval.log"))
-        let trainedAccuracy = trained.output.components(separatedBy: "test accuracy ").last?.components(separatedBy: "%").first
-        let evaluatedAccuracy = evaluated.output.components(separatedBy: "accuracy ").last?.components(separatedBy: "%").first
-        #expect(evaluated.status == 0 && trainedAccuracy != nil && trainedAccuracy == evaluatedAccuracy, "\(trained.output)\n\(evaluated.output)")
+        #expect(evaluated.status == 0 && Self.sameTestAccuracy(trained.output, evaluated.output), "\(trained.output)\n\(evaluated.output)")
 
         let fineTune = try KLTProcess.run(["train", "--task", "listops", "--preset", "tiny", "--steps", "2",
                                            "--init-from", masked.run.appendingPathComponent("best.safetensors").path,
@@ -84,8 +95,7 @@ import Glibc
     @Test func trainFromScratchOnAPretrainedTokeniser() throws {
         let root = try KLTProcess.freshFolder("klt-tokenizer-\(getpid())")
         defer { try? FileManager.default.removeItem(at: root) }
-        let corpus = root.appendingPathComponent("toy.txt")
-        try Self.corpus.write(to: corpus, atomically: true, encoding: .utf8)
+        let corpus = try Self.writeCorpus(in: root)
         let masked = try Self.pretrain("masked", in: root, corpus: corpus)
         #expect(masked.status == 0, "\(masked.output)")
         let checkpoint = masked.run.appendingPathComponent("best.safetensors").path
@@ -99,9 +109,7 @@ import Glibc
         #expect(scratch.status == 0 && scratch.output.contains("re-encoded the task with the given tokeniser (280 ids)"), "\(scratch.output)")
         let evaluated = try KLTProcess.run(["eval", "--checkpoint", root.appendingPathComponent("scratch/best.safetensors").path,
                                             "--task", "sentences", "--data-dir", sentences.path], log: root.appendingPathComponent("eval.log"))
-        let trainedAccuracy = scratch.output.components(separatedBy: "test accuracy ").last?.components(separatedBy: "%").first
-        let evaluatedAccuracy = evaluated.output.components(separatedBy: "accuracy ").last?.components(separatedBy: "%").first
-        #expect(evaluated.status == 0 && trainedAccuracy != nil && trainedAccuracy == evaluatedAccuracy, "\(scratch.output)\n\(evaluated.output)")
+        #expect(evaluated.status == 0 && Self.sameTestAccuracy(scratch.output, evaluated.output), "\(scratch.output)\n\(evaluated.output)")
 
         let vocabulary = root.appendingPathComponent("bpe.json")
         let written = try KLTProcess.run(["data", "corpus", corpus.path, "--vocabulary-size", "280", "--tokenizer-output", vocabulary.path],

@@ -12,8 +12,7 @@ import Glibc
     @Test func fineTuningSweepStartsFromThePretrainingSweep() throws {
         let root = try KLTProcess.freshFolder("klt-pretraining-sweep-\(getpid())")
         defer { try? FileManager.default.removeItem(at: root) }
-        let corpus = root.appendingPathComponent("toy.txt")
-        try LanguageModelCommandTests.corpus.write(to: corpus, atomically: true, encoding: .utf8)
+        let corpus = try LanguageModelCommandTests.writeCorpus(in: root)
         let sentences = try LanguageModelCommandTests.writeSentences(in: root)
         let kernels = ["softmax", "elu+1"]
         let pretraining = SweepPlan(kernels: kernels, tasks: [corpus.path], seeds: [1], presets: ["tiny"],
