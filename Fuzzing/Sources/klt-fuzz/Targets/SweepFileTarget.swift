@@ -34,10 +34,19 @@ extension FuzzTarget {
             _ = try SweepFile.parse(text, path: "fuzz.toml")
         },
         detectsLeaks: false,  // TOMLKit leaks on every parse
-        dictionary: ["[", "[[", "]]", "[train]", " = ", "\"\"\"", "'''", "#", "\\", "\\u00e9", "{ a = 1 }", "true", "false",
-                     "inf", "-inf", "nan", "0x7f", "0o17", "0b1", "1_000", "1979-05-27T07:32:00Z", "07:32:00", "1979-05-27",
-                     "a.b", "\"k\"", "\r\n", "\u{FEFF}"]
-            + ["kernels", "tasks", "task", "seeds", "features", "max-lengths", "presets", "train"] + SweepRun.reservedOptions.map { String($0.dropFirst(2)) }
-            + Kernel.allCases.map { "\"\($0.rawValue)\"" } + TrainingTask.allCases.map { "\"\($0.rawValue)\"" }
-            + EncoderConfiguration.Preset.allCases.map { "\"\($0.rawValue)\"" } + LibFuzzerDictionary.edgeNumbers)
+        dictionary: sweepDictionary)
+
+    /// TOML syntax, the sweep file's keys, the options a sweep reserves, and every kernel, task and preset name.
+    private static var sweepDictionary: [String] {
+        let syntax = ["[", "[[", "]]", "[train]", " = ", "\"\"\"", "'''", "#", "\\", "\\u00e9", "{ a = 1 }", "true", "false",
+                      "inf", "-inf", "nan", "0x7f", "0o17", "0b1", "1_000", "1979-05-27T07:32:00Z", "07:32:00", "1979-05-27",
+                      "a.b", "\"k\"", "\r\n", "\u{FEFF}"]
+        let keys = ["kernels", "tasks", "task", "seeds", "features", "max-lengths", "presets", "train", "command", "init-from-sweep",
+                    "init-from-task", "\"pretrain\"", "\"shakespeare\""]
+        let reserved: [String] = SweepCommand.allCases.flatMap { SweepRun.reservedOptions(for: $0) }.map { String($0.dropFirst(2)) }
+        let kernels: [String] = Kernel.allCases.map { "\"\($0.rawValue)\"" }
+        let tasks: [String] = TrainingTask.allCases.map { "\"\($0.rawValue)\"" }
+        let presets: [String] = EncoderConfiguration.Preset.allCases.map { "\"\($0.rawValue)\"" }
+        return syntax + keys + reserved + kernels + tasks + presets + LibFuzzerDictionary.edgeNumbers
+    }
 }
