@@ -7,12 +7,16 @@ import KLTensor
 ///
 /// - "OpenBLAS via GEMM.multiply": the library's default path (OpenBLAS single-threaded per call,
 ///   split across `Parallel.threadCount` threads by KLTensor);
-/// - "Swift SIMD GEMM via GEMM.multiply": the same with `ComputeBackend.prefersSwift = true`;
+/// - "built-in GEMM via GEMM.multiply": the same with `ComputeBackend.prefersBuiltIn = true`;
 /// - "OpenBLAS direct": the reference, one `kl_blas_sgemm` call with OpenBLAS's own threads
 ///   (`openblas_set_num_threads(t)`), at the core KLTensor loaded it with.
 ///
 /// Ends with default-path ÷ reference for n = 512 and 1024 on 2 threads.
 func runGEMMBenchmark(arguments: [String]) {
+    if let shapes = BenchmarkArguments.list("--shapes", in: arguments) {
+        runGEMMShapeBenchmark(shapes: shapes, arguments: arguments)
+        return
+    }
     let sizes = BenchmarkArguments.list("--sizes", in: arguments)?.compactMap { Int($0) } ?? [64, 128, 256, 512, 1024, 2048]
     let threadCounts = BenchmarkArguments.list("--threads", in: arguments)?.compactMap { Int($0) } ?? [1, 2]
     let trials = BenchmarkArguments.integer("--trials", in: arguments) ?? 5
@@ -24,9 +28,9 @@ func runGEMMBenchmark(arguments: [String]) {
     print("GEMM benchmark: square n×n×n sgemm, row-major, GFLOP/s = 2n³/t, best of \(trials) trials (each ≥ 0.2 s)")
     print("ComputeBackend.current: \(backend)")
     if blasLoaded { print("OpenBLAS config: \(String(cString: kl_blas_config()))") }
-    ComputeBackend.prefersSwift = true
-    print("Swift path: \(ComputeBackend.current)")
-    ComputeBackend.prefersSwift = false
+    ComputeBackend.prefersBuiltIn = true
+    print("Built-in path: \(ComputeBackend.current)")
+    ComputeBackend.prefersBuiltIn = false
     // Read after loading: kl_blas_load sets it to SkylakeX on AVX-512 CPUs when the user had not.
     let coreType = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)"
     print("Machine threads (Parallel.threadCount default): \(machineThreads); OPENBLAS_CORETYPE as OpenBLAS saw it: \(coreType)")
@@ -49,7 +53,7 @@ func runGEMMBenchmark(arguments: [String]) {
 
     for threads in threadCounts {
         var viaGEMM = Row(name: blasLoaded ? "OpenBLAS (core \(coreName(backend))) via GEMM.multiply" : "(no OpenBLAS) GEMM.multiply", threads: threads)
-        var swift = Row(name: "Swift SIMD GEMM via GEMM.multiply", threads: threads)
+        var builtIn = Row(name: "built-in GEMM via GEMM.multiply", threads: threads)
         var direct = Row(name: "OpenBLAS (core \(coreName(backend))) direct, its own threads", threads: threads)
         for n in sizes {
             Parallel.threadCount = threads
@@ -57,12 +61,12 @@ func runGEMMBenchmark(arguments: [String]) {
                 GEMM.multiply(transposeA: false, transposeB: false, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: c, ldc: n)
             }
             if blasLoaded {
-                ComputeBackend.prefersSwift = false
+                ComputeBackend.prefersBuiltIn = false
                 viaGEMM.rates[n] = rate(n: n, trials: trials, product)
             }
-            ComputeBackend.prefersSwift = true
-            swift.rates[n] = rate(n: n, trials: trials, product)
-            ComputeBackend.prefersSwift = false
+            ComputeBackend.prefersBuiltIn = true
+            builtIn.rates[n] = rate(n: n, trials: trials, product)
+            ComputeBackend.prefersBuiltIn = false
             Parallel.threadCount = machineThreads
             if blasLoaded {
                 kl_blas_set_threads(Int32(threads))
@@ -71,13 +75,13 @@ func runGEMMBenchmark(arguments: [String]) {
                 }
                 kl_blas_set_threads(1)
             }
-            let done = [viaGEMM, swift, direct].compactMap { $0.rates[n] }.map { format($0, decimals: 1) }
+            let done = [viaGEMM, builtIn, direct].compactMap { $0.rates[n] }.map { format($0, decimals: 1) }
             FileHandle.standardError.write(Data("  n=\(n) threads=\(threads): \(done.joined(separator: " / "))\n".utf8))
         }
-        rows += blasLoaded ? [viaGEMM, swift, direct] : [swift]
+        rows += blasLoaded ? [viaGEMM, builtIn, direct] : [builtIn]
     }
     Parallel.threadCount = machineThreads
-    ComputeBackend.prefersSwift = false
+    ComputeBackend.prefersBuiltIn = false
 
     print("")
     print("| path | threads | " + sizes.map { "n=\($0)" }.joined(separator: " | ") + " |")
@@ -89,11 +93,11 @@ func runGEMMBenchmark(arguments: [String]) {
     if blasLoaded, let twoThreads = threadCounts.first(where: { $0 == 2 }) {
         print("")
         for n in [512, 1024] where sizes.contains(n) {
-            let ours = rows.first { $0.threads == twoThreads && $0.name.hasSuffix("via GEMM.multiply") && !$0.name.hasPrefix("Swift") }?.rates[n]
+            let ours = rows.first { $0.threads == twoThreads && $0.name.hasPrefix("OpenBLAS") && $0.name.hasSuffix("via GEMM.multiply") }?.rates[n]
             let reference = rows.first { $0.threads == twoThreads && $0.name.hasSuffix("its own threads") }?.rates[n]
-            let swift = rows.first { $0.threads == twoThreads && $0.name.hasPrefix("Swift") }?.rates[n]
-            if let ours, let reference, let swift {
-                print("n=\(n), 2 threads: default path ÷ reference = \(format(ours / reference))×; Swift GEMM ÷ reference = \(format(swift / reference))×")
+            let builtIn = rows.first { $0.threads == twoThreads && $0.name.hasPrefix("built-in") }?.rates[n]
+            if let ours, let reference, let builtIn {
+                print("n=\(n), 2 threads: default path ÷ reference = \(format(ours / reference))×; built-in GEMM ÷ reference = \(format(builtIn / reference))×")
             }
         }
     }
@@ -108,17 +112,23 @@ private func coreName(_ backend: ComputeBackend) -> String {
 /// GEMM GFLOP/s of `product` (an n×n×n product): best of `trials` trials, each repeating the
 /// product enough times to take about 0.2 s.
 private func rate(n: Int, trials: Int, _ product: () -> Void) -> Double {
+    rate(flops: 2 * Double(n) * Double(n) * Double(n), trials: trials, product)
+}
+
+/// GEMM GFLOP/s of `product`, a product of `flops` floating-point operations: best of `trials`
+/// trials, each repeating the product enough times to take about 0.2 s.
+func rate(flops: Double, trials: Int, _ product: () -> Void) -> Double {
     let single = BenchmarkTimer.best(of: 1, product)
     let repetitions = max(1, Int((0.2 / max(single, 1e-9)).rounded(.up)))
     let best = BenchmarkTimer.best(of: trials) {
         for _ in 0..<repetitions { product() }
     } / Double(repetitions)
-    return 2 * Double(n) * Double(n) * Double(n) / best / 1e9
+    return flops / best / 1e9
 }
 
 /// Waits (at most 60 s) until the machine's CPUs are ≥ 90 % idle for 3 seconds in a row, since it
 /// is shared; reads /proc/stat, so it does nothing where that file does not exist.
-private func waitForIdleMachine() {
+func waitForIdleMachine() {
     func sample() -> (idle: Double, total: Double)? {
         guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
               let line = text.split(separator: "\n").first, line.hasPrefix("cpu ") else { return nil }

@@ -1,3 +1,4 @@
+import CKLKernels
 import Foundation
 import KLTestSupport
 import Testing
@@ -73,8 +74,8 @@ private struct GEMMProblem {
 
     /// Runs the problem through `GEMM.multiply` on the given backend, cut into `threads` pieces
     /// on as many threads, and returns the normalised error.
-    func run(seed: UInt64, swift: Bool, threads: Int = 2, minimumParallelFlops: Int = GEMM.minimumParallelFlops) -> Double {
-        let schedule = GEMM.Schedule(prefersBLAS: !swift, threads: threads, minimumParallelFlops: minimumParallelFlops, pieces: threads)
+    func run(seed: UInt64, builtIn: Bool, threads: Int = 2, minimumParallelFlops: Int = GEMM.minimumParallelFlops) -> Double {
+        let schedule = GEMM.Schedule(prefersBLAS: !builtIn, threads: threads, minimumParallelFlops: minimumParallelFlops, pieces: threads)
         let (a, b, before) = operands(seed: seed)
         return normalizedError(a: a, b: b, before: before, after: product(seed: seed, schedule: schedule))
     }
@@ -94,20 +95,16 @@ private struct GEMMProblem {
         return c
     }
 
-    /// Runs the problem through `SwiftGEMM.multiply` with the chosen micro-kernel.
-    func runSwift(fused: Bool, seed: UInt64) -> Double {
+    /// Runs the problem through the built-in GEMM at instruction-set `level` (`kl_sgemm_at_level`);
+    /// returns the normalised error and the level that ran.
+    func runBuiltIn(level: Int32, seed: UInt64) -> (error: Double, level: Int32) {
         var (a, b, c) = operands(seed: seed)
         let before = c
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                c.withUnsafeMutableBufferPointer { c in
-                    SwiftGEMM.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                                       a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb, beta: beta,
-                                       c: c.baseAddress!, ldc: ldc, fused: fused)
-                }
-            }
+        let used = c.withUnsafeMutableBufferPointer { c in
+            kl_sgemm_at_level(level, transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta,
+                              c.baseAddress!, ldc)
         }
-        return normalizedError(a: a, b: b, before: before, after: c)
+        return (normalizedError(a: a, b: b, before: before, after: c), used)
     }
 }
 
@@ -116,13 +113,13 @@ private let transposeCombos: [(Bool, Bool)] = [(false, false), (false, true), (t
 /// Both backends against a Double triple loop.
 ///
 /// The tests pass the backend and thread count explicitly (`GEMM.Schedule`) instead of flipping
-/// `ComputeBackend.prefersSwift` / `Parallel.threadCount`, so tests of other suites running in
-/// parallel never see the settings change; no test flips `prefersSwift`.
+/// `ComputeBackend.prefersBuiltIn` / `Parallel.threadCount`, so tests of other suites running in
+/// parallel never see the settings change; no test flips `prefersBuiltIn`.
 struct GEMMTests {
     /// Every combination of the odd sizes 1, 3, 17, 33 plus larger odd shapes up to 130, all
     /// four transpose combinations, default alpha/beta, on the calling thread and on 2 threads.
     @Test(arguments: [false, true])
-    func oddSizesAllTransposes(swift: Bool) {
+    func oddSizesAllTransposes(builtIn: Bool) {
         let small = [1, 3, 17, 33]
         var shapes: [(Int, Int, Int)] = []
         for m in small { for n in small { for k in small { shapes.append((m, n, k)) } } }
@@ -130,8 +127,8 @@ struct GEMMTests {
         for (index, (ta, tb)) in transposeCombos.enumerated() {
             for (m, n, k) in shapes {
                 let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k)
-                let error = problem.run(seed: UInt64(index * 1_000_000 + m * 10_000 + n * 100 + k), swift: swift)
-                #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)× bound")
+                let error = problem.run(seed: UInt64(index * 1_000_000 + m * 10_000 + n * 100 + k), builtIn: builtIn)
+                #expect(error <= 1, "builtIn=\(builtIn) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)× bound")
             }
         }
     }
@@ -139,12 +136,12 @@ struct GEMMTests {
     /// alpha and beta away from their defaults, including beta = 0 over a C full of NaN (must
     /// not be read) and beta = 1 (accumulate).
     @Test(arguments: [false, true])
-    func alphaBeta(swift: Bool) {
+    func alphaBeta(builtIn: Bool) {
         for (ta, tb) in transposeCombos {
             for (alpha, beta) in [(Float(-1.5), Float(0.75)), (2, 1), (0.5, 0), (1, -2)] {
                 let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: 33, n: 17, k: 65, alpha: alpha, beta: beta)
-                let error = problem.run(seed: 42, swift: swift)
-                #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) alpha=\(alpha) beta=\(beta): error \(error)")
+                let error = problem.run(seed: 42, builtIn: builtIn)
+                #expect(error <= 1, "builtIn=\(builtIn) transA=\(ta) transB=\(tb) alpha=\(alpha) beta=\(beta): error \(error)")
             }
             // beta = 0 must ignore C's old contents, NaN included.
             let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: 9, n: 21, k: 5, alpha: 3)
@@ -152,78 +149,79 @@ struct GEMMTests {
             for i in 0..<problem.m { for j in 0..<problem.n { c[i * problem.ldc + j] = .nan } }
             GEMM.multiply(transposeA: ta, transposeB: tb, m: 9, n: 21, k: 5, alpha: 3, a: a, lda: problem.lda,
                           b: b, ldb: problem.ldb, beta: 0, c: &c, ldc: problem.ldc,
-                          schedule: GEMM.Schedule(prefersBLAS: !swift, threads: 1, minimumParallelFlops: 0))
-            #expect(problem.normalizedError(a: a, b: b, before: c, after: c) <= 1, "swift=\(swift): beta = 0 read NaNs from C")
+                          schedule: GEMM.Schedule(prefersBLAS: !builtIn, threads: 1, minimumParallelFlops: 0))
+            #expect(problem.normalizedError(a: a, b: b, before: c, after: c) <= 1, "builtIn=\(builtIn): beta = 0 read NaNs from C")
         }
     }
 
     /// Row strides larger than the rows (sub-matrices of bigger buffers); C's padding must stay intact.
     @Test(arguments: [false, true])
-    func paddedLeadingDimensions(swift: Bool) {
+    func paddedLeadingDimensions(builtIn: Bool) {
         for (ta, tb) in transposeCombos {
             for (m, n, k) in [(17, 33, 3), (65, 17, 33), (3, 130, 17)] {
                 let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1.25, beta: 0.5,
                                           padA: 3, padB: 16, padC: 5)
-                let error = problem.run(seed: UInt64(m * n + k), swift: swift)
-                #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
+                let error = problem.run(seed: UInt64(m * n + k), builtIn: builtIn)
+                #expect(error <= 1, "builtIn=\(builtIn) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
             }
         }
     }
 
     /// Zero-size dimensions: m or n = 0 leaves C alone; k = 0 or alpha = 0 gives C = beta·C.
     @Test(arguments: [false, true])
-    func zeroSizes(swift: Bool) {
+    func zeroSizes(builtIn: Bool) {
         for (ta, tb) in transposeCombos {
             for (m, n, k) in [(0, 5, 3), (4, 0, 3), (0, 0, 0), (4, 5, 0), (1, 1, 0)] {
                 for beta in [Float(0), 1, 0.5] {
                     let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 2, beta: beta, padC: 2)
-                    let error = problem.run(seed: 3, swift: swift)
-                    #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k) beta=\(beta): error \(error)")
+                    let error = problem.run(seed: 3, builtIn: builtIn)
+                    #expect(error <= 1, "builtIn=\(builtIn) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k) beta=\(beta): error \(error)")
                 }
             }
             let alphaZero = GEMMProblem(transposeA: ta, transposeB: tb, m: 5, n: 7, k: 3, alpha: 0, beta: 0.25)
-            #expect(alphaZero.run(seed: 4, swift: swift) <= 1)
+            #expect(alphaZero.run(seed: 4, builtIn: builtIn) <= 1)
         }
     }
 
-    /// Shapes that cross the Swift GEMM's blocking: k > kc = 384 and n > nc = 512 (several packed
-    /// B blocks, beta applied only by the first k-block), m > mc = 96.
+    /// Shapes that cross the built-in GEMM's blocking: k > kc = 384 and n > nc = 3072 (several
+    /// packed B blocks, beta applied only by the first k-block), m > mc = 480, and k > kc with
+    /// n ≤ 16 (the narrow kernel reading A unpacked, one depth block after another).
     @Test(arguments: [false, true])
-    func blockedProducts(swift: Bool) {
+    func blockedProducts(builtIn: Bool) {
         for (ta, tb) in transposeCombos {
-            for (m, n, k) in [(9, 520, 390), (100, 17, 20)] {
+            for (m, n, k) in [(3, 3080, 385), (490, 17, 20), (30, 16, 400)] {
                 let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, beta: 2,
                                           padA: 1, padB: 2, padC: 3)
-                let error = problem.run(seed: UInt64(m + n + k), swift: swift, threads: 1)
-                #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
+                let error = problem.run(seed: UInt64(m + n + k), builtIn: builtIn, threads: 1)
+                #expect(error <= 1, "builtIn=\(builtIn) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
             }
         }
     }
 
     /// Products split across 2 and 3 threads (threshold 0 so small shapes split): by rows,
     /// including a transposed A whose row blocks are column blocks of A; by columns when there
-    /// are fewer 8-row blocks than threads; not at all when both are too small.
+    /// are fewer row blocks (of `GEMM.rowQuantum`) than threads; not at all when both are too small.
     @Test(arguments: [false, true])
-    func splitProducts(swift: Bool) {
+    func splitProducts(builtIn: Bool) {
         for threads in [2, 3] {
             for (ta, tb) in transposeCombos {
-                for (m, n, k) in [(21, 17, 13), (41, 3, 5), (5, 40, 7), (3, 3, 3)] {
+                for (m, n, k) in [(50, 17, 13), (73, 3, 5), (5, 70, 7), (3, 3, 3)] {
                     let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, beta: 2,
                                               padA: 1, padB: 2, padC: 3)
-                    let error = problem.run(seed: UInt64(m + n + k + threads), swift: swift, threads: threads, minimumParallelFlops: 0)
-                    #expect(error <= 1, "swift=\(swift) threads=\(threads) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
+                    let error = problem.run(seed: UInt64(m + n + k + threads), builtIn: builtIn, threads: threads, minimumParallelFlops: 0)
+                    #expect(error <= 1, "builtIn=\(builtIn) threads=\(threads) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
                 }
             }
         }
     }
 
-    /// Where `multiply` cuts: 8-row / 16-column boundaries, nothing below the work threshold.
+    /// Where `multiply` cuts: 24-row / 32-column boundaries, nothing below the work threshold.
     @Test func splitPoints() {
         let eager = GEMM.Schedule(prefersBLAS: false, threads: 2, minimumParallelFlops: 0, pieces: 2)
-        let rows = GEMM.parallelSplit(m: 21, n: 17, work: 1, schedule: eager)
-        #expect(rows.byRows && rows.pieces == 2 && rows.range(0) == 0..<8 && rows.range(1) == 8..<21)
+        let rows = GEMM.parallelSplit(m: 50, n: 17, work: 1, schedule: eager)
+        #expect(rows.byRows && rows.pieces == 2 && rows.range(0) == 0..<24 && rows.range(1) == 24..<50)
         let columns = GEMM.parallelSplit(m: 5, n: 40, work: 1, schedule: eager)
-        #expect(!columns.byRows && columns.pieces == 2 && columns.range(0) == 0..<16 && columns.range(1) == 16..<40)
+        #expect(!columns.byRows && columns.pieces == 2 && columns.range(0) == 0..<32 && columns.range(1) == 32..<40)
         #expect(GEMM.parallelSplit(m: 3, n: 3, work: 1, schedule: eager).pieces == 1)
         let normal = GEMM.Schedule(prefersBLAS: false, threads: 2, minimumParallelFlops: GEMM.minimumParallelFlops, pieces: 2)
         #expect(GEMM.parallelSplit(m: 64, n: 64, work: 2 * 64 * 64 * 64, schedule: normal).pieces == 1)
@@ -242,15 +240,15 @@ struct GEMMTests {
     /// (OpenBLAS's Haswell kernel gives different last bits when a product is cut differently,
     /// so cutting by threads failed this on it.)
     @Test(arguments: [false, true])
-    func bitsDoNotDependOnTheThreadCount(swift: Bool) {
+    func bitsDoNotDependOnTheThreadCount(builtIn: Bool) {
         for (ta, tb) in transposeCombos {
             for (m, n, k) in [(128, 64, 64), (97, 256, 64), (16, 1552, 64), (1552, 16, 64)] {
                 let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1, beta: 0)
                 let products = [1, 2, 3, 4].map { threads in
-                    problem.product(seed: UInt64(m * n), schedule: GEMM.Schedule(prefersBLAS: !swift, threads: threads,
+                    problem.product(seed: UInt64(m * n), schedule: GEMM.Schedule(prefersBLAS: !builtIn, threads: threads,
                                                                                   minimumParallelFlops: 0, pieces: 4))
                 }
-                #expect(Set(products.map { $0.map(\.bitPattern) }).count == 1, "swift=\(swift) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k)")
+                #expect(Set(products.map { $0.map(\.bitPattern) }).count == 1, "builtIn=\(builtIn) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k)")
             }
         }
         let batch = 3, m = 40, n = 30, k = 20
@@ -260,20 +258,25 @@ struct GEMMTests {
             var c = [Float](repeating: 0, count: batch * m * n)
             GEMM.batchedMultiply(batch: batch, transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k,
                                  strideA: m * k, b: b, ldb: n, strideB: k * n, beta: 0, c: &c, ldc: n, strideC: m * n,
-                                 schedule: GEMM.Schedule(prefersBLAS: !swift, threads: threads, minimumParallelFlops: 1 << 10, pieces: 2))
+                                 schedule: GEMM.Schedule(prefersBLAS: !builtIn, threads: threads, minimumParallelFlops: 1 << 10, pieces: 2))
             return c.map(\.bitPattern)
         }
-        #expect(Set(products).count == 1, "swift=\(swift): batched products differ across thread counts")
+        #expect(Set(products).count == 1, "builtIn=\(builtIn): batched products differ across thread counts")
     }
 
-    /// Both Swift micro-kernels (hardware FMA or not, only one is picked per build) on edge shapes.
-    @Test(arguments: [false, true])
-    func swiftMicroKernels(fused: Bool) {
+    /// Every instruction-set level of the built-in GEMM this CPU has (portable, AVX2, AVX-512), on
+    /// shapes at and around its tiles: full and partial tiles of the wide and narrow shapes, A read
+    /// packed and unpacked, a depth beyond one block.
+    @Test(arguments: [Int32(0), 1, 2])
+    func builtInLevels(level: Int32) {
+        let available = kl_vmath_max_level()
         for (ta, tb) in transposeCombos {
-            for (m, n, k) in [(1, 1, 1), (8, 16, 5), (9, 17, 3), (23, 40, 31), (7, 15, 390)] {
-                let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: -0.5, beta: 0.25, padC: 1)
-                let error = problem.runSwift(fused: fused, seed: UInt64(m * 31 + n * 7 + k))
-                #expect(error <= 1, "fused=\(fused) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
+            for (m, n, k) in [(1, 1, 1), (12, 32, 5), (13, 33, 3), (24, 16, 7), (25, 15, 31), (7, 8, 390), (50, 40, 20)] {
+                let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: -0.5, beta: 0.25,
+                                          padA: 2, padB: 1, padC: 1)
+                let (error, used) = problem.runBuiltIn(level: level, seed: UInt64(m * 31 + n * 7 + k))
+                #expect(used == min(level, available))
+                #expect(error <= 1, "level=\(level) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
             }
         }
     }
@@ -282,9 +285,9 @@ struct GEMMTests {
     /// (little work), parallel (3 items on 2 threads, so the items are also cut by rows; 8 items),
     /// one item, no items. The parallel threshold is lowered to 2^16 so small shapes go parallel.
     @Test(arguments: [false, true])
-    func batchedSharedB(swift: Bool) {
+    func batchedSharedB(builtIn: Bool) {
         let cases: [(batch: Int, m: Int, n: Int, k: Int)] = [(4, 17, 33, 9), (3, 40, 30, 20), (8, 9, 20, 30), (1, 20, 20, 20), (0, 3, 3, 3)]
-        let schedule = GEMM.Schedule(prefersBLAS: !swift, threads: 2, minimumParallelFlops: 1 << 16, pieces: 2)
+        let schedule = GEMM.Schedule(prefersBLAS: !builtIn, threads: 2, minimumParallelFlops: 1 << 16, pieces: 2)
         for (ta, tb) in transposeCombos {
             for item in cases {
                 let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: item.m, n: item.n, k: item.k,
@@ -305,7 +308,7 @@ struct GEMMTests {
                     let aItem = Array(a[(index * strideA)..<(index * strideA + problem.aCount)])
                     let range = (index * strideC)..<(index * strideC + problem.cCount)
                     let error = problem.normalizedError(a: aItem, b: b, before: Array(before[range]), after: Array(c[range]))
-                    #expect(error <= 1, "swift=\(swift) transA=\(ta) transB=\(tb) batch item \(index) of \(item): error \(error)")
+                    #expect(error <= 1, "builtIn=\(builtIn) transA=\(ta) transB=\(tb) batch item \(index) of \(item): error \(error)")
                     // The gap after each C item stays untouched.
                     for gap in (index * strideC + problem.cCount)..<((index + 1) * strideC) {
                         #expect(c[gap] == GEMMProblem.sentinel)
@@ -315,22 +318,22 @@ struct GEMMTests {
         }
     }
 
-    /// The backend `prefersSwift` selects, and the public entry points with the global settings.
-    /// Nothing here changes `prefersSwift`: other suites compute meanwhile and must keep their bits.
+    /// The backend `prefersBuiltIn` selects, and the public entry points with the global settings.
+    /// Nothing here changes `prefersBuiltIn`: other suites compute meanwhile and must keep their bits.
     @Test func backendSelection() {
-        #expect(ComputeBackend.backend(prefersSwift: true) == .swift)
-        #expect(ComputeBackend.backend(prefersSwift: true).description.hasPrefix("Swift SIMD GEMM"))
-        let allowed = ComputeBackend.backend(prefersSwift: false)
+        #expect(ComputeBackend.backend(prefersBuiltIn: true) == .builtIn)
+        #expect(ComputeBackend.backend(prefersBuiltIn: true).description.hasPrefix("built-in GEMM ("))
+        let allowed = ComputeBackend.backend(prefersBuiltIn: false)
         switch allowed {
         case .openBLAS(let core):
             #expect(!core.isEmpty)
             #expect(allowed.description.hasPrefix("OpenBLAS"))
             #expect(allowed.description.contains("(core \(core))"))
-        case .swift:
-            // OpenBLAS absent or KLT_DISABLE_BLAS=1: the Swift path is the only one.
+        case .builtIn:
+            // OpenBLAS absent or KLT_DISABLE_BLAS=1: the built-in path is the only one.
             #expect(BLASLibrary.shared == nil)
         }
-        #expect(ComputeBackend.current == ComputeBackend.backend(prefersSwift: ComputeBackend.prefersSwift))
+        #expect(ComputeBackend.current == ComputeBackend.backend(prefersBuiltIn: ComputeBackend.prefersBuiltIn))
         // The public functions (global settings) on a small product.
         var c = [Float](repeating: 0, count: 4)
         GEMM.multiply(transposeA: false, transposeB: false, m: 2, n: 2, k: 2, a: [1, 2, 3, 4], lda: 2, b: [5, 6, 7, 8], ldb: 2,

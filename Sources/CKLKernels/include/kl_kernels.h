@@ -77,6 +77,21 @@ enum kl_vmath_function { KL_VMATH_EXP, KL_VMATH_LOG, KL_VMATH_SIN, KL_VMATH_COS,
 // for an unknown function.
 int kl_vmath_apply_at_level(int function, int level, const float *x, float *y, size_t n);
 
+// ---- The built-in GEMM (kl_gemm.c) ------------------------------------------------------------
+// Row-major C = alpha·op(A)·op(B) + beta·C on the calling thread: op(A) is m×k (A stored k×m when
+// trans_a), op(B) is k×n (B stored n×k when trans_b), C is m×n; lda, ldb, ldc are row strides.
+// With beta == 0, C is never read. Packed Goto/BLIS blocking with AVX-512, AVX2+FMA or portable
+// micro-kernels chosen at run time (the level of kl_vmath_max_level).
+void kl_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
+              const float *b, long ldb, float beta, float *c, long ldc);
+// kl_sgemm at instruction-set level `level` (0 portable, 1 AVX2, 2 AVX-512; capped at what the CPU
+// has), for tests and benchmarks comparing the levels. Returns the level used.
+int kl_sgemm_at_level(int level, int trans_a, int trans_b, long m, long n, long k, float alpha,
+                      const float *a, long lda, const float *b, long ldb, float beta, float *c,
+                      long ldc);
+// The register tile kl_sgemm_at_level uses for a product with n columns, e.g. "AVX-512 12×32".
+const char *kl_sgemm_shape(int level, long n);
+
 // ---- Row reductions (kl_rows.c) -------------------------------------------------------------
 // The largest of n floats (-inf for n = 0; NaNs are skipped) and their sum, sixteen lanes at a time
 // in a fixed order (the same bits on every call), for the online softmax of fused attention.

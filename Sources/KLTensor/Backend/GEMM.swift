@@ -7,38 +7,42 @@ import Foundation
 /// OpenBLAS is loaded lazily at first use (see `kl_blas_load` in CKLKernels): on x86-64 CPUs
 /// with AVX-512 its `SkylakeX` kernel is forced unless the user set `OPENBLAS_CORETYPE`, since
 /// Debian's 0.3.21 misdetects newer Xeons as "Prescott" (5× slower). Without OpenBLAS (not
-/// installed, or `KLT_DISABLE_BLAS=1`) the built-in Swift GEMM runs instead.
+/// installed, or `KLT_DISABLE_BLAS=1`) the built-in GEMM runs instead (`kl_sgemm` in CKLKernels:
+/// packed AVX-512 / AVX2 / portable micro-kernels chosen at run time, no build flags needed).
 public enum ComputeBackend: Equatable, Sendable, CustomStringConvertible {
     /// OpenBLAS was found and loaded; `core` is the CPU kernel it runs ("SkylakeX", "Haswell", …).
     case openBLAS(core: String)
-    /// The built-in pure-Swift SIMD GEMM.
-    case swift
+    /// The built-in C GEMM with run-time instruction-set dispatch.
+    case builtIn
 
     /// The backend in use now. The first access loads OpenBLAS if it is present.
-    public static var current: ComputeBackend { backend(prefersSwift: prefersSwift) }
+    public static var current: ComputeBackend { backend(prefersBuiltIn: prefersBuiltIn) }
 
-    /// The backend `current` gives when `prefersSwift` has the given value: a function of its
+    /// The backend `current` gives when `prefersBuiltIn` has the given value: a function of its
     /// argument, so tests check both answers without changing the setting under other threads.
-    static func backend(prefersSwift: Bool) -> ComputeBackend {
-        if prefersSwift { return .swift }
-        return BLASLibrary.shared.map { .openBLAS(core: $0.core) } ?? .swift
+    static func backend(prefersBuiltIn: Bool) -> ComputeBackend {
+        if prefersBuiltIn { return .builtIn }
+        return BLASLibrary.shared.map { .openBLAS(core: $0.core) } ?? .builtIn
     }
 
-    /// Forces the Swift GEMM (`true`) or allows OpenBLAS (`false`, the default); for benchmarks and
-    /// tests that compare the two.
+    /// Forces the built-in GEMM (`true`) or allows OpenBLAS (`false`, the default); for benchmarks
+    /// and tests that compare the two.
     ///
     /// A plain global for speed and simplicity: set it before starting work, not while products run
     /// on other threads (a product that is already running finishes on the backend it started with).
-    nonisolated(unsafe) public static var prefersSwift = false
+    nonisolated(unsafe) public static var prefersBuiltIn = false
 
-    /// A human-readable name, e.g. "OpenBLAS 0.3.21 (core SkylakeX)" or "Swift SIMD GEMM (8×16, FMA)".
+    /// A human-readable name, e.g. "OpenBLAS 0.3.21 (core SkylakeX)" or "built-in GEMM (AVX-512 12×32,
+    /// 24×16 for n ≤ 16)": the register tiles the machine's instruction set gets.
     public var description: String {
         switch self {
         case .openBLAS(let core):
             return "\(BLASLibrary.shared?.version ?? "OpenBLAS") (core \(core))"
-        case .swift:
-            let form = SwiftGEMM.usesFusedMultiplyAdd ? "FMA" : "multiply+add"
-            return "Swift SIMD GEMM (8×16, \(form))"
+        case .builtIn:
+            let level = Int32(kl_vmath_max_level())
+            let wide = String(cString: kl_sgemm_shape(level, 1 << 20)), narrow = String(cString: kl_sgemm_shape(level, 1))
+            let narrowWidth = narrow.split(separator: "×").last.map(String.init) ?? "?"
+            return "built-in GEMM (\(wide), \(narrow.split(separator: " ").last ?? "") for n ≤ \(narrowWidth))"
         }
     }
 }
@@ -60,11 +64,11 @@ struct BLASLibrary: Sendable {
     }()
 }
 
-/// Single-precision matrix products on row-major matrices, on OpenBLAS or the Swift GEMM
+/// Single-precision matrix products on row-major matrices, on OpenBLAS or the built-in GEMM
 /// (`ComputeBackend`).
 ///
 /// Threading: OpenBLAS is kept at one thread and large products are cut here into pieces, each
-/// one single-threaded BLAS (or Swift) call, shared among `Parallel.threadCount` threads, so BLAS
+/// one single-threaded BLAS (or built-in) call, shared among `Parallel.threadCount` threads, so BLAS
 /// threads never oversubscribe the cores when the caller itself runs in parallel (and
 /// many small per-head products parallelise far better over the batch than inside BLAS).
 ///
@@ -79,13 +83,19 @@ public enum GEMM {
     /// GFLOP/s against 98 unsplit, 192³ broke even (110 vs 102), 256³ gained (156 vs 102).
     static let minimumParallelFlops = 1 << 24
 
+    /// Piece boundaries of a cut product fall on multiples of these: every register tile's rows
+    /// (4, 6, 8, 12, 24) and columns (8, 16, 32) divide them, so no cut adds a ragged edge tile.
+    static let rowQuantum = 24
+    /// See `rowQuantum`.
+    static let columnQuantum = 32
+
     /// The pieces a large product is cut into: the active processor count when the process starts.
     static let machinePieces = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Where and how a call runs, read once per call from the global settings. Tests pass their
     /// own, so they never flip globals that tests running in parallel with them depend on.
     struct Schedule: Sendable {
-        /// OpenBLAS (true) or the Swift GEMM (false).
+        /// OpenBLAS (true) or the built-in GEMM (false).
         var prefersBLAS: Bool
         /// Threads that share the pieces of a large product.
         var threads: Int
@@ -95,10 +105,10 @@ public enum GEMM {
         /// `threads`, so the cuts (and hence the bits) are the same at every thread count.
         var pieces: Int = GEMM.machinePieces
 
-        /// `ComputeBackend.prefersSwift`, `Parallel.threadCount`, `GEMM.minimumParallelFlops`,
+        /// `ComputeBackend.prefersBuiltIn`, `Parallel.threadCount`, `GEMM.minimumParallelFlops`,
         /// `GEMM.machinePieces`.
         static var current: Schedule {
-            Schedule(prefersBLAS: !ComputeBackend.prefersSwift, threads: Parallel.threadCount,
+            Schedule(prefersBLAS: !ComputeBackend.prefersBuiltIn, threads: Parallel.threadCount,
                      minimumParallelFlops: GEMM.minimumParallelFlops)
         }
 
@@ -119,7 +129,7 @@ public enum GEMM {
     ///
     /// Large products are split across `Parallel.threadCount` threads by blocks of rows of `C`
     /// (by blocks of columns when `m` is too small to split), each block one single-threaded
-    /// BLAS/Swift call; small ones run on the calling thread.
+    /// BLAS/built-in call; small ones run on the calling thread.
     public static func multiply(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
@@ -212,9 +222,9 @@ public enum GEMM {
         var piecesPerItem = 1
         if large && pieces > 1 && batch % pieces != 0 && batch < 4 * pieces {
             let wanted = (4 * pieces + batch - 1) / batch
-            piecesPerItem = max(1, min(wanted, m / SwiftGEMM.mr, itemFlops / max(1, minimumParallelFlops / 4)))
+            piecesPerItem = max(1, min(wanted, m / GEMM.rowQuantum, itemFlops / max(1, minimumParallelFlops / 4)))
         }
-        let rowSplit = Split(pieces: piecesPerItem, byRows: true, extent: m, quantum: SwiftGEMM.mr)
+        let rowSplit = Split(pieces: piecesPerItem, byRows: true, extent: m, quantum: GEMM.rowQuantum)
         let pointers = UnsafeSendableBox((a, b, c))
         let runTask = { (task: Int) in
             let (a, b, c) = pointers.value
@@ -266,7 +276,8 @@ public enum GEMM {
     }
 
     /// How `multiply` cuts C: `pieces` contiguous blocks of rows (or columns), boundaries on
-    /// register-tile multiples (8 rows / 16 columns) so no piece adds ragged edge tiles.
+    /// register-tile multiples (`rowQuantum` rows / `columnQuantum` columns) so no piece adds ragged
+    /// edge tiles.
     struct Split: Sendable {
         /// Number of pieces (1 = run on the calling thread).
         var pieces: Int
@@ -287,20 +298,20 @@ public enum GEMM {
     }
 
     /// The cut of an m×n product of `work` flops: none when small, else up to `schedule.pieces`
-    /// pieces, by rows unless there are fewer 8-row blocks than pieces and more 16-column blocks.
+    /// pieces, by rows unless there are fewer row blocks than pieces and more column blocks.
     /// Never depends on `schedule.threads`.
     static func parallelSplit(m: Int, n: Int, work: Int, schedule: Schedule) -> Split {
         let serial = Split(pieces: 1, byRows: true, extent: m, quantum: 1)
         let limit = schedule.pieces
         guard limit > 1, work >= schedule.minimumParallelFlops else { return serial }
-        let rowUnits = (m + SwiftGEMM.mr - 1) / SwiftGEMM.mr
-        let columnUnits = (n + SwiftGEMM.nr - 1) / SwiftGEMM.nr
+        let rowUnits = (m + GEMM.rowQuantum - 1) / GEMM.rowQuantum
+        let columnUnits = (n + GEMM.columnQuantum - 1) / GEMM.columnQuantum
         if rowUnits >= limit || rowUnits >= columnUnits {
             let pieces = min(limit, rowUnits)
-            return pieces > 1 ? Split(pieces: pieces, byRows: true, extent: m, quantum: SwiftGEMM.mr) : serial
+            return pieces > 1 ? Split(pieces: pieces, byRows: true, extent: m, quantum: GEMM.rowQuantum) : serial
         }
         let pieces = min(limit, columnUnits)
-        return pieces > 1 ? Split(pieces: pieces, byRows: false, extent: n, quantum: SwiftGEMM.nr) : serial
+        return pieces > 1 ? Split(pieces: pieces, byRows: false, extent: n, quantum: GEMM.columnQuantum) : serial
     }
 
     /// One single-threaded product on the chosen backend (m, n > 0).
@@ -310,15 +321,12 @@ public enum GEMM {
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        if k == 0 || alpha == 0 {
-            // BLAS would return early too; doing it here also spares OpenBLAS's lda >= 1 checks.
-            SwiftGEMM.scale(m: m, n: n, beta: beta, c: c, ldc: ldc)
-        } else if useBLAS {
+        if useBLAS && k > 0 && alpha != 0 {
             kl_blas_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha,
                           a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
         } else {
-            SwiftGEMM.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                               a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            // Also when k == 0 or alpha == 0 (C = beta·C), which spares OpenBLAS's lda >= 1 checks.
+            kl_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         }
     }
 }

@@ -1,4 +1,4 @@
-/// Matrix products through `GEMM` (OpenBLAS when present, the Swift GEMM otherwise).
+/// Matrix products through `GEMM` (OpenBLAS when present, the built-in GEMM otherwise).
 extension Tensor {
     /// The matrix product over the last two axes, with leading (batch) axes broadcast:
     /// `op(a)·op(b)` where `op` transposes the last two axes when asked.

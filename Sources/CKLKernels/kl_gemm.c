@@ -1,0 +1,348 @@
+// The built-in single-precision GEMM: row-major C = alpha·op(A)·op(B) + beta·C on one thread,
+// with run-time dispatch between AVX-512, AVX2+FMA and portable C (see kl_kernels.h).
+//
+// Goto/BLIS structure. For each block of nc columns and kc depth, op(B) is packed into panels of
+// NR columns (zero-padded), p-major; for each block of mc rows, op(A) is packed into panels of MR
+// rows (zero-padded), p-major. A micro-kernel multiplies one MR×kc panel of A by one kc×NR panel
+// of B into an MR×NR register tile, read as NV vectors per row, and writes alpha·tile + beta·C.
+// Packing A as well as B gives every micro-kernel call two unit-stride streams whatever the
+// transposes, and lets partial tiles at the edges run at full speed on zero padding.
+//
+// Two tile shapes per instruction set: a wide one (NV = 2 vectors per row) and a narrow one
+// (NV = 1) with twice the rows, chosen when n fits one vector, since the per-head products of
+// attention have n = head width (16, 32): a wide tile would waste half its lanes there.
+//   AVX-512: 12×32 and 24×16 (24 accumulators of 32 registers; B read once per k-step,
+//            A broadcast from memory into the FMA)
+//   AVX2:    6×16 and 12×8 (12 accumulators of 16 registers)
+//   portable: 4×16 and 8×8 of plain floats (the compiler vectorises with the baseline ISA)
+// The vector code is written once with the compiler's vector extensions and instantiated per
+// instruction set by including this file again with KL_GEMM_TEMPLATE defined, each copy compiled
+// with __attribute__((target(...))), so the package needs no build flags.
+//
+// Sums run over k in increasing order within a kc block, blocks in order, one multiply-add per
+// term, so a result depends only on the instruction set (fused or separate multiply-add), never
+// on the thread count or where the caller cut the product.
+
+#ifndef KL_GEMM_TEMPLATE
+#include "kl_kernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#define KL_GEMM_X86 1
+#else
+#define KL_GEMM_X86 0
+#endif
+
+// Blocking, sized for the measured machine (48 KiB L1d, 2 MiB L2 per core): a kc×NR panel of B
+// (384·32·4 = 48 KiB at most) streams through L1 while an MR×kc panel of A (18 KiB) stays there;
+// the mc×kc block of A (720 KiB) sits in L2; the kc×nc block of B (4.5 MiB) in L3.
+enum { KL_GEMM_KC = 384, KL_GEMM_MC = 480, KL_GEMM_NC = 3072 };
+
+// A micro-kernel: tile = A panel (MR×kc, p-major) × B panel (kc×NR, p-major); then the first
+// `rows` × `cols` of the tile are written to C as alpha·tile + beta·C (C not read when beta == 0).
+typedef void (*kl_gemm_kernel)(long kc, const float *a, const float *b, float *c, long ldc,
+                               float alpha, float beta, int rows, int cols);
+
+// A narrow micro-kernel reading op(A) = A unpacked: rows of A at stride lda, from `a` on.
+typedef void (*kl_gemm_row_kernel)(long kc, const float *a, long lda, const float *b, float *c, long ldc,
+                                   float alpha, float beta, int rows, int cols);
+
+typedef struct {
+    int mr, nr;
+    kl_gemm_kernel kernel;
+    kl_gemm_row_kernel row_kernel;  // narrow shapes only
+} kl_gemm_shape;
+
+// Packs rows [i0, i0+rows) × depth [p0, p0+depth) of op(A) into panels of mr rows, p-major,
+// zero-padding the last panel's missing rows.
+static void kl_gemm_pack_a(int transpose, const float *a, long lda, long i0, long rows, long p0,
+                           long depth, int mr, float *out) {
+    for (long ip = 0; ip < rows; ip += mr) {
+        long height = rows - ip < mr ? rows - ip : mr;
+        float *panel = out + ip * depth;
+        if (transpose) {
+            // op(A)[i][p] = A[p][i]: each k-step's mr values are contiguous.
+            for (long p = 0; p < depth; p++) {
+                const float *src = a + (p0 + p) * lda + i0 + ip;
+                float *dst = panel + p * mr;
+                memcpy(dst, src, (size_t)height * sizeof(float));
+                for (long i = height; i < mr; i++) dst[i] = 0;
+            }
+        } else {
+            for (long i = 0; i < height; i++) {
+                const float *src = a + (i0 + ip + i) * lda + p0;
+                for (long p = 0; p < depth; p++) panel[p * mr + i] = src[p];
+            }
+            for (long i = height; i < mr; i++)
+                for (long p = 0; p < depth; p++) panel[p * mr + i] = 0;
+        }
+    }
+}
+
+// Packs depth [p0, p0+depth) × columns [j0, j0+cols) of op(B) into panels of nr columns,
+// p-major, zero-padding the last panel's missing columns.
+static void kl_gemm_pack_b(int transpose, const float *b, long ldb, long p0, long depth, long j0,
+                           long cols, int nr, float *out) {
+    for (long jp = 0; jp < cols; jp += nr) {
+        long width = cols - jp < nr ? cols - jp : nr;
+        float *panel = out + jp * depth;
+        if (transpose) {
+            // op(B)[p][j] = B[j][p].
+            for (long j = 0; j < width; j++) {
+                const float *src = b + (j0 + jp + j) * ldb + p0;
+                for (long p = 0; p < depth; p++) panel[p * nr + j] = src[p];
+            }
+            for (long j = width; j < nr; j++)
+                for (long p = 0; p < depth; p++) panel[p * nr + j] = 0;
+        } else {
+            for (long p = 0; p < depth; p++) {
+                const float *src = b + (p0 + p) * ldb + j0 + jp;
+                float *dst = panel + p * nr;
+                memcpy(dst, src, (size_t)width * sizeof(float));
+                for (long j = width; j < nr; j++) dst[j] = 0;
+            }
+        }
+    }
+}
+
+// The calling thread's packing buffer, grown to at least `floats` floats and kept for the next
+// product (at most (mc + nc)·kc floats, 6.4 MB): products run millions of times per training run,
+// and a fresh buffer each time would cost page faults and zero-filling (large blocks are mmapped).
+static float *kl_gemm_buffer(size_t floats) {
+    static _Thread_local float *buffer = 0;
+    static _Thread_local size_t capacity = 0;
+    if (floats > capacity) {
+        free(buffer);
+        size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
+        buffer = aligned_alloc(64, bytes);
+        if (!buffer) abort();
+        capacity = bytes / sizeof(float);
+    }
+    return buffer;
+}
+
+// Writes the first rows × cols of an mr×nr tile (row-major, stride nr) to C.
+static inline void kl_gemm_store_partial(const float *tile, int nr, float *c, long ldc,
+                                         float alpha, float beta, int rows, int cols) {
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++)
+            c[i * ldc + j] = beta == 0 ? alpha * tile[i * nr + j]
+                                       : alpha * tile[i * nr + j] + beta * c[i * ldc + j];
+}
+
+// The instantiations: kl_gemm_kernel_<isa>_<wide|narrow>.
+#define KL_GEMM_TEMPLATE 1
+
+#define KL_ISA portable
+#define KL_TGT
+#define KL_VLEN 8
+#define KL_WIDE_MR 4
+#define KL_NARROW_MR 8
+#include "kl_gemm.c"
+#undef KL_ISA
+#undef KL_TGT
+#undef KL_VLEN
+#undef KL_WIDE_MR
+#undef KL_NARROW_MR
+
+#if KL_GEMM_X86
+#define KL_ISA avx2
+#define KL_TGT __attribute__((target("avx2,fma")))
+#define KL_VLEN 8
+#define KL_WIDE_MR 6
+#define KL_NARROW_MR 12
+#include "kl_gemm.c"
+#undef KL_ISA
+#undef KL_TGT
+#undef KL_VLEN
+#undef KL_WIDE_MR
+#undef KL_NARROW_MR
+
+#define KL_ISA avx512
+#define KL_TGT __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma")))
+#define KL_VLEN 16
+#define KL_WIDE_MR 12
+#define KL_NARROW_MR 24
+#include "kl_gemm.c"
+#undef KL_ISA
+#undef KL_TGT
+#undef KL_VLEN
+#undef KL_WIDE_MR
+#undef KL_NARROW_MR
+#endif
+
+#undef KL_GEMM_TEMPLATE
+
+// Indexed by level (kl_vmath_max_level): wide and narrow shapes.
+#if KL_GEMM_X86
+static const kl_gemm_shape kl_gemm_shapes[3][2] = {
+    {{4, 16, kl_gemm_kernel_portable_wide, 0}, {8, 8, kl_gemm_kernel_portable_narrow, kl_gemm_kernel_portable_narrow_rows}},
+    {{6, 16, kl_gemm_kernel_avx2_wide, 0}, {12, 8, kl_gemm_kernel_avx2_narrow, kl_gemm_kernel_avx2_narrow_rows}},
+    {{12, 32, kl_gemm_kernel_avx512_wide, 0}, {24, 16, kl_gemm_kernel_avx512_narrow, kl_gemm_kernel_avx512_narrow_rows}},
+};
+#else
+static const kl_gemm_shape kl_gemm_shapes[3][2] = {
+    {{4, 16, kl_gemm_kernel_portable_wide, 0}, {8, 8, kl_gemm_kernel_portable_narrow, kl_gemm_kernel_portable_narrow_rows}},
+    {{4, 16, kl_gemm_kernel_portable_wide, 0}, {8, 8, kl_gemm_kernel_portable_narrow, kl_gemm_kernel_portable_narrow_rows}},
+    {{4, 16, kl_gemm_kernel_portable_wide, 0}, {8, 8, kl_gemm_kernel_portable_narrow, kl_gemm_kernel_portable_narrow_rows}},
+};
+#endif
+
+static void kl_gemm_scale(long m, long n, float beta, float *c, long ldc) {
+    for (long i = 0; i < m; i++) {
+        float *row = c + i * ldc;
+        if (beta == 0) {
+            memset(row, 0, (size_t)n * sizeof(float));
+        } else if (beta != 1) {
+            for (long j = 0; j < n; j++) row[j] *= beta;
+        }
+    }
+}
+
+const char *kl_sgemm_shape(int level, long n) {
+    static const char *const names[3][2] = {
+        {"portable 4×16", "portable 8×8"}, {"AVX2 6×16", "AVX2 12×8"}, {"AVX-512 12×32", "AVX-512 24×16"}};
+    int capped = level < 0 ? 0 : (level > kl_vmath_max_level() ? kl_vmath_max_level() : level);
+    return names[capped][n <= kl_gemm_shapes[capped][1].nr ? 1 : 0];
+}
+
+int kl_sgemm_at_level(int level, int trans_a, int trans_b, long m, long n, long k, float alpha,
+                      const float *a, long lda, const float *b, long ldb, float beta, float *c,
+                      long ldc) {
+    int capped = level < 0 ? 0 : (level > kl_vmath_max_level() ? kl_vmath_max_level() : level);
+    if (m <= 0 || n <= 0) return capped;
+    if (k <= 0 || alpha == 0) {
+        kl_gemm_scale(m, n, beta, c, ldc);
+        return capped;
+    }
+    const kl_gemm_shape shape = kl_gemm_shapes[capped][n <= kl_gemm_shapes[capped][1].nr ? 1 : 0];
+    const int mr = shape.mr, nr = shape.nr;
+    long kc_max = k < KL_GEMM_KC ? k : KL_GEMM_KC;
+    long mc_max = m < KL_GEMM_MC ? (m + mr - 1) / mr * mr : KL_GEMM_MC / mr * mr;
+    long nc_max = n < KL_GEMM_NC ? (n + nr - 1) / nr * nr : KL_GEMM_NC;
+    // Both packed blocks in the thread's buffer, 64-byte aligned (the B panels start on a multiple
+    // of 16 floats).
+    size_t a_floats = (size_t)(mc_max * kc_max + 15) / 16 * 16;
+    float *packed = kl_gemm_buffer(a_floats + (size_t)(kc_max * nc_max));
+    float *a_pack = packed, *b_pack = packed + a_floats;
+
+    for (long jc = 0; jc < n; jc += KL_GEMM_NC) {
+        long ncb = n - jc < KL_GEMM_NC ? n - jc : KL_GEMM_NC;
+        for (long pc = 0; pc < k; pc += KL_GEMM_KC) {
+            long kcb = k - pc < KL_GEMM_KC ? k - pc : KL_GEMM_KC;
+            kl_gemm_pack_b(trans_b, b, ldb, pc, kcb, jc, ncb, nr, b_pack);
+            // The first depth block applies the caller's beta; later ones add to C.
+            float block_beta = pc == 0 ? beta : 1;
+            if (shape.row_kernel && !trans_a) {
+                // One column panel: each row panel of A would be packed for a single use.
+                for (long ir = 0; ir < m; ir += mr) {
+                    int rows = m - ir < mr ? (int)(m - ir) : mr;
+                    shape.row_kernel(kcb, a + ir * lda + pc, lda, b_pack, c + ir * ldc + jc, ldc, alpha, block_beta,
+                                     rows, (int)ncb);
+                }
+                continue;
+            }
+            for (long ic = 0; ic < m; ic += mc_max) {
+                long mcb = m - ic < mc_max ? m - ic : mc_max;
+                kl_gemm_pack_a(trans_a, a, lda, ic, mcb, pc, kcb, mr, a_pack);
+                for (long jr = 0; jr < ncb; jr += nr) {
+                    int cols = ncb - jr < nr ? (int)(ncb - jr) : nr;
+                    for (long ir = 0; ir < mcb; ir += mr) {
+                        int rows = mcb - ir < mr ? (int)(mcb - ir) : mr;
+                        shape.kernel(kcb, a_pack + ir * kcb, b_pack + jr * kcb, c + (ic + ir) * ldc + jc + jr, ldc,
+                                     alpha, block_beta, rows, cols);
+                    }
+                }
+            }
+        }
+    }
+    return capped;
+}
+
+void kl_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
+              const float *b, long ldb, float beta, float *c, long ldc) {
+    kl_sgemm_at_level(kl_vmath_max_level(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+#else
+// =============================================================================================
+// One instruction set's micro-kernels (KL_ISA, KL_TGT, KL_VLEN, KL_WIDE_MR, KL_NARROW_MR).
+// =============================================================================================
+#define KL_CAT_(a, b, c) a##b##c
+#define KL_CAT(a, b, c) KL_CAT_(a, b, c)
+#define KL_VEC KL_CAT(kl_gemm_vec_, KL_ISA, )
+#define KL_UVEC KL_CAT(kl_gemm_uvec_, KL_ISA, )
+#define KL_PACKED_A(i, p) a[(p) * KL_WIDE_MR + (i)]
+#define KL_PACKED_NARROW_A(i, p) a[(p) * KL_NARROW_MR + (i)]
+#define KL_ROW_A(i, p) row[i][p]
+
+typedef float KL_VEC __attribute__((vector_size(KL_VLEN * 4)));
+// The same vector at float alignment, for loads and stores of C rows.
+typedef float KL_UVEC __attribute__((vector_size(KL_VLEN * 4), aligned(4)));
+
+// The body of one micro-kernel with MR rows and NV vectors per row.
+#define KL_GEMM_KERNEL_BODY(MR, NV, A_AT)                                                               \
+    KL_VEC acc[MR][NV];                                                                             \
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++)                                 \
+        _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[i][v] = (KL_VEC){0};    \
+    for (long p = 0; p < kc; p++) {                                                                 \
+        KL_VEC bv[NV];                                                                              \
+        _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++)                             \
+            bv[v] = *(const KL_VEC *)(b + p * (NV * KL_VLEN) + v * KL_VLEN);                        \
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                           \
+            const float ai = A_AT(i, p);                                                            \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[i][v] += ai * bv[v]; \
+        }                                                                                           \
+    }                                                                                               \
+    if (rows == MR && cols == NV * KL_VLEN) {                                                       \
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++)                             \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) {                       \
+                KL_UVEC *out = (KL_UVEC *)(c + i * ldc + v * KL_VLEN);                              \
+                *out = beta == 0 ? alpha * acc[i][v] : alpha * acc[i][v] + beta * *out;             \
+            }                                                                                       \
+    } else {                                                                                        \
+        float tile[MR * NV * KL_VLEN];                                                              \
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++)                             \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++)                         \
+                *(KL_UVEC *)(tile + i * NV * KL_VLEN + v * KL_VLEN) = acc[i][v];                    \
+        kl_gemm_store_partial(tile, NV * KL_VLEN, c, ldc, alpha, beta, rows, cols);                 \
+    }
+
+static KL_TGT void KL_CAT(kl_gemm_kernel_, KL_ISA, _wide)(long kc, const float *restrict a,
+                                                          const float *restrict b, float *restrict c,
+                                                          long ldc, float alpha, float beta, int rows,
+                                                          int cols) {
+    KL_GEMM_KERNEL_BODY(KL_WIDE_MR, 2, KL_PACKED_A)
+}
+
+static KL_TGT void KL_CAT(kl_gemm_kernel_, KL_ISA, _narrow)(long kc, const float *restrict a,
+                                                            const float *restrict b, float *restrict c,
+                                                            long ldc, float alpha, float beta, int rows,
+                                                            int cols) {
+    KL_GEMM_KERNEL_BODY(KL_NARROW_MR, 1, KL_PACKED_NARROW_A)
+}
+
+// The narrow kernel reading op(A) = A unpacked, row-major with row stride lda: for products with
+// one column panel, where a packed A would be used once and packing it would cost as much as the
+// product. Rows past `rows` re-read the last row (their results are never stored).
+static KL_TGT void KL_CAT(kl_gemm_kernel_, KL_ISA, _narrow_rows)(long kc, const float *restrict a, long lda,
+                                                                  const float *restrict b, float *restrict c,
+                                                                  long ldc, float alpha, float beta, int rows,
+                                                                  int cols) {
+    const float *row[KL_NARROW_MR];
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < KL_NARROW_MR; i++)
+        row[i] = a + (i < rows ? i : rows - 1) * lda;
+    KL_GEMM_KERNEL_BODY(KL_NARROW_MR, 1, KL_ROW_A)
+}
+
+#undef KL_GEMM_KERNEL_BODY
+#undef KL_VEC
+#undef KL_UVEC
+#undef KL_PACKED_A
+#undef KL_PACKED_NARROW_A
+#undef KL_ROW_A
+#undef KL_CAT
+#undef KL_CAT_
+#endif
