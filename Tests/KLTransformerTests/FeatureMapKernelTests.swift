@@ -180,13 +180,18 @@ import Testing
         #expect(abs(weights.reduce(0, +) - 1) < 1e-6)
     }
 
+    /// A map of `component` on one official-convention FastFood block (M = d) learning `learned`.
+    static func officialFastFood(_ component: any ComponentFunction, learning learned: FastFoodDiagonalSet, seed: UInt64) -> RandomFeatureMap {
+        var generator = RandomGenerator(seed: seed)
+        let source = LearnedFastFoodFrequencies(learning: learned, convention: .official)
+        return RandomFeatureMap(kernel: RandomFeatureKernel(component: component, source: source), inputDimension: d, frequencyCount: d,
+                                heads: heads, generator: &generator, randomness: randomness(seed + 1))
+    }
+
     @Test func fastFoodRandomEstimatesTheGaussianKernel() {
         let (q, k) = Self.pair(seed: 18)
-        var generator = RandomGenerator(seed: 19)
-        let trig = FastFoodFeatures(inputDimension: Self.d, kind: .trigonometric(smoothing: 1), learnScale: false,
-                                    learnGaussianAndSigns: false, generator: &generator, randomness: Self.randomness(20))
-        let positive = FastFoodFeatures(inputDimension: Self.d, kind: .positive, learnScale: false,
-                                        learnGaussianAndSigns: false, generator: &generator, randomness: Self.randomness(21))
+        let trig = Self.named(.fastFoodRandom, dimensions: 2 * Self.d + 1, seed: 19)
+        let positive = Self.officialFastFood(GaussianKernelVersion(of: PositiveComponent(hyperbolic: false)), learning: [], seed: 20)
         let trigMC = Self.monteCarlo(trig, q, k, draws: 400), positiveMC = Self.monteCarlo(positive, q, k, draws: 400)
         for head in 0..<Self.heads {
             let exact = Self.gaussian(q, k, head: head)
@@ -198,21 +203,18 @@ import Testing
     @Test func fastFoodRowsHaveChiNormsWhenRandomAndTinyNormsWhenLearnedAtInit() {
         // Spec §6: random V rows ≈ √d in norm (7.98 measured); the learned N(0, 1/d) init gives rows of
         // norm |S_i|/√d, mean √(2/π)/d ≈ 0.0125 for d = 64 (0.0119 measured in the spec).
-        var generator = RandomGenerator(seed: 22)
         let d = 64
-        for (learned, expected, tolerance) in [(false, Float(8), Float(0.4)), (true, Float((2 / Double.pi).squareRoot()) / 64, Float(0.003))] {
-            let map = FastFoodFeatures(inputDimension: d, kind: .positive, learnScale: learned, learnGaussianAndSigns: learned,
-                                       generator: &generator, randomness: Self.randomness(23))
-            // rows of V: V·e_j for the basis vectors gives the columns; V is applied to x̃ directly here.
-            let identity = Tensor(shape: [d, d], scalars: (0..<(d * d)).map { $0 / d == $0 % d ? 1 : 0 })
-            let columns = map.structuredProjection(identity).scalars      // row j = V e_j = column j of V
-            var total: Float = 0
-            for row in 0..<d {
-                var norm: Float = 0
-                for j in 0..<d { norm += columns[j * d + row] * columns[j * d + row] }
-                total += norm.squareRoot()
-            }
-            #expect(abs(total / Float(d) - expected) < tolerance, "learned \(learned): mean row norm \(total / Float(d))")
+        for (kernel, expected, tolerance) in [(Kernel.fastFoodRandom, Float(8), Float(0.4)),
+                                              (.fastFoodPRF, Float((2 / Double.pi).squareRoot()) / 64, Float(0.003))] {
+            var generator = RandomGenerator(seed: 22)
+            let configuration = KernelConfiguration(kernel: .named(kernel), headDimension: d, heads: Self.heads, maxLength: 10_000,
+                                                    redraw: .never, seed: 23)
+            let map = configuration.makeFeatureMap(generator: &generator) as! RandomFeatureMap
+            let omega = map.currentOmega(training: false)             // (d, M): column l is the row l of V
+            #expect(omega.shape == [d, d])
+            let values = omega.scalars
+            let total = (0..<d).reduce(Float(0)) { sum, l in sum + (0..<d).reduce(Float(0)) { $0 + values[$1 * d + l] * values[$1 * d + l] }.squareRoot() }
+            #expect(abs(total / Float(d) - expected) < tolerance, "\(kernel.rawValue): mean row norm \(total / Float(d))")
         }
     }
 

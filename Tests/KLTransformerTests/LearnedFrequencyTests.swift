@@ -99,6 +99,25 @@ import Testing
         expectClose(Self.rows(map.currentOmega(training: true)).map(Float.init), Self.fastFoodRows(model).map(Float.init), tolerance: 1e-4)
     }
 
+    /// FastFood-S, the preset learning only S (official convention): S is the one parameter, G and B
+    /// are drawn buffers that a redraw renews with Π, and ω is still the matrix of the diagonals in use.
+    @Test func fastFoodLearningOnlyTheScaleRedrawsTheOtherDiagonals() throws {
+        var generator = RandomGenerator(seed: 3)
+        let configuration = KernelConfiguration(kernel: .named(.fastFoodLearnedScale), headDimension: 16, heads: 2, maxLength: 64,
+                                                redraw: .never, seed: 4)
+        let map = try #require(configuration.makeFeatureMap(generator: &generator) as? RandomFeatureMap)
+        let model = try #require(map.learnedFrequencies as? LearnedFastFoodModel)
+        #expect(model.blocks == 1 && model.count == 16)
+        #expect(map.parameters.map(\.name) == ["frequencies.scale"])
+        #expect(map.buffers.map(\.name) == ["frequencies.permutations", "frequencies.drawnGaussian", "frequencies.drawnSigns"])
+        #expect(model.signs.scalars.allSatisfy { $0 == 1 || $0 == -1 })
+        #expect(map.legacyTensorNames["frequencies.permutations"] == "permutation" && map.legacyTensorNames["frequencies.scale"] == "scale")
+        let (scale, gaussian, signs) = (model.scale.scalars, model.gaussian.scalars, model.signs.scalars)
+        map.redraw()
+        #expect(model.scale.scalars == scale && model.gaussian.scalars != gaussian && model.signs.scalars != signs)
+        expectClose(Self.rows(map.currentOmega(training: true)).map(Float.init), Self.fastFoodRows(model).map(Float.init), tolerance: 1e-4)
+    }
+
     @Test func generatorFrequenciesAreTheNetworksOutput() throws {
         let map = try Self.map("trigrf+generator", d: 8, frequencies: 10)
         let model = try #require(map.learnedFrequencies as? GeneratedFrequencyModel)

@@ -42,11 +42,8 @@ public struct ClosedFormKernel: Sendable {
         switch (kernel, map) {
         case (.favor, _), (.favorExp, _): self = .softmax
         case (.gaussianPRF, _): self = .gaussian
-        case (.rff, let map as RandomFeatureMap):
+        case (.rff, let map as RandomFeatureMap), (.fastFoodRandom, let map as RandomFeatureMap):
             self.init(form: .gaussian, smoothing: Double((map.kernel.component as? TrigonometricComponent)?.smoothing ?? 0))
-        case (.fastFoodRandom, let map as FastFoodFeatures):
-            guard case .trigonometric(let s) = map.kind else { self = .gaussian; return }
-            self.init(form: .gaussian, smoothing: Double(s))
         case (.gmmPRF, _):
             guard let spectrum = GaussianSpectrum(map) else { return nil }
             self.init(form: .positive(spectrum))

@@ -17,18 +17,13 @@ public struct FastFoodDiagonals: Sendable, Equatable {
     /// The diagonals drawn at random at every redraw instead (for the summary), e.g. ["G", "B"].
     public var drawn: [String]
 
-    /// The diagonals of a FastFood map, or nil for any other map.
+    /// The diagonals of a map with learned FastFood frequencies (the paper's FastFood kernels and the
+    /// grid's `fastfood-learned` pairs; every block's values in turn), or nil for any other map.
     public init?(_ map: any FeatureMap) {
-        guard let map = map as? FastFoodFeatures else { return nil }
-        let named: [(String, KLTensor.Tensor?)] = [("S", map.learnedScale), ("G", map.learnedGaussian), ("B", map.learnedSigns)]
-        learned = named.compactMap { name, tensor in tensor.map { Diagonal(name: name, values: $0.scalars.map(Double.init)) } }
-        drawn = named.filter { $0.1 == nil }.map(\.0)
-    }
-
-    /// The norms of V's rows for the current draw of a map whose B is ±1: |S_i|·‖G‖₂ (exact then;
-    /// H·B has orthogonal rows of norm √d, so each row of H·G·Π·H·B has norm √d·‖G‖).
-    public static func rowNorms(scale: [Double], gaussian: [Double]) -> [Double] {
-        let norm = gaussian.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        return scale.map { abs($0) * norm }
+        guard let model = (map as? RandomFeatureMap)?.learnedFrequencies as? LearnedFastFoodModel else { return nil }
+        let named: [(String, FastFoodDiagonalSet, KLTensor.Tensor)] = [("S", .scale, model.scale), ("G", .gaussian, model.gaussian),
+                                                                      ("B", .signs, model.signs)]
+        learned = named.filter { model.learned.contains($0.1) }.map { Diagonal(name: $0.0, values: $0.2.scalars.map(Double.init)) }
+        drawn = named.filter { !model.learned.contains($0.1) }.map(\.0)
     }
 }

@@ -27,17 +27,18 @@ public enum SpectralSnapshot: Sendable, Equatable {
         }
     }
 
-    /// ‖ω‖ of a fixed map's current frequencies: the columns of its ω buffer (d × M), or for
-    /// FastFood the rows of V (|S_i|·‖G‖, exact for its ±1 B).
+    /// ‖ω‖ of a fixed map's current frequencies: the columns of its ω (d × M), as drawn or, for a
+    /// random FastFood map, as its current diagonals build it; empty for a map without frequencies.
     static func fixedNorms(_ map: any FeatureMap) -> [Double] {
-        let buffers = Dictionary(map.buffers.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first })
-        if let omega = buffers["omega"], omega.rank == 2 {
-            let (d, m) = (omega.shape[0], omega.shape[1]), values = omega.scalars.map(Double.init)
-            return (0..<m).map { j in (0..<d).reduce(0) { $0 + values[$1 * m + j] * values[$1 * m + j] }.squareRoot() }
+        let omega: KLTensor.Tensor
+        if let map = map as? RandomFeatureMap {
+            omega = withoutGradients { map.currentOmega(training: false) }
+        } else if let buffer = map.buffers.first(where: { $0.name == "omega" })?.tensor, buffer.rank == 2 {
+            omega = buffer
+        } else {
+            return []
         }
-        if let scale = buffers["drawnScale"], let gaussian = buffers["drawnGaussian"] {
-            return FastFoodDiagonals.rowNorms(scale: scale.scalars.map(Double.init), gaussian: gaussian.scalars.map(Double.init))
-        }
-        return []
+        let (d, m) = (omega.shape[0], omega.shape[1]), values = omega.scalars.map(Double.init)
+        return (0..<m).map { j in (0..<d).reduce(0) { $0 + values[$1 * m + j] * values[$1 * m + j] }.squareRoot() }
     }
 }

@@ -113,8 +113,14 @@ public enum Checkpoint {
 
         /// The tensor `kind + name` (`param/`, `buffer/`, `adam.m/`, `adam.v/` and a model's tensor
         /// name), or the one an earlier version wrote under `legacyName`, checked to have `shape`:
-        /// else `TrainingError.incompatibleCheckpoint` naming the file and the tensor.
+        /// else `TrainingError.incompatibleCheckpoint` naming the file and the tensor. A legacy
+        /// tensor may lack axes of length 1 that the model's has (a FastFood diagonal of shape (d)
+        /// is today's one block, (1, d)): the values are laid out the same, so it is reshaped.
         public func tensor(_ kind: String, _ name: String, shape: [Int], legacyName: String? = nil) throws -> Tensor {
+            if tensors[kind + name] == nil, let legacyName, let legacy = tensors[kind + legacyName],
+               legacy.shape != shape, legacy.shape.filter({ $0 != 1 }) == shape.filter({ $0 != 1 }) {
+                return legacy.reshaped(to: shape)
+            }
             guard let tensor = tensors[kind + name] ?? legacyName.flatMap({ tensors[kind + $0] }) else {
                 throw TrainingError.incompatibleCheckpoint("\(url.path) has no tensor '\(kind + name)'")
             }

@@ -44,6 +44,24 @@ extension KernelConfiguration {
             return GridPreset(kernel: RandomFeatureKernel(component: component, source: GeneratedFrequencies(noiseDimensions: noiseDimensions)),
                               frequencies: (n - 1) / 2,
                               legacyName: { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : nil })
+        case .fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS, .fastFoodPRF:
+            // One block of d' = d (a power of two): M = d frequencies, the official N(0, 1/d) start and
+            // redraws. The class of their own named the diagonals without the `frequencies.` of a
+            // learned source and kept one permutation of shape (d) where the source keeps one per block.
+            let learned: FastFoodDiagonalSet = switch kernel {
+            case .fastFoodRandom: []
+            case .fastFoodLearnedScale: .scale
+            default: .all
+            }
+            let component: any ComponentFunction = kernel == .fastFoodPRF ? rbfPositive : TrigonometricComponent(smoothing: smoothing)
+            let source = LearnedFastFoodFrequencies(learning: learned, convention: .official)
+            let prefix = "frequencies."
+            return GridPreset(kernel: RandomFeatureKernel(component: component, source: source), frequencies: headDimension,
+                              legacyName: { name in
+                                  guard name.hasPrefix(prefix) else { return nil }
+                                  let local = String(name.dropFirst(prefix.count))
+                                  return local == "permutations" ? "permutation" : local
+                              })
         default:
             return nil
         }
@@ -65,10 +83,10 @@ extension Kernel {
         case .generatorRKS: ("trigrf+generator", "preset: M = (n − 1)/2 frequencies, scale √(2/(n − 1))")
         case .generatorPRF: ("posrf-rbf+generator", "preset: M = (n − 1)/2 frequencies")
         case .favorExp: ("posrf+orf", "own class: 10⁻⁴ added to every feature, google-research's stabiliser")
-        case .fastFoodRandom: ("trigrf+fastfood", "own class: S, G, B and Π redrawn every call, applied by two fast Hadamard transforms")
-        case .fastFoodLearnedScale: ("trigrf+fastfood-learned", "own class: only S learned, initialised N(0, 1/d) as the official code; G, B redrawn")
-        case .fastFoodRKS: ("trigrf+fastfood-learned", "own class: S, G, B initialised N(0, 1/d) as the official code (the grid starts from an exact draw), unused diagonals redrawn")
-        case .fastFoodPRF: ("posrf-rbf+fastfood-learned", "own class: S, G, B initialised N(0, 1/d) as the official code (the grid starts from an exact draw), unused diagonals redrawn")
+        case .fastFoodRandom: ("trigrf+fastfood", "preset: one FastFood block of M = d, learning nothing: S, G, B and Π redrawn every call")
+        case .fastFoodLearnedScale: ("trigrf+fastfood-learned", "preset: M = d, only S learned, initialised N(0, 1/d) as the official code; G, B redrawn")
+        case .fastFoodRKS: ("trigrf+fastfood-learned", "preset: M = d, S, G, B initialised N(0, 1/d) as the official code (the grid's pair starts from an exact draw)")
+        case .fastFoodPRF: ("posrf-rbf+fastfood-learned", "preset: M = d, S, G, B initialised N(0, 1/d) as the official code (the grid's pair starts from an exact draw)")
         case .gaussRKS: ("trigrf+gmm", "own class: one Gaussian with a full matrix Σ shared by the heads, features at ±μ")
         case .gmmRKS: ("trigrf+gmm", "own class: a full matrix Σ per head (covariance ΣᵀΣ), features at ±μ, scale √(4/n)")
         case .gmmPRFHyperbolic: ("posrf-hyp-rbf+gmm", "own class: pairs ±ω with ω = μ + σε (the grid pairs ±ε: cosh(μᵀz), not exp(μᵀz)), one scalar variance per head, U(±0.5) initialisation")

@@ -216,15 +216,10 @@ public struct KernelConfiguration: Sendable {
         switch kernel {
         case .softmax: return nil
         case .elu: return EluFeatureMap(inputDimension: d)
-        case .rff, .favor, .gaussianPRF, .gmmPRF, .generatorRKS, .generatorPRF:
+        case .rff, .favor, .gaussianPRF, .gmmPRF, .generatorRKS, .generatorPRF, .fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS, .fastFoodPRF:
             preconditionFailure("\(kernel.rawValue) is a preset of the random-feature grid (gridPreset)")
         case .favorExp:
             return ExponentialRandomFeatures(inputDimension: d, featureCount: n / 2, randomness: randomness)
-        case .fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS, .fastFoodPRF:
-            let learnGB = kernel == .fastFoodRKS || kernel == .fastFoodPRF
-            return FastFoodFeatures(inputDimension: d, kind: kernel == .fastFoodPRF ? .positive : .trigonometric(smoothing: smoothing),
-                                    learnScale: kernel != .fastFoodRandom, learnGaussianAndSigns: learnGB,
-                                    generator: &generator, randomness: randomness)
         case .gaussRKS:
             return GaussianMixtureFourierFeatures(inputDimension: d, heads: heads, nominalDimensions: n - 1, smoothing: smoothing,
                                                   sharedAcrossHeads: true, generator: &generator, randomness: randomness)
