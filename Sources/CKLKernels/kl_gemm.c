@@ -6,7 +6,9 @@
 // rows (zero-padded), p-major. A micro-kernel multiplies one MR×kc panel of A by one kc×NR panel
 // of B into an MR×NR register tile, read as NV vectors per row, and writes alpha·tile + beta·C.
 // Packing A as well as B gives every micro-kernel call two unit-stride streams whatever the
-// transposes, and lets partial tiles at the edges run at full speed on zero padding.
+// transposes, and lets partial tiles at the edges run at full speed on zero padding. Where n fits
+// one panel (the per-head products of attention), each A panel would serve once, so the kernels
+// read op(A) in place instead, A or Aᵀ, at the cost of strided scalar loads.
 //
 // Two tile shapes per instruction set: a wide one (NV = 2 vectors per row) and a narrow one
 // (NV = 1) with twice the rows, chosen when n fits one vector, since the per-head products of
@@ -39,69 +41,51 @@
 // (384·32·4 = 48 KiB at most) streams through L1 while an MR×kc panel of A (18 KiB) stays there;
 // the mc×kc block of A (720 KiB) sits in L2; the kc×nc block of B (4.5 MiB) in L3.
 enum { KL_GEMM_KC = 384, KL_GEMM_MC = 480, KL_GEMM_NC = 3072 };
+// op(A) is read in place rather than packed when the product has at most this many column panels
+// or at most this depth (the token×width and per-head products of training; measured with
+// klt-bench gemm --shapes).
+enum { KL_GEMM_IN_PLACE_PANELS = 4, KL_GEMM_IN_PLACE_DEPTH = 64 };
 
 // A micro-kernel: tile = A panel (MR×kc, p-major) × B panel (kc×NR, p-major); then the first
 // `rows` × `cols` of the tile are written to C as alpha·tile + beta·C (C not read when beta == 0).
 typedef void (*kl_gemm_kernel)(long kc, const float *a, const float *b, float *c, long ldc,
                                float alpha, float beta, int rows, int cols);
 
-// A narrow micro-kernel reading op(A) = A unpacked: rows of A at stride lda, from `a` on.
-typedef void (*kl_gemm_row_kernel)(long kc, const float *a, long lda, const float *b, float *c, long ldc,
-                                   float alpha, float beta, int rows, int cols);
+// A micro-kernel reading op(A) unpacked, in place: op(A)[i][p] = a[i·row_stride + p·depth_stride]
+// (A itself: row_stride = lda, depth_stride = 1; Aᵀ: row_stride = 1, depth_stride = lda).
+typedef void (*kl_gemm_strided_kernel)(long kc, const float *a, long row_stride, long depth_stride, const float *b,
+                                       float *c, long ldc, float alpha, float beta, int rows, int cols);
 
 typedef struct {
     int mr, nr;
     kl_gemm_kernel kernel;
-    kl_gemm_row_kernel row_kernel;  // narrow shapes only
+    kl_gemm_strided_kernel strided_kernel;
+    kl_gemm_strided_kernel half_strided_kernel;  // mr/2 rows, for a last row panel that short
 } kl_gemm_shape;
 
-// Packs rows [i0, i0+rows) × depth [p0, p0+depth) of op(A) into panels of mr rows, p-major,
-// zero-padding the last panel's missing rows.
-static void kl_gemm_pack_a(int transpose, const float *a, long lda, long i0, long rows, long p0,
-                           long depth, int mr, float *out) {
-    for (long ip = 0; ip < rows; ip += mr) {
-        long height = rows - ip < mr ? rows - ip : mr;
-        float *panel = out + ip * depth;
-        if (transpose) {
-            // op(A)[i][p] = A[p][i]: each k-step's mr values are contiguous.
+// Packs `count` vectors × depth [p0, p0+depth) of a row-major matrix m (leading dimension ld) into
+// panels of r vectors, p-major, zero-padding the last panel's missing vectors. Vector v, element p
+// is m[v][p] (`depth_contiguous`) or m[p][v]. op(A)'s rows are A's rows (or, transposed, its
+// columns); op(B)'s columns are B's columns (or, transposed, its rows).
+static void kl_gemm_pack(int depth_contiguous, const float *m, long ld, long v0, long count, long p0, long depth,
+                         int r, float *out) {
+    for (long vp = 0; vp < count; vp += r) {
+        long height = count - vp < r ? count - vp : r;
+        float *panel = out + vp * depth;
+        if (depth_contiguous) {
+            for (long v = 0; v < height; v++) {
+                const float *src = m + (v0 + vp + v) * ld + p0;
+                for (long p = 0; p < depth; p++) panel[p * r + v] = src[p];
+            }
+            for (long v = height; v < r; v++)
+                for (long p = 0; p < depth; p++) panel[p * r + v] = 0;
+        } else {
+            // Each k-step's r values are contiguous.
             for (long p = 0; p < depth; p++) {
-                const float *src = a + (p0 + p) * lda + i0 + ip;
-                float *dst = panel + p * mr;
+                const float *src = m + (p0 + p) * ld + v0 + vp;
+                float *dst = panel + p * r;
                 memcpy(dst, src, (size_t)height * sizeof(float));
-                for (long i = height; i < mr; i++) dst[i] = 0;
-            }
-        } else {
-            for (long i = 0; i < height; i++) {
-                const float *src = a + (i0 + ip + i) * lda + p0;
-                for (long p = 0; p < depth; p++) panel[p * mr + i] = src[p];
-            }
-            for (long i = height; i < mr; i++)
-                for (long p = 0; p < depth; p++) panel[p * mr + i] = 0;
-        }
-    }
-}
-
-// Packs depth [p0, p0+depth) × columns [j0, j0+cols) of op(B) into panels of nr columns,
-// p-major, zero-padding the last panel's missing columns.
-static void kl_gemm_pack_b(int transpose, const float *b, long ldb, long p0, long depth, long j0,
-                           long cols, int nr, float *out) {
-    for (long jp = 0; jp < cols; jp += nr) {
-        long width = cols - jp < nr ? cols - jp : nr;
-        float *panel = out + jp * depth;
-        if (transpose) {
-            // op(B)[p][j] = B[j][p].
-            for (long j = 0; j < width; j++) {
-                const float *src = b + (j0 + jp + j) * ldb + p0;
-                for (long p = 0; p < depth; p++) panel[p * nr + j] = src[p];
-            }
-            for (long j = width; j < nr; j++)
-                for (long p = 0; p < depth; p++) panel[p * nr + j] = 0;
-        } else {
-            for (long p = 0; p < depth; p++) {
-                const float *src = b + (p0 + p) * ldb + j0 + jp;
-                float *dst = panel + p * nr;
-                memcpy(dst, src, (size_t)width * sizeof(float));
-                for (long j = width; j < nr; j++) dst[j] = 0;
+                for (long v = height; v < r; v++) dst[v] = 0;
             }
         }
     }
@@ -178,15 +162,15 @@ static inline void kl_gemm_store_partial(const float *tile, int nr, float *c, lo
 // Indexed by level (kl_vmath_max_level): wide and narrow shapes.
 #if KL_GEMM_X86
 static const kl_gemm_shape kl_gemm_shapes[3][2] = {
-    {{4, 16, kl_gemm_kernel_portable_wide, 0}, {8, 8, kl_gemm_kernel_portable_narrow, kl_gemm_kernel_portable_narrow_rows}},
-    {{6, 16, kl_gemm_kernel_avx2_wide, 0}, {12, 8, kl_gemm_kernel_avx2_narrow, kl_gemm_kernel_avx2_narrow_rows}},
-    {{12, 32, kl_gemm_kernel_avx512_wide, 0}, {24, 16, kl_gemm_kernel_avx512_narrow, kl_gemm_kernel_avx512_narrow_rows}},
+    {{4, 16, kl_gemm_kernel_portable_wide, kl_gemm_kernel_portable_wide_strided, kl_gemm_kernel_portable_wide_half_strided}, {8, 8, kl_gemm_kernel_portable_narrow, kl_gemm_kernel_portable_narrow_strided, kl_gemm_kernel_portable_narrow_half_strided}},
+    {{6, 16, kl_gemm_kernel_avx2_wide, kl_gemm_kernel_avx2_wide_strided, kl_gemm_kernel_avx2_wide_half_strided}, {12, 8, kl_gemm_kernel_avx2_narrow, kl_gemm_kernel_avx2_narrow_strided, kl_gemm_kernel_avx2_narrow_half_strided}},
+    {{12, 32, kl_gemm_kernel_avx512_wide, kl_gemm_kernel_avx512_wide_strided, kl_gemm_kernel_avx512_wide_half_strided}, {24, 16, kl_gemm_kernel_avx512_narrow, kl_gemm_kernel_avx512_narrow_strided, kl_gemm_kernel_avx512_narrow_half_strided}},
 };
 #else
 static const kl_gemm_shape kl_gemm_shapes[3][2] = {
-    {{4, 16, kl_gemm_kernel_portable_wide, 0}, {8, 8, kl_gemm_kernel_portable_narrow, kl_gemm_kernel_portable_narrow_rows}},
-    {{4, 16, kl_gemm_kernel_portable_wide, 0}, {8, 8, kl_gemm_kernel_portable_narrow, kl_gemm_kernel_portable_narrow_rows}},
-    {{4, 16, kl_gemm_kernel_portable_wide, 0}, {8, 8, kl_gemm_kernel_portable_narrow, kl_gemm_kernel_portable_narrow_rows}},
+    {{4, 16, kl_gemm_kernel_portable_wide, kl_gemm_kernel_portable_wide_strided, kl_gemm_kernel_portable_wide_half_strided}, {8, 8, kl_gemm_kernel_portable_narrow, kl_gemm_kernel_portable_narrow_strided, kl_gemm_kernel_portable_narrow_half_strided}},
+    {{4, 16, kl_gemm_kernel_portable_wide, kl_gemm_kernel_portable_wide_strided, kl_gemm_kernel_portable_wide_half_strided}, {8, 8, kl_gemm_kernel_portable_narrow, kl_gemm_kernel_portable_narrow_strided, kl_gemm_kernel_portable_narrow_half_strided}},
+    {{4, 16, kl_gemm_kernel_portable_wide, kl_gemm_kernel_portable_wide_strided, kl_gemm_kernel_portable_wide_half_strided}, {8, 8, kl_gemm_kernel_portable_narrow, kl_gemm_kernel_portable_narrow_strided, kl_gemm_kernel_portable_narrow_half_strided}},
 };
 #endif
 
@@ -232,21 +216,28 @@ int kl_sgemm_at_level(int level, int trans_a, int trans_b, long m, long n, long 
         long ncb = n - jc < KL_GEMM_NC ? n - jc : KL_GEMM_NC;
         for (long pc = 0; pc < k; pc += KL_GEMM_KC) {
             long kcb = k - pc < KL_GEMM_KC ? k - pc : KL_GEMM_KC;
-            kl_gemm_pack_b(trans_b, b, ldb, pc, kcb, jc, ncb, nr, b_pack);
+            kl_gemm_pack(trans_b, b, ldb, jc, ncb, pc, kcb, nr, b_pack);
             // The first depth block applies the caller's beta; later ones add to C.
             float block_beta = pc == 0 ? beta : 1;
-            if (shape.row_kernel && !trans_a) {
-                // One column panel: each row panel of A would be packed for a single use.
+            if (ncb <= KL_GEMM_IN_PLACE_PANELS * nr || kcb <= KL_GEMM_IN_PLACE_DEPTH) {
+                // Few column panels, or a shallow depth: packing a row panel of A would cost about
+                // as much as the products it serves, so the kernels read it in place, row panel
+                // by row panel, while it stays in L1 across the column panels.
+                long row_stride = trans_a ? 1 : lda, depth_stride = trans_a ? lda : 1;
                 for (long ir = 0; ir < m; ir += mr) {
                     int rows = m - ir < mr ? (int)(m - ir) : mr;
-                    shape.row_kernel(kcb, a + ir * lda + pc, lda, b_pack, c + ir * ldc + jc, ldc, alpha, block_beta,
-                                     rows, (int)ncb);
+                    kl_gemm_strided_kernel kernel = rows <= mr / 2 ? shape.half_strided_kernel : shape.strided_kernel;
+                    for (long jr = 0; jr < ncb; jr += nr) {
+                        int cols = ncb - jr < nr ? (int)(ncb - jr) : nr;
+                        kernel(kcb, a + ir * row_stride + pc * depth_stride, row_stride, depth_stride,
+                                             b_pack + jr * kcb, c + ir * ldc + jc + jr, ldc, alpha, block_beta, rows, cols);
+                    }
                 }
                 continue;
             }
             for (long ic = 0; ic < m; ic += mc_max) {
                 long mcb = m - ic < mc_max ? m - ic : mc_max;
-                kl_gemm_pack_a(trans_a, a, lda, ic, mcb, pc, kcb, mr, a_pack);
+                kl_gemm_pack(!trans_a, a, lda, ic, mcb, pc, kcb, mr, a_pack);
                 for (long jr = 0; jr < ncb; jr += nr) {
                     int cols = ncb - jr < nr ? (int)(ncb - jr) : nr;
                     for (long ir = 0; ir < mcb; ir += mr) {
@@ -276,7 +267,7 @@ void kl_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha, con
 #define KL_UVEC KL_CAT(kl_gemm_uvec_, KL_ISA, )
 #define KL_PACKED_A(i, p) a[(p) * KL_WIDE_MR + (i)]
 #define KL_PACKED_NARROW_A(i, p) a[(p) * KL_NARROW_MR + (i)]
-#define KL_ROW_A(i, p) row[i][p]
+#define KL_STRIDED_A(i, p) a[offset[i] + (p) * depth_stride]
 
 typedef float KL_VEC __attribute__((vector_size(KL_VLEN * 4)));
 // The same vector at float alignment, for loads and stores of C rows.
@@ -324,25 +315,33 @@ static KL_TGT void KL_CAT(kl_gemm_kernel_, KL_ISA, _narrow)(long kc, const float
     KL_GEMM_KERNEL_BODY(KL_NARROW_MR, 1, KL_PACKED_NARROW_A)
 }
 
-// The narrow kernel reading op(A) = A unpacked, row-major with row stride lda: for products with
-// one column panel, where a packed A would be used once and packing it would cost as much as the
-// product. Rows past `rows` re-read the last row (their results are never stored).
-static KL_TGT void KL_CAT(kl_gemm_kernel_, KL_ISA, _narrow_rows)(long kc, const float *restrict a, long lda,
-                                                                  const float *restrict b, float *restrict c,
-                                                                  long ldc, float alpha, float beta, int rows,
-                                                                  int cols) {
-    const float *row[KL_NARROW_MR];
-    _Pragma("clang loop unroll(full)") for (int i = 0; i < KL_NARROW_MR; i++)
-        row[i] = a + (i < rows ? i : rows - 1) * lda;
-    KL_GEMM_KERNEL_BODY(KL_NARROW_MR, 1, KL_ROW_A)
-}
+// The kernels reading op(A) in place (kl_gemm_strided_kernel), with MR rows and with MR/2 for a
+// last row panel that short (m = 32 on 24-row tiles: 24 + 12 rows computed rather than 24 + 24):
+// for products with few column panels or little depth, where packing A would cost about as much as
+// the products it serves.
+// Rows past `rows` re-read the last row (their results are never stored), so no read leaves op(A).
+#define KL_GEMM_STRIDED_KERNEL(NAME, MR, NV)                                                            \
+    static KL_TGT void KL_CAT(kl_gemm_kernel_, KL_ISA, NAME)(long kc, const float *restrict a, long row_stride, \
+                                                             long depth_stride, const float *restrict b,  \
+                                                             float *restrict c, long ldc, float alpha,    \
+                                                             float beta, int rows, int cols) {            \
+        long offset[MR];                                                                                \
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++)                                 \
+            offset[i] = (i < rows ? i : rows - 1) * row_stride;                                         \
+        KL_GEMM_KERNEL_BODY(MR, NV, KL_STRIDED_A)                                                       \
+    }
+KL_GEMM_STRIDED_KERNEL(_wide_strided, KL_WIDE_MR, 2)
+KL_GEMM_STRIDED_KERNEL(_narrow_strided, KL_NARROW_MR, 1)
+KL_GEMM_STRIDED_KERNEL(_wide_half_strided, KL_WIDE_MR / 2, 2)
+KL_GEMM_STRIDED_KERNEL(_narrow_half_strided, KL_NARROW_MR / 2, 1)
+#undef KL_GEMM_STRIDED_KERNEL
 
 #undef KL_GEMM_KERNEL_BODY
 #undef KL_VEC
 #undef KL_UVEC
 #undef KL_PACKED_A
 #undef KL_PACKED_NARROW_A
-#undef KL_ROW_A
+#undef KL_STRIDED_A
 #undef KL_CAT
 #undef KL_CAT_
 #endif

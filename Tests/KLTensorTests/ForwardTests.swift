@@ -134,6 +134,28 @@ import KLTestSupport
         #expect(abs(total - v.reduce(0, +) / 60) < 1e-6)
     }
 
+    /// The maximum with and without a gradient to record (two code paths), over the last axis
+    /// (long enough for the 16-lane scan) and a middle one: the largest non-NaN value, NaN only
+    /// where every value is NaN, −∞ where every value is −∞.
+    @Test func maximumSkipsNaNUnlessEveryValueIsNaN() {
+        var data = TestData(seed: 35)
+        var values = data.tensor([4, 37]).scalars
+        for j in 0..<37 { values[37 + j] = .nan; values[2 * 37 + j] = -.infinity }
+        values[3 * 37 + 5] = .nan
+        values[3 * 37 + 30] = 9
+        let expected: [Float] = [values[0..<37].max()!, .nan, -.infinity, 9]
+        func same(_ a: [Float], _ b: [Float]) -> Bool { zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) } && a.count == b.count }
+        let plain = Tensor(shape: [4, 37], scalars: values)
+        let tracked = Tensor(shape: [4, 37], scalars: values, requiresGrad: true)
+        #expect(same(plain.max(alongAxes: [1]).scalars, expected))
+        #expect(same(tracked.max(alongAxes: [1]).scalars, expected))
+        // The middle axis of (37, 4, 1) ≅ each row's values at stride 4.
+        let columns = Tensor(shape: [4, 37], scalars: values).transposed(0, 1).reshaped(to: [1, 37, 4])
+        #expect(same(columns.max(alongAxes: [1]).scalars, expected))
+        let trackedColumns = Tensor(shape: [1, 37, 4], scalars: columns.scalars, requiresGrad: true)
+        #expect(same(trackedColumns.max(alongAxes: [1]).scalars, expected))
+    }
+
     @Test func cumulativeSumMatchesPrefixSums() {
         let x = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
         #expect(x.cumulativeSum(alongAxis: 1).scalars == [1, 3, 6, 4, 9, 15])

@@ -100,25 +100,60 @@ extension Tensor {
         return total
     }
 
-    /// Maximum along one axis, keeping it as size 1, recording the gradient route.
+    /// The maximum of `n` ≥ 1 contiguous floats, NaN only when all are: 16 lanes where NaN never
+    /// wins, and the exact scalar scan when they leave −∞ (all −∞, or NaN among them).
+    @inline(__always)
+    static func contiguousMax(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+        var lanes = SIMD16<Float>(repeating: -.infinity)
+        var i = 0
+        while i + 16 <= n {
+            let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+            lanes.replace(with: v, where: v .> lanes)
+            i += 16
+        }
+        var best = lanes.max()
+        while i < n { if p[i] > best { best = p[i] }; i += 1 }
+        guard best == -.infinity else { return best }
+        best = p[0]
+        for j in 1..<n where p[j] > best || (best.isNaN && !p[j].isNaN) { best = p[j] }
+        return best
+    }
+
+    /// Maximum along one axis, keeping it as size 1, recording the gradient route. The first maximal
+    /// element wins (a NaN only where every element is NaN). The reduced axis is walked outermost so
+    /// every pass reads `inner` contiguous floats (vectorisable; the stabilisers of the random-feature
+    /// maps reduce over the sequence with inner = heads × features), the outer blocks in parallel,
+    /// and the argmax is kept only when a gradient will need it.
     private func maxAlong(axis: Int) -> Tensor {
         let (outer, size, inner) = splitAround(axis: axis)
         precondition(size > 0, "max: cannot reduce an empty axis of shape \(shape)")
         var keptShape = shape
         keptShape[axis] = 1
         let result = Tensor(shape: keptShape, storage: TensorStorage(uninitializedCount: outer * inner))
-        var argmax = [Int32](repeating: 0, count: outer * inner)
+        let recording = GradientRecording.isEnabled && requiresGrad
+        var argmax = [Int32](repeating: 0, count: recording ? outer * inner : 0)
         let src = storage.pointer, dst = result.storage.pointer
         argmax.withUnsafeMutableBufferPointer { arg in
-            for o in 0..<outer {
-                for i in 0..<inner {
-                    var best = src[o * size * inner + i], bestIndex = 0
-                    for s in 1..<size {
-                        let v = src[(o * size + s) * inner + i]
-                        if v > best || (best.isNaN && !v.isNaN) { best = v; bestIndex = s }
+            let arg = recording ? arg.baseAddress : nil
+            Parallel.forRanges(outer, costPerItem: size * inner) { start, end in
+                for o in start..<end {
+                    let block = src + o * size * inner, best = dst + o * inner
+                    if inner == 1 && arg == nil {
+                        best.pointee = Self.contiguousMax(block, size)
+                        continue
                     }
-                    dst[o * inner + i] = best
-                    arg[o * inner + i] = Int32(bestIndex)
+                    best.update(from: block, count: inner)
+                    for s in 1..<size {
+                        let row = block + s * inner
+                        if let bestIndex = arg.map({ $0 + o * inner }) {
+                            for i in 0..<inner where row[i] > best[i] || (best[i].isNaN && !row[i].isNaN) {
+                                best[i] = row[i]
+                                bestIndex[i] = Int32(s)
+                            }
+                        } else {
+                            for i in 0..<inner { best[i] = row[i] > best[i] || best[i].isNaN ? row[i] : best[i] }
+                        }
+                    }
                 }
             }
         }
