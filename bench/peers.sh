@@ -4,17 +4,20 @@
 # (> 1: we are faster). A benchmark, not a test. Each side's figure is its fastest step over ROUNDS.
 #
 #   TORCH_PY=venv-torch/bin/python [JAX_PY=venv-jax/bin/python] [KLCODE_DIR=checkout] \
-#     [PEERS_DIR=../shared/bench/peers] [ROUNDS=2] [LENGTHS="512 2048"] bash bench/peers.sh
+#     [PEERS_DIR=../shared/bench/peers] [ROUNDS=2] [LENGTHS="512 2048"] [PAPER_PAIRS="FAVOR+:performer:64 …"] bash bench/peers.sh
 #
 # Small peer model: d_model 64, 4 heads × 16, d_ff 128, 2 layers, batch 8, no dropout; softmax (theirs: explicit
 # and fused SDPA) and FAVOR+ with 64 features. Paper-code model (when KLCODE_DIR is set): L 2000,
-# batch 32, d_model 128, 4 × 32, 2 layers, d_ff 256, classifier 256, FAVOR+ and GMM-PRF.
+# batch 32, d_model 128, 4 × 32, 2 layers, d_ff 256, classifier 256, every kernel the paper's code has.
 # Needs a release build: swift build -c release --product klt-bench.
 set -u
 cd "$(dirname "$0")/.."
 PEERS_DIR=${PEERS_DIR:-../shared/bench/peers}
 ROUNDS=${ROUNDS:-2}
 LENGTHS=${LENGTHS:-"512 2048"}
+# Our kernel:the official name:our --features, for the paper-code rows (every kernel the paper's code runs).
+PAPER_PAIRS=${PAPER_PAIRS:-"FAVOR+:performer:64 elu+1:linear: GMM-PRF:mix-gauss-positive: GMM-RKS:mix-gauss-fourier: \
+FastFood-RKS:fsgb-fastfood: Generator-RKS:generative-fourier: Generator-PRF:generative-positive: softmax:softmax:"}
 BENCH=.build/release/klt-bench
 [ -x "$BENCH" ] || { echo "peers.sh: build first: swift build -c release --product klt-bench" >&2; exit 2; }
 
@@ -24,7 +27,7 @@ fastest() { sort -g | head -n 1; }
 ours() { # length kernel [extra options…]
   local length=$1 kernel=$2; shift 2
   "$BENCH" training --preset cpu --width 64 --heads 4 --head-dim 16 --ff 128 --layers 2 --batch 8 --steps 5 --dropout 0 \
-    --length "$length" --kernels "$kernel" "$@" | awk -F'|' -v k="$kernel" '$2 ~ k { gsub(/ /, "", $4); print $4 * 1000 }'
+    --length "$length" --kernels "$kernel" "$@" | awk -F'|' -v k="$kernel" 'index($2, " " k " ") { gsub(/ /, "", $4); print $4 * 1000 }'
 }
 # ms/step (minimum) of a peer script's line.
 theirs() { awk '/ms\/step/ { for (i = 1; i <= NF; i++) if ($i == "min=") v = $(i + 1); else if ($i ~ /^min=/) { sub("min=", "", $i); v = $i }; print v }'; }
@@ -60,11 +63,11 @@ for length in $LENGTHS; do
 done
 
 if [ -n "${KLCODE_DIR:-}" ] && [ -n "${TORCH_PY:-}" ]; then
-  for pair in "FAVOR+:performer:64" "GMM-PRF:mix-gauss-positive:"; do
+  for pair in $PAPER_PAIRS; do
     IFS=: read -r kernel official features <<< "$pair"
     extra=(); [ -n "$features" ] && extra=(--features "$features")
     ourTime=$("$BENCH" training --preset cpu --width 128 --heads 4 --head-dim 32 --ff 256 --layers 2 --classifier 256 \
-      --batch 32 --length 2000 --kernels "$kernel" "${extra[@]}" | awk -F'|' -v k="$kernel" '$2 ~ k { gsub(/ /, "", $4); print $4 * 1000 }')
+      --batch 32 --length 2000 --kernels "$kernel" "${extra[@]}" | awk -F'|' -v k="$kernel" 'index($2, " " k " ") { gsub(/ /, "", $4); print $4 * 1000 }')
     paperTime=$(KLCODE_DIR="$KLCODE_DIR" "$TORCH_PY" "$PEERS_DIR/paper_code_bench.py" --kernels "$official" 2>/dev/null |
       awk '/^paper kernel/ { for (i = 1; i <= NF; i++) if ($i ~ /^s\/step=/) { sub("s/step=", "", $i); print $i * 1000 } }')
     row "L 2000 paper config, $kernel vs the paper's $official" "$ourTime" "$paperTime"

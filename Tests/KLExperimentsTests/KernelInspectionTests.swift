@@ -79,7 +79,7 @@ import Testing
         // The snapshot the charts and summary use holds exactly those numbers.
         let inspection = KernelInspection(checkpoint: checkpoint, batches: [], settings: Self.settings())
         guard case .gaussian(let spectrum) = inspection.layers[0].initial else { Issue.record("not a Gaussian spectrum"); return }
-        let map = try #require((checkpoint.initialMaps[0] as? RandomFeatureMap)?.spectrum)
+        let map = try #require((checkpoint.initialMaps[0] as? RandomFeatureMap)?.spectrum as? LearnedGaussianSpectrum)
         #expect(spectrum.components.flatMap(\.mean) == map.mean.scalars.map(Double.init))
         #expect(spectrum.components.flatMap(\.variance) == map.logVariance.scalars.map { exp(Double($0)) })
         // Without run.json the checkpoint's training seed (5) is tried and refused: it does not rebuild the model.
@@ -123,7 +123,7 @@ import Testing
         let run = try Self.trainedRun()
         defer { run.remove() }
         let checkpoint = try InspectedCheckpoint(url: run.checkpoint)
-        let map = checkpoint.trainedMaps[1], spectrum = try #require((map as? RandomFeatureMap)?.spectrum)
+        let map = checkpoint.trainedMaps[1], spectrum = try #require((map as? RandomFeatureMap)?.spectrum as? LearnedGaussianSpectrum)
         let closedForm = try #require(ClosedFormKernel(map: map, kernel: .gmmPRF))
         let estimator = FeatureKernelEstimator(family: checkpoint.family, trainedMap: map, configuration: checkpoint.configuration)
         let d = 8

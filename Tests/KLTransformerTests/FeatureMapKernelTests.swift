@@ -99,7 +99,8 @@ import Testing
         let (q, k) = Self.pair(seed: 6)
         let map = Self.named(.gmmPRF, dimensions: 256, seed: 7) as! RandomFeatureMap
         let mc = Self.monteCarlo(map, q, k, draws: 200)
-        let mu = map.spectrum!.mean.scalars, sigma = map.spectrum!.logVariance.scalars
+        let spectrum = map.spectrum as! LearnedGaussianSpectrum
+        let mu = spectrum.mean.scalars, sigma = spectrum.logVariance.scalars
         for head in 0..<Self.heads {
             let a = Self.scaled(q, head: head), b = Self.scaled(k, head: head)
             var exponent = -a.reduce(0) { $0 + $1 * $1 } - b.reduce(0) { $0 + $1 * $1 }
@@ -116,13 +117,19 @@ import Testing
     func gmmFourierMatchesItsClosedForm(shared: Bool) {
         let (q, k) = Self.pair(seed: 9)
         var generator = RandomGenerator(seed: 10)
-        let map = GaussianMixtureFourierFeatures(inputDimension: Self.d, heads: Self.heads, nominalDimensions: 256, smoothing: 0.5,
-                                                 sharedAcrossHeads: shared, generator: &generator, randomness: Self.randomness(11))
+        // GMM-RKS's (Gauss-RKS's, shared) preset with n − 1 = 256 and s = 0.5: 64 frequencies at ±μ.
+        let kernel = RandomFeatureKernel(component: TrigonometricComponent(smoothing: 0.5, nominalDimensions: 256, symmetricMean: true),
+                                         source: LearnedSpectrumNoise(order: .byCoordinate, covariance: .full(sharedByHeads: shared)))
+        let map = RandomFeatureMap(kernel: kernel, inputDimension: Self.d, frequencyCount: 64, heads: Self.heads, generator: &generator,
+                                   randomness: Self.randomness(11))
+        #expect(map.featureCount == 257)
+        let spectrum = map.spectrum as! LearnedFullCovarianceSpectrum
+        #expect(spectrum.mean.shape[0] == (shared ? 1 : Self.heads) && spectrum.isSharedByHeads == shared)
         // Scale the learned Σ up so the kernel is far from flat and the test is informative.
-        map.covarianceFactor.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= 20 } }
-        map.mean.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= 20 } }
+        spectrum.covarianceFactor.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= 20 } }
+        spectrum.mean.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= 20 } }
         let mc = Self.monteCarlo(map, q, k, draws: 200)
-        let sigma = map.covarianceFactor.scalars, mu = map.mean.scalars
+        let sigma = spectrum.covarianceFactor.scalars, mu = spectrum.mean.scalars
         for head in 0..<Self.heads {
             let p = shared ? 0 : head
             let delta = zip(Self.scaled(q, head: head), Self.scaled(k, head: head)).map { $0 - $1 }
@@ -141,15 +148,15 @@ import Testing
 
     @Test func hyperbolicGMMMatchesItsClosedForm() {
         let (q, k) = Self.pair(seed: 12)
-        var generator = RandomGenerator(seed: 13)
-        let map = HyperbolicGaussianMixtureFeatures(inputDimension: Self.d, heads: Self.heads, nominalDimensions: 256,
-                                                    generator: &generator, randomness: Self.randomness(14))
+        let map = Self.named(.gmmPRFHyperbolic, dimensions: 256, seed: 13) as! RandomFeatureMap
+        #expect(map.featureCount == 256)
+        let spectrum = map.spectrum as! LearnedIsotropicSpectrum
         let mc = Self.monteCarlo(map, q, k, draws: 200)
         for head in 0..<Self.heads {
             let a = Self.scaled(q, head: head), b = Self.scaled(k, head: head)
             let z = zip(a, b).map { $0 + $1 }
-            let mu = map.mean.scalars[(head * Self.d)..<((head + 1) * Self.d)].map(Double.init)
-            let variance = exp(Double(map.logVariance.scalars[head]))
+            let mu = spectrum.mean.scalars[(head * Self.d)..<((head + 1) * Self.d)].map(Double.init)
+            let variance = exp(Double(spectrum.logVariance.scalars[head]))
             let exact = cosh(zip(mu, z).reduce(0) { $0 + $1.0 * $1.1 })
                 * exp(0.5 * variance * z.reduce(0) { $0 + $1 * $1 } - a.reduce(0) { $0 + $1 * $1 } - b.reduce(0) { $0 + $1 * $1 })
             #expect(abs(mc[head] - exact) < 0.02 * exact, "head \(head): \(mc[head]) vs \(exact)")

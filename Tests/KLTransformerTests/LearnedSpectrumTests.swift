@@ -32,7 +32,7 @@ import Testing
         var generator = RandomGenerator(seed: 1)
         let map = RandomFeatureMap(kernel: kernel, inputDimension: 4, frequencyCount: frequencies, heads: 1, generator: &generator,
                                    randomness: FeatureRandomness(seed: seed, policy: .everyCall))
-        let spectrum = try #require(map.spectrum)
+        let spectrum = try #require(map.spectrum as? LearnedGaussianSpectrum)
         spectrum.mean.assign(Tensor(shape: [1, 4], scalars: mu))
         spectrum.logVariance.assign(Tensor(shape: [1, 4], scalars: logVariance))
         return map
@@ -93,7 +93,7 @@ import Testing
         var generator = RandomGenerator(seed: 2)
         let map = RandomFeatureMap(kernel: kernel, inputDimension: 4, frequencyCount: 6, heads: 2, generator: &generator,
                                    randomness: FeatureRandomness(seed: 3, policy: .never))
-        let spectrum = try #require(map.spectrum)
+        let spectrum = try #require(map.spectrum as? LearnedGaussianSpectrum)
         #expect(map.parameters.map(\.name) == ["mean", "logVariance"])
         var data = TestData(seed: 6)
         let q = data.tensor([1, 3, 2, 4], -0.7, 0.7, requiresGrad: true), k = data.tensor([1, 3, 2, 4], -0.7, 0.7, requiresGrad: true)

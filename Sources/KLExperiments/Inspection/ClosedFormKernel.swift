@@ -50,9 +50,9 @@ public struct ClosedFormKernel: Sendable {
         case (.gmmPRFHyperbolic, _):
             guard let spectrum = GaussianSpectrum(map) else { return nil }
             self.init(form: .hyperbolic(spectrum))
-        case (.gmmRKS, let map as GaussianMixtureFourierFeatures), (.gaussRKS, let map as GaussianMixtureFourierFeatures):
-            guard let spectrum = GaussianSpectrum(map) else { return nil }
-            self.init(form: .fourier(spectrum), smoothing: Double(map.smoothing))
+        case (.gmmRKS, let map as RandomFeatureMap), (.gaussRKS, let map as RandomFeatureMap):
+            guard let spectrum = GaussianSpectrum(map), let component = map.kernel.component as? TrigonometricComponent else { return nil }
+            self.init(form: .fourier(spectrum), smoothing: Double(component.smoothing))
         case (.gmmMixture, let map as GaussianMixtureAlaCarteFeatures):
             guard let spectrum = GaussianSpectrum(map) else { return nil }
             self.init(form: .fourier(spectrum), smoothing: Double(map.smoothing))

@@ -50,22 +50,28 @@ public struct GaussianSpectrum: Sendable, Equatable {
     public init?(_ map: any FeatureMap) {
         switch map {
         case let map as RandomFeatureMap:
-            guard let spectrum = map.spectrum else { return nil }
-            components = Self.diagonal(mean: spectrum.mean, logVariance: spectrum.logVariance, weights: nil)
-            (sharedByHeads, symmetric) = (false, false)
-        case let map as HyperbolicGaussianMixtureFeatures:
-            let d = map.inputDimension
-            let expanded = map.logVariance.scalars.flatMap { [Float](repeating: $0, count: d) }
-            components = Self.diagonal(mean: map.mean, logVariance: Tensor(shape: [map.heads, d], scalars: expanded), weights: nil)
-            (sharedByHeads, symmetric) = (false, false)
-        case let map as GaussianMixtureFourierFeatures:
-            let d = map.inputDimension, means = map.mean.scalars.map(Double.init), factors = map.covarianceFactor.scalars.map(Double.init)
-            components = (0..<map.mean.shape[0]).map { p in
-                let factor = Array(factors[(p * d * d)..<((p + 1) * d * d)])
-                let variance = (0..<d).map { i in (0..<d).reduce(0) { $0 + factor[$1 * d + i] * factor[$1 * d + i] } }
-                return Component(mean: Array(means[(p * d)..<((p + 1) * d)]), variance: variance, factor: factor, weight: 1)
+            switch map.spectrum {
+            case let spectrum as LearnedGaussianSpectrum:
+                components = Self.diagonal(mean: spectrum.mean, logVariance: spectrum.logVariance, weights: nil)
+                (sharedByHeads, symmetric) = (false, false)
+            case let spectrum as LearnedIsotropicSpectrum:
+                let d = spectrum.mean.shape[1]
+                let expanded = spectrum.logVariance.scalars.flatMap { [Float](repeating: $0, count: d) }
+                components = Self.diagonal(mean: spectrum.mean, logVariance: Tensor(shape: spectrum.mean.shape, scalars: expanded), weights: nil)
+                (sharedByHeads, symmetric) = (false, false)
+            case let spectrum as LearnedFullCovarianceSpectrum:
+                let d = spectrum.mean.shape[1], means = spectrum.mean.scalars.map(Double.init)
+                let factors = spectrum.covarianceFactor.scalars.map(Double.init)
+                components = (0..<spectrum.mean.shape[0]).map { p in
+                    let factor = Array(factors[(p * d * d)..<((p + 1) * d * d)])
+                    let variance = (0..<d).map { i in (0..<d).reduce(0) { $0 + factor[$1 * d + i] * factor[$1 * d + i] } }
+                    return Component(mean: Array(means[(p * d)..<((p + 1) * d)]), variance: variance, factor: factor, weight: 1)
+                }
+                sharedByHeads = spectrum.isSharedByHeads
+                symmetric = (map.kernel.component as? TrigonometricComponent)?.symmetricMean ?? false
+            default:
+                return nil
             }
-            (sharedByHeads, symmetric) = (map.mean.shape[0] != map.heads, true)
         case let map as GaussianMixtureAlaCarteFeatures:
             let probabilities: Tensor = withoutGradients { map.mixtureLogits.softmax() }
             let weights = probabilities.scalars.map { Double($0) }

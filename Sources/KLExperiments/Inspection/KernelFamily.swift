@@ -74,8 +74,6 @@ public struct KernelFamily: Sendable, Equatable {
     public static func frequencies(of map: any FeatureMap) -> Int {
         switch map {
         case let map as RandomFeatureMap: map.frequencyCount
-        case let map as HyperbolicGaussianMixtureFeatures: map.nominalDimensions / 2
-        case let map as GaussianMixtureFourierFeatures: map.nominalDimensions / 4
         case let map as GaussianMixtureAlaCarteFeatures: map.nominalDimensions / 4
         case let map as ExponentialRandomFeatures: map.featureCount
         default: map.inputDimension

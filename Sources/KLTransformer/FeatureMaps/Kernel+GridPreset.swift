@@ -44,6 +44,19 @@ extension KernelConfiguration {
             return GridPreset(kernel: RandomFeatureKernel(component: component, source: GeneratedFrequencies(noiseDimensions: noiseDimensions)),
                               frequencies: (n - 1) / 2,
                               legacyName: { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : nil })
+        case .gmmPRFHyperbolic:
+            // M = n/2 frequencies ω = μ_h + e^{σ_h/2}ε, each giving exp(±ωᵀx − ‖x‖²) (the pair ±ω).
+            let component = GaussianKernelVersion(of: PositiveComponent(hyperbolic: true, mirrorsMean: true))
+            let source = LearnedSpectrumNoise(order: .byCoordinate, covariance: .isotropic)
+            return GridPreset(kernel: RandomFeatureKernel(component: component, source: source), frequencies: n / 2,
+                              legacyName: { $0 == "omega" ? "epsilon" : nil })
+        case .gmmRKS, .gaussRKS:
+            // M = n/4 frequencies for the smoothed class's n − 1, each giving cos/sin at ±μ with the
+            // scale √(4/(n − 1)); ε drawn as torch.randn(d, M), named `epsilon` by the class of its own.
+            let component = TrigonometricComponent(smoothing: smoothing, nominalDimensions: n - 1, symmetricMean: true)
+            let source = LearnedSpectrumNoise(order: .byCoordinate, covariance: .full(sharedByHeads: kernel == .gaussRKS))
+            return GridPreset(kernel: RandomFeatureKernel(component: component, source: source), frequencies: (n - 1) / 4,
+                              legacyName: { $0 == "omega" ? "epsilon" : nil })
         case .fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS, .fastFoodPRF:
             // One block of d' = d (a power of two): M = d frequencies, the official N(0, 1/d) start and
             // redraws. The class of their own named the diagonals without the `frequencies.` of a
@@ -87,9 +100,9 @@ extension Kernel {
         case .fastFoodLearnedScale: ("trigrf+fastfood-learned", "preset: M = d, only S learned, initialised N(0, 1/d) as the official code; G, B redrawn")
         case .fastFoodRKS: ("trigrf+fastfood-learned", "preset: M = d, S, G, B initialised N(0, 1/d) as the official code (the grid's pair starts from an exact draw)")
         case .fastFoodPRF: ("posrf-rbf+fastfood-learned", "preset: M = d, S, G, B initialised N(0, 1/d) as the official code (the grid's pair starts from an exact draw)")
-        case .gaussRKS: ("trigrf+gmm", "own class: one Gaussian with a full matrix Σ shared by the heads, features at ±μ")
-        case .gmmRKS: ("trigrf+gmm", "own class: a full matrix Σ per head (covariance ΣᵀΣ), features at ±μ, scale √(4/n)")
-        case .gmmPRFHyperbolic: ("posrf-hyp-rbf+gmm", "own class: pairs ±ω with ω = μ + σε (the grid pairs ±ε: cosh(μᵀz), not exp(μᵀz)), one scalar variance per head, U(±0.5) initialisation")
+        case .gaussRKS: ("trigrf+gmm", "preset: one Gaussian with a full matrix Σ shared by the heads, features at ±μ, M = n/4, scale √(4/n)")
+        case .gmmRKS: ("trigrf+gmm", "preset: a full matrix Σ per head (covariance ΣᵀΣ), features at ±μ, M = n/4, scale √(4/n)")
+        case .gmmPRFHyperbolic: ("posrf-hyp-rbf+gmm", "preset: pairs ±ω with ω = μ + σε (the grid's pair ±ε keeps μ's sign), one scalar variance per head, U(±0.5) initialisation, M = n/2")
         case .gmmMixture: ("trigrf+gmm", "own class: C diagonal Gaussians shared by the heads, one attention per Gaussian mixed by learned weights")
         }
     }

@@ -216,19 +216,11 @@ public struct KernelConfiguration: Sendable {
         switch kernel {
         case .softmax: return nil
         case .elu: return EluFeatureMap(inputDimension: d)
-        case .rff, .favor, .gaussianPRF, .gmmPRF, .generatorRKS, .generatorPRF, .fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS, .fastFoodPRF:
+        case .rff, .favor, .gaussianPRF, .gmmPRF, .generatorRKS, .generatorPRF, .fastFoodRandom, .fastFoodLearnedScale, .fastFoodRKS, .fastFoodPRF,
+             .gmmRKS, .gaussRKS, .gmmPRFHyperbolic:
             preconditionFailure("\(kernel.rawValue) is a preset of the random-feature grid (gridPreset)")
         case .favorExp:
             return ExponentialRandomFeatures(inputDimension: d, featureCount: n / 2, randomness: randomness)
-        case .gaussRKS:
-            return GaussianMixtureFourierFeatures(inputDimension: d, heads: heads, nominalDimensions: n - 1, smoothing: smoothing,
-                                                  sharedAcrossHeads: true, generator: &generator, randomness: randomness)
-        case .gmmRKS:
-            return GaussianMixtureFourierFeatures(inputDimension: d, heads: heads, nominalDimensions: n - 1, smoothing: smoothing,
-                                                  generator: &generator, randomness: randomness)
-        case .gmmPRFHyperbolic:
-            return HyperbolicGaussianMixtureFeatures(inputDimension: d, heads: heads, nominalDimensions: n, generator: &generator,
-                                                     randomness: randomness)
         case .gmmMixture:
             return GaussianMixtureAlaCarteFeatures(inputDimension: d, heads: heads, components: max(1, d / 2),
                                                    nominalDimensions: n - 1, smoothing: smoothing,

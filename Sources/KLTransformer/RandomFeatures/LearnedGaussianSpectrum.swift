@@ -13,7 +13,7 @@ import KLTensor
 /// log g(x) = μ_hᵀx + c‖x'‖² − c‖x‖² (`logFactor`; c = ½ for the softmax versions of the components,
 /// 1 for their Gaussian versions, `ComponentFunction.normPenalty`), and TrigRF gets the phase μ_hᵀx (`phase`).
 /// At μ = 0, σ = 0 it is the plain component (the softmax kernel, or KG for TrigRF).
-public final class LearnedGaussianSpectrum {
+public final class LearnedGaussianSpectrum: LearnedSpectrum {
     /// Learned means μ, (H, d); initialised U(±1/√d) as GMM-PRF's.
     public let mean: Tensor
     /// Learned log-variances σ, (H, d); initialised Xavier-uniform as GMM-PRF's.
@@ -28,14 +28,29 @@ public final class LearnedGaussianSpectrum {
     /// The learned tensors, for optimisers and checkpoints.
     public var parameters: [NamedParameter] { [NamedParameter("mean", mean), NamedParameter("logVariance", logVariance)] }
 
-    /// For scaled inputs x (N, L, H, d): the transformed inputs x' = L_hᵀx, the log-factor
-    /// log g(x) (N, L, H, 1) of an exponential component with norm penalty `normPenalty` = c, and the
-    /// phase μ_hᵀx (N, L, H, 1) of TrigRF.
-    func transform(_ x: Tensor, normPenalty: Float) -> (inputs: Tensor, logFactor: Tensor, phase: Tensor) {
+    public func transform(_ x: Tensor, normPenalty: Float) -> (inputs: Tensor, logFactor: Tensor, phase: Tensor) {
         let (heads, d) = (mean.shape[0], mean.shape[1])
-        let scale = (logVariance * 0.5).exp().reshaped(to: [1, 1, heads, d])
-        let transformed = x * scale
-        let phase = (x * mean.reshaped(to: [1, 1, heads, d])).sum(alongAxes: [-1], keepingDimensions: true)
+        let transformed = x * (logVariance * 0.5).exp().reshaped(to: [1, 1, heads, d])
+        return Self.transformed(x, transformed, mean: mean, normPenalty: normPenalty)
+    }
+}
+
+/// A learned Gaussian spectrum N(μ_h, L_h L_hᵀ) per head, written ω = μ_h + L_h ε: the maps apply
+/// their component to ε and the transformed inputs x' = L_hᵀx (spec random-features.md §4.2).
+public protocol LearnedSpectrum: AnyObject {
+    /// The learned tensors, for optimisers and checkpoints.
+    var parameters: [NamedParameter] { get }
+    /// For scaled inputs x (N, L, H, d): the transformed inputs x' = L_hᵀx, the log-factor
+    /// log g(x) = μ_hᵀx + c‖x'‖² − c‖x‖² (N, L, H, 1) of an exponential component with norm penalty
+    /// `normPenalty` = c, and the phase μ_hᵀx (N, L, H, 1) of TrigRF.
+    func transform(_ x: Tensor, normPenalty: Float) -> (inputs: Tensor, logFactor: Tensor, phase: Tensor)
+}
+
+extension LearnedSpectrum {
+    /// The transform's three results from x, x' = L_hᵀx and the means μ (H, d).
+    static func transformed(_ x: Tensor, _ transformed: Tensor, mean: Tensor, normPenalty: Float)
+        -> (inputs: Tensor, logFactor: Tensor, phase: Tensor) {
+        let phase = (x * mean.reshaped(to: [1, 1] + mean.shape)).sum(alongAxes: [-1], keepingDimensions: true)
         let norms = (transformed.squared() - x.squared()).sum(alongAxes: [-1], keepingDimensions: true) * normPenalty
         return (transformed, phase + norms, phase)
     }
@@ -45,11 +60,36 @@ public final class LearnedGaussianSpectrum {
 /// the map turns into learned frequencies ω = μ_h + L_h ε. Its presence in a pair is what makes the
 /// pair's kernel learned.
 public struct LearnedSpectrumNoise: FrequencySource {
+    /// The shape of the learned covariance.
+    public enum Covariance: Sendable {
+        /// diag(e^{σ_h}) per head (`LearnedGaussianSpectrum`), the grid's `gmm`.
+        case diagonal
+        /// Σ_hᵀΣ_h with a full learned factor (`LearnedFullCovarianceSpectrum`), per head or one
+        /// shared by the heads: GMM-RKS and Gauss-RKS.
+        case full(sharedByHeads: Bool)
+        /// e^{σ_h}·I, one variance per head (`LearnedIsotropicSpectrum`): hyperbolic GMM-PRF.
+        case isotropic
+    }
+
     /// The order in which the generator's stream fills ε.
     public let order: GaussianDrawOrder
+    /// The covariance the spectrum learns.
+    public let covariance: Covariance
 
-    /// The noise of the learned GMM spectrum, drawn in `order`.
-    public init(order: GaussianDrawOrder = .byFrequency) { self.order = order }
+    /// The noise of the learned GMM spectrum, drawn in `order`, for a spectrum with `covariance`.
+    public init(order: GaussianDrawOrder = .byFrequency, covariance: Covariance = .diagonal) {
+        self.order = order
+        self.covariance = covariance
+    }
+
+    /// A spectrum of this covariance for `heads` heads of dimension `dimension`, drawn from `generator`.
+    public func makeSpectrum(heads: Int, dimension: Int, generator: inout RandomGenerator) -> any LearnedSpectrum {
+        switch covariance {
+        case .diagonal: LearnedGaussianSpectrum(heads: heads, dimension: dimension, generator: &generator)
+        case .full(let shared): LearnedFullCovarianceSpectrum(heads: heads, dimension: dimension, sharedByHeads: shared, generator: &generator)
+        case .isotropic: LearnedIsotropicSpectrum(heads: heads, dimension: dimension, generator: &generator)
+        }
+    }
 
     public var name: String { "gmm" }
     public var summary: String { "learned per-head Gaussian ω = μ_h + diag(e^{σ_h/2})ε (the paper's GMM; components act on ε)" }

@@ -6,9 +6,16 @@ import KLTensor
 public struct PositiveComponent: ComponentFunction {
     /// Whether each frequency gives the ± pair.
     public let hyperbolic: Bool
+    /// Whether the hyperbolic pair of a learned spectrum's frequency ω = μ + Lε is ±ω, the mean's
+    /// sign flipping with ε's (hyperbolic GMM-PRF), rather than μ ± Lε.
+    public let mirrorsMean: Bool
 
-    /// PosRF, plain or with hyperbolic pairs.
-    public init(hyperbolic: Bool) { self.hyperbolic = hyperbolic }
+    /// PosRF, plain or with hyperbolic pairs (±ω when `mirrorsMean`).
+    public init(hyperbolic: Bool, mirrorsMean: Bool = false) {
+        precondition(hyperbolic || !mirrorsMean, "PositiveComponent: only hyperbolic pairs can mirror the mean")
+        self.hyperbolic = hyperbolic
+        self.mirrorsMean = mirrorsMean
+    }
 
     public var name: String { hyperbolic ? "posrf-hyp" : "posrf" }
     public var summary: String {
@@ -21,7 +28,17 @@ public struct PositiveComponent: ComponentFunction {
 
     public func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics,
                          phases: (queries: Tensor, keys: Tensor)?) -> ComponentFeatures {
-        .logarithmic(queries: ExponentialFeatures.logFeatures(queries, omega: omega, a: nil, hyperbolic: hyperbolic),
-                     keys: ExponentialFeatures.logFeatures(keys, omega: omega, a: nil, hyperbolic: hyperbolic))
+        let logQ = ExponentialFeatures.logFeatures(queries, omega: omega, a: nil, hyperbolic: hyperbolic)
+        let logK = ExponentialFeatures.logFeatures(keys, omega: omega, a: nil, hyperbolic: hyperbolic)
+        guard mirrorsMean, let phases else { return .logarithmic(queries: logQ, keys: logK) }
+        return .logarithmic(queries: mirrored(logQ, phase: phases.queries), keys: mirrored(logK, phase: phases.keys))
+    }
+
+    /// The map adds the spectrum's log-factor, μᵀx included, to every log-feature; for ±ω the
+    /// second half needs −μᵀx instead, so it is given −2μᵀx here.
+    private func mirrored(_ logFeatures: Tensor, phase: Tensor) -> Tensor {
+        let half = logFeatures.shape[logFeatures.rank - 1] / 2
+        let parts = logFeatures.split(sizes: [half, half], alongAxis: -1)
+        return Tensor.concatenate([parts[0], parts[1] - phase * 2], alongAxis: -1)
     }
 }

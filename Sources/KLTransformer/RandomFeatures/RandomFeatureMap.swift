@@ -3,7 +3,7 @@ import KLTensor
 /// The feature map of a kernel of the random-feature grid: `kernel.component` applied to
 /// temperature-scaled queries and keys with frequencies ω drawn by `kernel.source` — or, for a
 /// learned spectrum, to the transformed inputs L_hᵀx with noise ε drawn by the source, the
-/// exponential features multiplied by the spectrum's g(x) (`LearnedGaussianSpectrum`); a learned
+/// exponential features multiplied by the spectrum's g(x) (`LearnedSpectrum`); a learned
 /// frequency source (`LearnedFrequencySource`) instead rebuilds ω from its parameters at every call.
 ///
 /// Exponential components are stabilised in the log domain as spec §2.7 prescribes: each query's
@@ -21,8 +21,9 @@ public final class RandomFeatureMap: FeatureMap {
     /// The current frequencies ω (or the noise ε of a learned spectrum), (d, M); unused with
     /// learned frequencies (`currentOmega(training:)` covers both).
     public private(set) var omega: Tensor
-    /// The learned per-head spectrum, when the kernel learns one.
-    public let spectrum: LearnedGaussianSpectrum?
+    /// The learned per-head spectrum, when the kernel learns one (`LearnedGaussianSpectrum`, or
+    /// `LearnedFullCovarianceSpectrum` for GMM-RKS and Gauss-RKS).
+    public let spectrum: (any LearnedSpectrum)?
     /// The learned frequencies, when the kernel's source learns them.
     public let learnedFrequencies: (any LearnedFrequencyModel)?
     /// Today's name of a tensor → its name in checkpoints of the named kernel this map is a preset of.
@@ -45,7 +46,7 @@ public final class RandomFeatureMap: FeatureMap {
         self.frequencyCount = frequencyCount
         self.randomness = randomness
         self.legacyName = legacyName
-        spectrum = kernel.learnsSpectrum ? LearnedGaussianSpectrum(heads: heads, dimension: inputDimension, generator: &generator) : nil
+        spectrum = (kernel.source as? LearnedSpectrumNoise)?.makeSpectrum(heads: heads, dimension: inputDimension, generator: &generator)
         learnedFrequencies = (kernel.source as? any LearnedFrequencySource)?
             .makeModel(count: frequencyCount, dimension: inputDimension, generator: &generator)
         omega = Tensor.zeros([inputDimension, frequencyCount])
