@@ -11,8 +11,16 @@ import Foundation
 enum BlockCache {
     /// Blocks smaller than this go straight to the system allocator.
     static let minimumBytes = 1 << 20
-    /// Most bytes kept at once.
-    nonisolated(unsafe) static var limit = 1 << 30
+    /// The fewest bytes the cache may keep.
+    static let minimumLimit = 1 << 30
+    /// The most bytes the cache may keep: half the machine's memory.
+    static let maximumLimit = max(minimumLimit, Int(clamping: ProcessInfo.processInfo.physicalMemory / 2))
+
+    /// Most bytes kept at once: the largest tensor working set alive so far, which the next step of
+    /// the same work needs again (a 1 GiB cap left a 6 GB GMM-RKS step at L = 2000 a third of its time
+    /// in page faults and zeroing), within `minimumLimit`…`maximumLimit`. The process holds that much
+    /// at its peak anyway, so keeping it costs no more memory than the step itself.
+    static var limit: Int { min(max(minimumLimit, TensorMemory.largestLiveBytes), maximumLimit) }
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var blocks: [Int: [UnsafeMutableRawPointer]] = [:]
@@ -41,6 +49,7 @@ enum BlockCache {
     static func release(_ block: UnsafeMutableRawPointer, bytes: Int) {
         let size = roundedSize(max(bytes, 1))
         if size >= minimumBytes {
+            let limit = self.limit
             let kept: Bool = lock.withLock {
                 guard cachedBytes + size <= limit else { return false }
                 blocks[size, default: []].append(block)

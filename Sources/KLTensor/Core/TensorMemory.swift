@@ -6,12 +6,17 @@ public enum TensorMemory {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var current = 0
     nonisolated(unsafe) private static var peak = 0
+    nonisolated(unsafe) private static var largestLive = 0
 
     /// Bytes of tensor storage alive now.
     public static var currentBytes: Int { lock.withLock { current } }
 
     /// The most bytes of tensor storage alive at once since the last `resetPeak()`.
     public static var peakBytes: Int { lock.withLock { peak } }
+
+    /// The most bytes of tensor storage ever alive at once in this process (not reset by
+    /// `resetPeak()`): the working set of the largest step so far, which `BlockCache` sizes itself by.
+    static var largestLiveBytes: Int { lock.withLock { largestLive } }
 
     /// Bytes of freed large buffers kept for reuse by later tensors (not counted in `currentBytes`).
     public static var cachedBytes: Int { BlockCache.bytesHeld }
@@ -26,6 +31,7 @@ public enum TensorMemory {
         lock.withLock {
             current += bytes
             if current > peak { peak = current }
+            if current > largestLive { largestLive = current }
         }
     }
 

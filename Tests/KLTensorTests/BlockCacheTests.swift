@@ -1,0 +1,20 @@
+import Testing
+@testable import KLTensor
+
+/// The cache of freed large buffers sizes itself by the largest working set alive so far, so a step
+/// larger than its 1 GiB floor finds all its blocks again on the next step (storage is never touched
+/// here: uninitialised buffers cost only address space).
+@Suite struct BlockCacheTests {
+    @Test func limitFollowsTheLargestWorkingSet() {
+        #expect(BlockCache.minimumLimit == 1 << 30 && BlockCache.maximumLimit >= BlockCache.minimumLimit)
+        // Five blocks of 307 MiB, 1.5 GiB in all, alive at once.
+        let count = (307 << 20) / MemoryLayout<Float>.stride
+        var storages = (0..<5).map { _ in TensorStorage(uninitializedCount: count) }
+        let workingSet = 5 * BlockCache.roundedSize(count * MemoryLayout<Float>.stride)
+        #expect(TensorMemory.largestLiveBytes >= workingSet)
+        storages.removeAll()
+        let limit = BlockCache.limit
+        #expect(limit >= min(workingSet, BlockCache.maximumLimit) && limit <= BlockCache.maximumLimit)
+        #expect(limit >= min(TensorMemory.largestLiveBytes, BlockCache.maximumLimit))
+    }
+}
