@@ -23,7 +23,9 @@ public struct LearnedFastFoodFrequencies: LearnedFrequencySource {
         self.convention = convention
     }
 
-    public var name: String { "fastfood-learned" }
+    /// `fastfood-learned`, or `fastfood` for blocks that learn nothing (every diagonal drawn, the fixed law).
+    public var name: String { learned.isEmpty ? "fastfood" : "fastfood-learned" }
+    public var learnsParameters: Bool { !learned.isEmpty }
     public var summary: String { "FastFood blocks with learned diagonals S, G, B (Π redrawn), starting from an exact draw" }
     /// With the exact-draw start every row is exactly N(0, I) at initialisation; training makes the
     /// law whatever it learns.

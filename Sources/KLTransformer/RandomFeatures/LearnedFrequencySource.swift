@@ -10,6 +10,14 @@ public protocol LearnedFrequencySource: FrequencySource {
     /// A model of `count` learned frequencies of dimension `dimension`, its parameters initialised
     /// from `generator` (the random part is drawn by the map's first `redraw`).
     func makeModel(count: Int, dimension: Int, generator: inout RandomGenerator) -> any LearnedFrequencyModel
+    /// Whether the model has parameters to train; false for a source built this way that learns
+    /// nothing (FastFood-random: every diagonal drawn), whose kernel is then fixed.
+    var learnsParameters: Bool { get }
+}
+
+extension LearnedFrequencySource {
+    /// Learned sources learn, unless one says otherwise.
+    public var learnsParameters: Bool { true }
 }
 
 /// The learned frequencies of one feature map: parameters, the random draw they are combined with,

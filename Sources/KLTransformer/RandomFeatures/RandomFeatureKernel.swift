@@ -17,7 +17,7 @@ public struct RandomFeatureKernel: Sendable, CustomStringConvertible {
     /// Whether a learned per-head Gaussian spectrum (`LearnedGaussianSpectrum`) maps ε to ω.
     public var learnsSpectrum: Bool { source is LearnedSpectrumNoise }
     /// Whether ω itself is a function of learned parameters (`LearnedFrequencySource`).
-    public var learnsFrequencies: Bool { source is any LearnedFrequencySource }
+    public var learnsFrequencies: Bool { (source as? any LearnedFrequencySource)?.learnsParameters ?? false }
     /// Whether training changes the kernel (a learned spectrum or learned frequencies).
     public var isLearned: Bool { learnsSpectrum || learnsFrequencies }
 
