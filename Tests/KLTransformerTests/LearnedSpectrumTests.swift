@@ -112,4 +112,25 @@ import Testing
             checkGradients([spectrum.mean, spectrum.logVariance, q, k], step: 5e-3) { inputs in attention(inputs[2], inputs[3]) }
         }
     }
+
+    /// Finite-difference gradients of attention through the named kernels' spectra of the other two
+    /// forms: GMM-RKS's full Σ per head, Gauss-RKS's shared one (TrigRF at ±μ), and hyperbolic
+    /// GMM-PRF's one variance per head (pairs ±ω) — with respect to every parameter, queries and keys.
+    @Test(arguments: [Kernel.gmmRKS, .gaussRKS, .gmmPRFHyperbolic])
+    func gradientsReachTheNamedKernelsSpectra(kernel: Kernel) throws {
+        var generator = RandomGenerator(seed: 2)
+        let configuration = KernelConfiguration(kernel: .named(kernel), headDimension: 4, heads: 2, maxLength: 64,
+                                                dimensionsArgument: 17, redraw: .never, seed: 3)
+        let map = try #require(configuration.makeFeatureMap(generator: &generator) as? RandomFeatureMap)
+        let parameters = map.parameters.map(\.tensor)
+        #expect(parameters.count == 2)
+        var data = TestData(seed: 6)
+        let q = data.tensor([1, 3, 2, 4], -0.7, 0.7, requiresGrad: true), k = data.tensor([1, 3, 2, 4], -0.7, 0.7, requiresGrad: true)
+        let v = data.tensor([1, 3, 2, 2])
+        func attention(_ queries: Tensor, _ keys: Tensor) -> Tensor {
+            let (phiQ, phiK) = map.features(queries: queries, keys: keys, keyMask: nil, training: false)
+            return LinearAttention.attend(queries: phiQ, keys: phiK, values: v)
+        }
+        checkGradients(parameters + [q, k], step: 5e-3) { inputs in attention(inputs[2], inputs[3]) }
+    }
 }
