@@ -85,6 +85,18 @@ import Testing
         #expect(optimal.error < positive.error, "OPRF-GMM \(optimal.error), PosRF-GMM \(positive.error)")
     }
 
+    /// Seeded queries and keys (1, 3, 2, 4) that need gradients, and linear attention through `map`
+    /// with fixed values, as a function of the queries and keys: what the gradient checks differentiate.
+    static func attentionProblem(_ map: RandomFeatureMap) -> (queries: Tensor, keys: Tensor, attention: (Tensor, Tensor) -> Tensor) {
+        var data = TestData(seed: 6)
+        let q = data.tensor([1, 3, 2, 4], -0.7, 0.7, requiresGrad: true), k = data.tensor([1, 3, 2, 4], -0.7, 0.7, requiresGrad: true)
+        let v = data.tensor([1, 3, 2, 2])
+        return (q, k, { queries, keys in
+            let (phiQ, phiK) = map.features(queries: queries, keys: keys, keyMask: nil, training: false)
+            return LinearAttention.attend(queries: phiQ, keys: phiK, values: v)
+        })
+    }
+
     /// Finite-difference gradients of attention with respect to μ, σ, queries and keys for the
     /// components without data-chosen parameters; OPRF and SADERF get finite, non-zero gradients.
     @Test(arguments: RandomFeatureKernel.components.map(\.name))
@@ -95,13 +107,7 @@ import Testing
                                    randomness: FeatureRandomness(seed: 3, policy: .never))
         let spectrum = try #require(map.spectrum as? LearnedGaussianSpectrum)
         #expect(map.parameters.map(\.name) == ["mean", "logVariance"])
-        var data = TestData(seed: 6)
-        let q = data.tensor([1, 3, 2, 4], -0.7, 0.7, requiresGrad: true), k = data.tensor([1, 3, 2, 4], -0.7, 0.7, requiresGrad: true)
-        let v = data.tensor([1, 3, 2, 2])
-        func attention(_ queries: Tensor, _ keys: Tensor) -> Tensor {
-            let (phiQ, phiK) = map.features(queries: queries, keys: keys, keyMask: nil, training: false)
-            return LinearAttention.attend(queries: phiQ, keys: phiK, values: v)
-        }
+        let (q, k, attention) = Self.attentionProblem(map)
         if component.hasPrefix("oprf") || component.hasPrefix("saderf") {
             try attention(q, k).sum().backward()
             for tensor in [spectrum.mean, spectrum.logVariance, q, k] {
@@ -124,13 +130,7 @@ import Testing
         let map = try #require(configuration.makeFeatureMap(generator: &generator) as? RandomFeatureMap)
         let parameters = map.parameters.map(\.tensor)
         #expect(parameters.count == 2)
-        var data = TestData(seed: 6)
-        let q = data.tensor([1, 3, 2, 4], -0.7, 0.7, requiresGrad: true), k = data.tensor([1, 3, 2, 4], -0.7, 0.7, requiresGrad: true)
-        let v = data.tensor([1, 3, 2, 2])
-        func attention(_ queries: Tensor, _ keys: Tensor) -> Tensor {
-            let (phiQ, phiK) = map.features(queries: queries, keys: keys, keyMask: nil, training: false)
-            return LinearAttention.attend(queries: phiQ, keys: phiK, values: v)
-        }
+        let (q, k, attention) = Self.attentionProblem(map)
         checkGradients(parameters + [q, k], step: 5e-3) { inputs in attention(inputs[2], inputs[3]) }
     }
 }
