@@ -318,6 +318,42 @@ struct GEMMTests {
         }
     }
 
+    /// Grouped products — per-head products of a batch of sequences laid out (N, L, H, d), as linear
+    /// attention runs them — give exactly the bits of one batched call per group, at 1, 2 and 3
+    /// threads, and leave the rest of C alone.
+    @Test(arguments: [false, true])
+    func groupedProductsMatchOneCallPerGroup(builtIn: Bool) {
+        let (groups, heads, length, d, dv) = (3, 4, 37, 8, 5)
+        var random = TestData(seed: 29)
+        let a = (0..<(groups * length * heads * d)).map { _ in random.float() }
+        let b = (0..<(groups * length * heads * dv)).map { _ in random.float() }
+        let cCount = groups * heads * d * dv + 1
+        for threads in [1, 2, 3] {
+            let schedule = GEMM.Schedule(prefersBLAS: !builtIn, threads: threads, minimumParallelFlops: 1 << 10, pieces: 2)
+            var grouped = [Float](repeating: GEMMProblem.sentinel, count: cCount)
+            var looped = grouped
+            // Σ_l a_l b_lᵀ per sequence and head: (d × L)·(L × dv), A transposed.
+            GEMM.batchedMultiply(batch: heads, transposeA: true, transposeB: false, m: d, n: dv, k: length, alpha: 1,
+                                 a: a, lda: heads * d, strideA: d, b: b, ldb: heads * dv, strideB: dv, beta: 0,
+                                 c: &grouped, ldc: dv, strideC: d * dv, schedule: schedule,
+                                 groups: groups, groupStrides: (length * heads * d, length * heads * dv, heads * d * dv))
+            for group in 0..<groups {
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        looped.withUnsafeMutableBufferPointer { c in
+                            GEMM.batchedMultiply(batch: heads, transposeA: true, transposeB: false, m: d, n: dv, k: length, alpha: 1,
+                                                 a: a.baseAddress! + group * length * heads * d, lda: heads * d, strideA: d,
+                                                 b: b.baseAddress! + group * length * heads * dv, ldb: heads * dv, strideB: dv, beta: 0,
+                                                 c: c.baseAddress! + group * heads * d * dv, ldc: dv, strideC: d * dv, schedule: schedule)
+                        }
+                    }
+                }
+            }
+            #expect(grouped.map(\.bitPattern) == looped.map(\.bitPattern), "builtIn=\(builtIn) threads=\(threads)")
+            #expect(grouped.last == GEMMProblem.sentinel)
+        }
+    }
+
     /// The backend `prefersBuiltIn` selects, and the public entry points with the global settings.
     /// Nothing here changes `prefersBuiltIn`: other suites compute meanwhile and must keep their bits.
     @Test func backendSelection() {

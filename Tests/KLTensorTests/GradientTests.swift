@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import KLTensor
 import KLTestSupport
@@ -68,6 +69,29 @@ import KLTestSupport
         checkGradients([x]) { $0[0].elu() }
         checkGradients([x]) { $0[0].elu(alpha: 0.5) }
         checkGradients([x]) { $0[0].gelu() }
+    }
+
+    /// The fused activations run in blocks of `Tensor.vectorChunk` elements over the threads: over
+    /// many blocks and a ragged end, values and gradients match the formulas in Double.
+    @Test func fusedActivationsOverManyBlocks() throws {
+        var data = TestData(seed: 61)
+        let count = 5 * Tensor.vectorChunk + 37
+        let upstream = data.tensor([count])
+        let phi = { (x: Double) in Foundation.exp(-x * x / 2) / (2 * Double.pi).squareRoot() }
+        let cdf = { (x: Double) in 0.5 * (1 + Foundation.erf(x / 2.0.squareRoot())) }
+        let cases: [(name: String, apply: (Tensor) -> Tensor, value: (Double) -> Double, slope: (Double) -> Double)] = [
+            ("gelu", { $0.gelu() }, { $0 * cdf($0) }, { cdf($0) + $0 * phi($0) }),
+            ("elu", { $0.elu() }, { $0 > 0 ? $0 : Foundation.exp($0) - 1 }, { $0 > 0 ? 1 : Foundation.exp($0) }),
+            ("elu α=0.5", { $0.elu(alpha: 0.5) }, { $0 > 0 ? $0 : 0.5 * (Foundation.exp($0) - 1) }, { $0 > 0 ? 1 : 0.5 * Foundation.exp($0) }),
+        ]
+        for activation in cases {
+            let x = data.tensor([count], -6, 6, requiresGrad: true)
+            let y = activation.apply(x)
+            try (y * upstream).sum().backward()
+            let inputs = x.scalars.map(Double.init), gradients = upstream.scalars.map(Double.init)
+            expectClose(y.scalars, inputs.map { Float(activation.value($0)) }, tolerance: 1e-5)
+            expectClose(x.grad?.scalars ?? [], zip(inputs, gradients).map { Float(activation.slope($0) * $1) }, tolerance: 1e-5)
+        }
     }
 
     // MARK: reductions

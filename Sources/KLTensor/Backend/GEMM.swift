@@ -194,17 +194,34 @@ public enum GEMM {
                         c: c, ldc: ldc, strideC: strideC, schedule: .current)
     }
 
+    /// `groups` × `batch` independent products in one parallel pass: item j of group g reads
+    /// `a + g·groupStrides.a + j·strideA` (likewise B, C). Per-head products of a batch of
+    /// sequences laid out (N, L, H, ·), where a sequence's heads are `strideA` apart and sequences
+    /// `groupStrides.a` apart, so the N·H small products share one dispatch rather than N.
+    public static func batchedMultiply(
+        groups: Int, groupStrides: (a: Int, b: Int, c: Int),
+        batch: Int, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, strideA: Int, b: UnsafePointer<Float>, ldb: Int, strideB: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int
+    ) {
+        precondition(groups >= 0, "GEMM.batchedMultiply: negative group count \(groups)")
+        batchedMultiply(batch: batch, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                        a: a, lda: lda, strideA: strideA, b: b, ldb: ldb, strideB: strideB, beta: beta,
+                        c: c, ldc: ldc, strideC: strideC, schedule: .current, groups: groups, groupStrides: groupStrides)
+    }
+
     /// `batchedMultiply` with an explicit schedule (backend, threads); tests call it directly.
     static func batchedMultiply(
         batch: Int, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, strideA: Int, b: UnsafePointer<Float>, ldb: Int, strideB: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int, schedule: Schedule
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int, schedule: Schedule,
+        groups: Int = 1, groupStrides: (a: Int, b: Int, c: Int) = (0, 0, 0)
     ) {
         precondition(batch >= 0, "GEMM.batchedMultiply: negative batch \(batch)")
         precondition(batch <= 1 || strideC != 0, "GEMM.batchedMultiply: strideC == 0 would make the outputs overlap")
         validate(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
-        guard batch > 0, m > 0, n > 0 else { return }
-        if batch == 1 {
+        guard batch > 0, groups > 0, m > 0, n > 0 else { return }
+        if batch == 1 && groups == 1 {
             multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                      a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, schedule: schedule)
             return
@@ -213,31 +230,32 @@ public enum GEMM {
         let itemFlops = flops(m: m, n: n, k: k)
         let pieces = schedule.pieces
         let minimumParallelFlops = schedule.minimumParallelFlops
-        let total = itemFlops.multipliedReportingOverflow(by: batch)
+        let items = groups * batch
+        let total = itemFlops.multipliedReportingOverflow(by: items)
         let large = total.overflow || total.partialValue >= minimumParallelFlops
 
         // Pieces per item: 1, unless the items would leave cores idle at the end (e.g. 3 items
         // on 2 cores) and the items are big enough to cut by rows. Decided by the sizes and
         // `pieces` only, so every thread count computes the same calls.
         var piecesPerItem = 1
-        if large && pieces > 1 && batch % pieces != 0 && batch < 4 * pieces {
-            let wanted = (4 * pieces + batch - 1) / batch
+        if large && pieces > 1 && items % pieces != 0 && items < 4 * pieces {
+            let wanted = (4 * pieces + items - 1) / items
             piecesPerItem = max(1, min(wanted, m / GEMM.rowQuantum, itemFlops / max(1, minimumParallelFlops / 4)))
         }
         let rowSplit = Split(pieces: piecesPerItem, byRows: true, extent: m, quantum: GEMM.rowQuantum)
         let pointers = UnsafeSendableBox((a, b, c))
         let runTask = { (task: Int) in
             let (a, b, c) = pointers.value
-            let item = task / piecesPerItem
+            let (group, item) = (task / piecesPerItem).quotientAndRemainder(dividingBy: batch)
             let rows = rowSplit.range(task % piecesPerItem)
             guard !rows.isEmpty else { return }
-            let aItem = a + item * strideA
+            let aItem = a + group * groupStrides.a + item * strideA
             let aPiece = transposeA ? aItem + rows.lowerBound : aItem + rows.lowerBound * lda
             run(useBLAS: useBLAS, transposeA: transposeA, transposeB: transposeB, m: rows.count, n: n, k: k,
-                alpha: alpha, a: aPiece, lda: lda, b: b + item * strideB, ldb: ldb, beta: beta,
-                c: c + item * strideC + rows.lowerBound * ldc, ldc: ldc)
+                alpha: alpha, a: aPiece, lda: lda, b: b + group * groupStrides.b + item * strideB, ldb: ldb, beta: beta,
+                c: c + group * groupStrides.c + item * strideC + rows.lowerBound * ldc, ldc: ldc)
         }
-        runShared(tasks: batch * piecesPerItem, threads: large ? schedule.threads : 1, runTask)
+        runShared(tasks: items * piecesPerItem, threads: large ? schedule.threads : 1, runTask)
     }
 
     /// Runs `task(0..<tasks)`: on the calling thread when `threads` is 1, else spread over up to

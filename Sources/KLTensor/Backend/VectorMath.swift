@@ -119,7 +119,7 @@ private extension VectorFunction {
 extension VectorMath {
     /// The largest of `count` values (−∞ for none; NaNs skipped), by the C kernel `kl_row_max`.
     @inline(__always)
-    static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float { kl_row_max(x, count) }
+    public static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float { kl_row_max(x, count) }
 
     /// The sum of `count` values in a fixed order (the same bits on every call), by `kl_row_sum`.
     @inline(__always)

@@ -58,6 +58,12 @@ public final class Tensor: @unchecked Sendable {
         Tensor(repeating: 0, shape: shape, requiresGrad: requiresGrad)
     }
 
+    /// A tensor whose elements the caller writes before anything reads them (an op's output, which
+    /// a kernel overwrites): no pass of zeros that the next write would replace.
+    public static func uninitialized(_ shape: [Int]) -> Tensor {
+        Tensor(shape: shape, storage: TensorStorage(uninitializedCount: Shape.count(shape)))
+    }
+
     /// A tensor of ones.
     public static func ones(_ shape: [Int], requiresGrad: Bool = false) -> Tensor {
         Tensor(repeating: 1, shape: shape, requiresGrad: requiresGrad)

@@ -7,9 +7,7 @@ extension Tensor {
         precondition(probability >= 0 && probability < 1, "dropout: probability \(probability) is outside [0, 1)")
         guard training, probability > 0 else { return self }
         let mask = Tensor(shape: shape, storage: TensorStorage(uninitializedCount: count))
-        generator.fillBernoulli(mask.storage.buffer, probability: 1 - probability)
-        let scale = 1 / (1 - probability)
-        mask.withUnsafeMutableBufferPointer { values in for i in values.indices { values[i] *= scale } }
+        generator.fillBernoulli(mask.storage.buffer, probability: 1 - probability, value: 1 / (1 - probability))
         return Tensor.record("dropout", mapBinary(mask, MultiplyKernel.self, op: "dropout"), inputs: [self]) { g in
             [g.mapBinary(mask, MultiplyKernel.self, op: "dropout")]
         }

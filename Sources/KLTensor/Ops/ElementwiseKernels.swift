@@ -108,6 +108,20 @@ extension Tensor {
         return result
     }
 
+    /// Elements per block of a fused elementwise pass: its temporaries stay in L1.
+    static let vectorChunk = 1024
+
+    /// Calls `body(start, end)` on the blocks `start..<end` of at most `vectorChunk` elements that
+    /// cover `0..<count`, in parallel for large counts: fused elementwise passes, whose several steps
+    /// over a block (some through `VectorMath`) then stay in L1. Blocks start at multiples of
+    /// `vectorChunk`, so no element's value depends on the thread count.
+    static func forVectorChunks(_ count: Int, costPerItem: Int = 24, _ body: (Int, Int) -> Void) {
+        let chunks = (count + vectorChunk - 1) / vectorChunk
+        Parallel.forRanges(chunks, costPerItem: costPerItem * vectorChunk) { first, end in
+            for chunk in first..<end { body(chunk * vectorChunk, min((chunk + 1) * vectorChunk, count)) }
+        }
+    }
+
     /// Plain elementwise sum without recording (used inside backward).
     func adding(_ other: Tensor) -> Tensor { mapBinary(other, AddKernel.self, op: "add") }
 }

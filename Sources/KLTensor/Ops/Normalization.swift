@@ -29,23 +29,36 @@ extension Tensor {
         return Tensor.record("layerNorm", y, inputs: [self, gamma, beta]) { g in
             let xhat = normalized.pointer, rstd = inverseDeviation.pointer, gp = gamma.storage.pointer
             let gradIn = Tensor(shape: y.shape, storage: TensorStorage(uninitializedCount: y.count))
-            let dgamma = Tensor.zeros([d]), dbeta = Tensor.zeros([d])
-            let gr = g.storage.pointer, dx = gradIn.storage.pointer
-            let dg = dgamma.storage.pointer, db = dbeta.storage.pointer
-            for row in 0..<rows {
-                let g0 = gr + row * d, h0 = xhat + row * d, d0 = dx + row * d
-                var meanDxhat: Float = 0, meanDxhatXhat: Float = 0
-                for i in 0..<d {
-                    let dxh = g0[i] * gp[i]
-                    meanDxhat += dxh
-                    meanDxhatXhat += dxh * h0[i]
-                    dg[i] += g0[i] * h0[i]
-                    db[i] += g0[i]
+            // γ's and β's gradients are sums over rows: each block of `blockRows` rows sums its own
+            // (in parallel), then the blocks are added in order, so the bits do not depend on the threads.
+            let blockRows = 64, blocks = (rows + blockRows - 1) / blockRows
+            let partials = TensorStorage(repeating: 0, count: 2 * blocks * d)
+            let gr = g.storage.pointer, dx = gradIn.storage.pointer, sums = partials.pointer
+            Parallel.forRanges(blocks, costPerItem: blockRows * 8 * d) { firstBlock, endBlock in
+                for block in firstBlock..<endBlock {
+                    let dg = sums + 2 * block * d, db = dg + d
+                    for row in (block * blockRows)..<min(rows, (block + 1) * blockRows) {
+                        let g0 = gr + row * d, h0 = xhat + row * d, d0 = dx + row * d
+                        var meanDxhat: Float = 0, meanDxhatXhat: Float = 0
+                        for i in 0..<d {
+                            let dxh = g0[i] * gp[i]
+                            meanDxhat += dxh
+                            meanDxhatXhat += dxh * h0[i]
+                            dg[i] += g0[i] * h0[i]
+                            db[i] += g0[i]
+                        }
+                        meanDxhat /= Float(d)
+                        meanDxhatXhat /= Float(d)
+                        let r = rstd[row]
+                        for i in 0..<d { d0[i] = r * (g0[i] * gp[i] - meanDxhat - h0[i] * meanDxhatXhat) }
+                    }
                 }
-                meanDxhat /= Float(d)
-                meanDxhatXhat /= Float(d)
-                let r = rstd[row]
-                for i in 0..<d { d0[i] = r * (g0[i] * gp[i] - meanDxhat - h0[i] * meanDxhatXhat) }
+            }
+            let dgamma = Tensor.zeros([d]), dbeta = Tensor.zeros([d])
+            let dg = dgamma.storage.pointer, db = dbeta.storage.pointer
+            for block in 0..<blocks {
+                let partial = sums + 2 * block * d
+                for i in 0..<d { dg[i] += partial[i]; db[i] += partial[d + i] }
             }
             return [gradIn, dgamma, dbeta]
         }

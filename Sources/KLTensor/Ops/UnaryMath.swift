@@ -77,46 +77,59 @@ extension Tensor {
         }
     }
 
-    /// x for x > 0, α(eˣ − 1) otherwise.
+    /// x for x > 0, α(eˣ − 1) otherwise. One pass forward and one backward (which recomputes eˣ
+    /// rather than keeping it): ∂/∂x = 1 for x > 0, αeˣ otherwise.
     public func elu(alpha: Float = 1) -> Tensor {
         let x = self
-        let expX = mapVector(.exp)
-        let y = x.mapBinary(expX, EluKernel.self, op: "elu")
-        let scaled = alpha == 1 ? y : Tensor.select(x, positive: x, otherwise: y.mapUnary(Affine(scale: alpha)))
-        return Tensor.record("elu", scaled, inputs: [x]) { g in
-            // derivative: 1 for x > 0, αeˣ otherwise
-            let slope = Tensor.select(x, positive: Tensor.ones(x.shape), otherwise: expX.mapUnary(Affine(scale: alpha)))
-            return [g.mapBinary(slope, MultiplyKernel.self, op: "elu")]
+        let y = Tensor(shape: shape, storage: TensorStorage(uninitializedCount: count))
+        let source = storage.pointer, out = y.storage.pointer
+        Tensor.forVectorChunks(count) { start, end in
+            VectorMath.applySerially(.exp, source + start, out + start, count: end - start)
+            for i in start..<end { out[i] = source[i] > 0 ? source[i] : alpha * (out[i] - 1) }
+        }
+        return Tensor.record("elu", y, inputs: [x]) { g in
+            let grad = Tensor(shape: x.shape, storage: TensorStorage(uninitializedCount: x.count))
+            let source = x.storage.pointer, gp = g.storage.pointer, dx = grad.storage.pointer
+            Tensor.forVectorChunks(x.count) { start, end in
+                VectorMath.applySerially(.exp, source + start, dx + start, count: end - start)
+                for i in start..<end { dx[i] = gp[i] * (source[i] > 0 ? 1 : alpha * dx[i]) }
+            }
+            return [grad]
         }
     }
 
-    /// Gaussian error linear unit, exact form x·Φ(x) = ½x(1 + erf(x/√2)).
+    /// Gaussian error linear unit, exact form x·Φ(x) = ½x(1 + erf(x/√2)). One pass forward and one
+    /// backward, which recomputes Φ(x) and the density φ(x) = e^{−x²/2}/√(2π): ∂/∂x = Φ(x) + x·φ(x).
     public func gelu() -> Tensor {
         let x = self
-        let cdf = mapUnary(Affine(scale: Float(0.5.squareRoot())))
-        VectorMath.apply(.erf, cdf.storage.pointer, cdf.storage.pointer, count: count)
-        let phi = cdf.mapUnary(Affine(scale: 0.5, shift: 0.5))
-        let y = x.mapBinary(phi, MultiplyKernel.self, op: "gelu")
-        return Tensor.record("gelu", y, inputs: [x]) { g in
-            // Φ(x) + x·φ(x), φ(x) = e^{−x²/2}/√(2π)
-            let density = x.mapUnary(ScaledSquare(scale: -0.5)).mapVector(.exp)
-            let slope = x.mapBinary(density, MultiplyKernel.self, op: "gelu")
-                .mapUnary(Affine(scale: Float(1 / (2 * Double.pi).squareRoot())))
-                .mapBinary(phi, AddKernel.self, op: "gelu")
-            return [g.mapBinary(slope, MultiplyKernel.self, op: "gelu")]
+        let y = Tensor(shape: shape, storage: TensorStorage(uninitializedCount: count))
+        let source = storage.pointer, out = y.storage.pointer
+        let halfRoot = Float(0.5.squareRoot()), inverseRootTwoPi = Float(1 / (2 * Double.pi).squareRoot())
+        Tensor.forVectorChunks(count) { start, end in
+            for i in start..<end { out[i] = source[i] * halfRoot }
+            VectorMath.applySerially(.erf, out + start, out + start, count: end - start)
+            for i in start..<end { out[i] = source[i] * (out[i] * 0.5 + 0.5) }
         }
-    }
-
-    /// Elementwise choice by the sign of `condition`: `positive` where it is > 0, else `otherwise`.
-    /// All three have the same shape; no recording.
-    static func select(_ condition: Tensor, positive: Tensor, otherwise: Tensor) -> Tensor {
-        let result = Tensor(shape: condition.shape, storage: TensorStorage(uninitializedCount: condition.count))
-        let c = condition.storage.pointer, p = positive.storage.pointer, o = otherwise.storage.pointer
-        let r = result.storage.pointer
-        for i in 0..<condition.count { r[i] = c[i] > 0 ? p[i] : o[i] }
-        return result
+        return Tensor.record("gelu", y, inputs: [x]) { g in
+            let grad = Tensor(shape: x.shape, storage: TensorStorage(uninitializedCount: x.count))
+            let source = x.storage.pointer, gp = g.storage.pointer, dx = grad.storage.pointer
+            Tensor.forVectorChunks(x.count) { start, end in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: end - start) { density in
+                    let xs = source + start, cdf = dx + start, pdf = density.baseAddress!, count = end - start
+                    for i in 0..<count {
+                        cdf[i] = xs[i] * halfRoot
+                        pdf[i] = -0.5 * xs[i] * xs[i]
+                    }
+                    VectorMath.applySerially(.erf, cdf, cdf, count: count)
+                    VectorMath.applySerially(.exp, pdf, pdf, count: count)
+                    for i in 0..<count {
+                        let slope = xs[i] * pdf[i] * inverseRootTwoPi + (cdf[i] * 0.5 + 0.5)
+                        cdf[i] = gp[start + i] * slope
+                    }
+                }
+            }
+            return [grad]
+        }
     }
 }
 
-/// elu with α = 1 from x and eˣ.
-enum EluKernel: BinaryKernel { @inline(__always) static func apply(_ x: Float, _ e: Float) -> Float { x > 0 ? x : e - 1 } }

@@ -179,11 +179,12 @@ public struct RandomGenerator: Sendable, Codable, Equatable {
         fill(buffer, kernel: RademacherKernel(), costPerItem: 1)
     }
 
-    /// Fills `buffer` with independent 0/1 values, 1 with probability `probability` (exact to
-    /// 2^-32): dropout's keep masks. Takes `ceil(buffer.count / 4)` blocks.
-    public mutating func fillBernoulli(_ buffer: UnsafeMutableBufferPointer<Float>, probability: Float) {
+    /// Fills `buffer` with independent 0/`value` values, `value` with probability `probability`
+    /// (exact to 2^-32): dropout's keep masks, already scaled by 1/(1−p) when `value` is that. The
+    /// decisions do not depend on `value`. Takes `ceil(buffer.count / 4)` blocks.
+    public mutating func fillBernoulli(_ buffer: UnsafeMutableBufferPointer<Float>, probability: Float, value: Float = 1) {
         precondition((0...1).contains(probability), "Bernoulli probability must lie in [0, 1], got \(probability)")
-        fill(buffer, kernel: BernoulliKernel(probability: probability), costPerItem: 1)
+        fill(buffer, kernel: BernoulliKernel(probability: probability, value: value), costPerItem: 1)
     }
 
     /// Returns `count` uniform samples from `[low, high)`, as `fillUniform(_:low:high:)` makes them.
@@ -564,18 +565,21 @@ struct RademacherKernel: WordwisePhiloxKernel {
 
 /// 0/1 floats: 1 when the word is below `probability · 2^32`.
 struct BernoulliKernel: WordwisePhiloxKernel {
-    /// Words below this give 1.
+    /// Words below this give `kept`.
     let threshold: UInt32
-    /// Whether every element is 1 (`probability == 1`, which `threshold` cannot express).
+    /// Whether every element is kept (`probability == 1`, which `threshold` cannot express).
     let always: Bool
+    /// The value of a kept element (a dropped one is 0).
+    let kept: Float
 
-    init(probability: Float) {
+    init(probability: Float, value: Float = 1) {
         always = probability >= 1
         threshold = always ? 0 : UInt32((Double(probability) * 0x1p32).rounded())
+        kept = value
     }
 
     @inline(__always)
     func value(_ word: UInt32) -> Float {
-        word < threshold || always ? 1 : 0
+        word < threshold || always ? kept : 0
     }
 }

@@ -60,28 +60,28 @@ public enum LinearAttention {
         let maskedKeys = keyMask.map { mask in
             withoutGradients { keys * mask.reshaped(to: [n, s, 1, 1]) }
         } ?? keys
-        let keyValue = Tensor.zeros([n, h, m, dv])       // Σ_s φ(k_s) v_sᵀ per head
-        let keySum = Tensor.zeros([n, h, m])              // Σ_s φ(k_s) per head
-        let numerator = Tensor.zeros([n, l, h, dv])
-        let denominator = Tensor.zeros([n, l, h])         // guarded
-        let clamped = Tensor.zeros([n, l, h])             // 1 where the guard replaced the value
-        let output = Tensor.zeros([n, l, h, dv])
+        // Every output below is written in full before it is read.
+        let keyValue = Tensor.uninitialized([n, h, m, dv])       // Σ_s φ(k_s) v_sᵀ per head
+        let keySum = Tensor.uninitialized([n, h, m])              // Σ_s φ(k_s) per head
+        let numerator = Tensor.uninitialized([n, l, h, dv])
+        let denominator = Tensor.uninitialized([n, l, h])         // guarded
+        let clamped = Tensor.uninitialized([n, l, h])             // 1 where the guard replaced the value
+        let output = Tensor.uninitialized([n, l, h, dv])
         let q = queries.storage.pointer, k = maskedKeys.storage.pointer, v = values.storage.pointer
         let kv = keyValue.storage.pointer, ks = keySum.storage.pointer, num = numerator.storage.pointer
         let den = denominator.storage.pointer, clamp = clamped.storage.pointer, out = output.storage.pointer
-        for b in 0..<n {
-            // KV_h = φ(K)_hᵀ V_h
-            GEMM.batchedMultiply(batch: h, transposeA: true, transposeB: false, m: m, n: dv, k: s,
-                                 a: k + b * s * h * m, lda: h * m, strideA: m,
-                                 b: v + b * s * h * dv, ldb: h * dv, strideB: dv,
-                                 c: kv + b * h * m * dv, ldc: dv, strideC: m * dv)
+        Parallel.forEach(n, costPerItem: s * h * m) { b in
             columnSums(k + b * s * h * m, rows: s, columns: h * m, into: ks + b * h * m)
-            // numerator_h = φ(Q)_h KV_h
-            GEMM.batchedMultiply(batch: h, transposeA: false, transposeB: false, m: l, n: dv, k: m,
-                                 a: q + b * l * h * m, lda: h * m, strideA: m,
-                                 b: kv + b * h * m * dv, ldb: dv, strideB: m * dv,
-                                 c: num + b * l * h * dv, ldc: h * dv, strideC: dv)
         }
+        // KV_h = φ(K)_hᵀ V_h, then numerator_h = φ(Q)_h KV_h, for every sequence and head.
+        GEMM.batchedMultiply(groups: n, groupStrides: (s * h * m, s * h * dv, h * m * dv),
+                             batch: h, transposeA: true, transposeB: false, m: m, n: dv, k: s,
+                             a: k, lda: h * m, strideA: m, b: v, ldb: h * dv, strideB: dv,
+                             c: kv, ldc: dv, strideC: m * dv)
+        GEMM.batchedMultiply(groups: n, groupStrides: (l * h * m, h * m * dv, l * h * dv),
+                             batch: h, transposeA: false, transposeB: false, m: l, n: dv, k: m,
+                             a: q, lda: h * m, strideA: m, b: kv, ldb: dv, strideB: m * dv,
+                             c: num, ldc: h * dv, strideC: dv)
         Parallel.forRanges(n * l, costPerItem: h * (m + 2 * dv)) { start, end in
             for row in start..<end {
                 let b = row / l
@@ -112,8 +112,8 @@ public enum LinearAttention {
                                  clamped: Tensor) -> [Tensor?] {
         let (n, l, h, m) = (queries.shape[0], queries.shape[1], queries.shape[2], queries.shape[3])
         let s = values.shape[1], dv = values.shape[3]
-        let gradNumerator = Tensor.zeros([n, l, h, dv])
-        let gradDenominator = Tensor.zeros([n, l, h])
+        let gradNumerator = Tensor.uninitialized([n, l, h, dv])
+        let gradDenominator = Tensor.uninitialized([n, l, h])
         let g = gradOutput.storage.pointer, o = output.storage.pointer, den = denominator.storage.pointer
         let clamp = clamped.storage.pointer, dnum = gradNumerator.storage.pointer, dden = gradDenominator.storage.pointer
         Parallel.forRanges(n * l * h, costPerItem: 3 * dv) { start, end in
@@ -127,34 +127,32 @@ public enum LinearAttention {
                 dden[index] = clamp[index] != 0 ? 0 : -dot * inverse
             }
         }
-        let gradQueries = Tensor.zeros(queries.shape), gradKeys = Tensor.zeros(maskedKeys.shape)
-        let gradValues = Tensor.zeros(values.shape)
-        let gradKeyValue = Tensor.zeros([n, h, m, dv]), gradKeySum = Tensor.zeros([n, h, m])
+        // The products write these in full; the key sums' gradient is accumulated.
+        let gradQueries = Tensor.uninitialized(queries.shape), gradKeys = Tensor.uninitialized(maskedKeys.shape)
+        let gradValues = Tensor.uninitialized(values.shape)
+        let gradKeyValue = Tensor.uninitialized([n, h, m, dv]), gradKeySum = Tensor.zeros([n, h, m])
         let q = queries.storage.pointer, k = maskedKeys.storage.pointer, v = values.storage.pointer
         let kv = keyValue.storage.pointer, ks = keySum.storage.pointer
         let dq = gradQueries.storage.pointer, dk = gradKeys.storage.pointer, dvp = gradValues.storage.pointer
         let dkv = gradKeyValue.storage.pointer, dks = gradKeySum.storage.pointer
-        for b in 0..<n {
-            // dφQ_h = dnum_h · KV_hᵀ
-            GEMM.batchedMultiply(batch: h, transposeA: false, transposeB: true, m: l, n: m, k: dv,
-                                 a: dnum + b * l * h * dv, lda: h * dv, strideA: dv,
-                                 b: kv + b * h * m * dv, ldb: dv, strideB: m * dv,
-                                 c: dq + b * l * h * m, ldc: h * m, strideC: m)
-            // dKV_h = φQ_hᵀ · dnum_h
-            GEMM.batchedMultiply(batch: h, transposeA: true, transposeB: false, m: m, n: dv, k: l,
-                                 a: q + b * l * h * m, lda: h * m, strideA: m,
-                                 b: dnum + b * l * h * dv, ldb: h * dv, strideB: dv,
-                                 c: dkv + b * h * m * dv, ldc: dv, strideC: m * dv)
-            // dφK_h = V_h · dKV_hᵀ ; dV_h = φK_h · dKV_h
-            GEMM.batchedMultiply(batch: h, transposeA: false, transposeB: true, m: s, n: m, k: dv,
-                                 a: v + b * s * h * dv, lda: h * dv, strideA: dv,
-                                 b: dkv + b * h * m * dv, ldb: dv, strideB: m * dv,
-                                 c: dk + b * s * h * m, ldc: h * m, strideC: m)
-            GEMM.batchedMultiply(batch: h, transposeA: false, transposeB: false, m: s, n: dv, k: m,
-                                 a: k + b * s * h * m, lda: h * m, strideA: m,
-                                 b: dkv + b * h * m * dv, ldb: dv, strideB: m * dv,
-                                 c: dvp + b * s * h * dv, ldc: h * dv, strideC: dv)
-        }
+        // dφQ_h = dnum_h · KV_hᵀ and dKV_h = φQ_hᵀ · dnum_h, then dφK_h = V_h · dKV_hᵀ and
+        // dV_h = φK_h · dKV_h, for every sequence and head.
+        GEMM.batchedMultiply(groups: n, groupStrides: (l * h * dv, h * m * dv, l * h * m),
+                             batch: h, transposeA: false, transposeB: true, m: l, n: m, k: dv,
+                             a: dnum, lda: h * dv, strideA: dv, b: kv, ldb: dv, strideB: m * dv,
+                             c: dq, ldc: h * m, strideC: m)
+        GEMM.batchedMultiply(groups: n, groupStrides: (l * h * m, l * h * dv, h * m * dv),
+                             batch: h, transposeA: true, transposeB: false, m: m, n: dv, k: l,
+                             a: q, lda: h * m, strideA: m, b: dnum, ldb: h * dv, strideB: dv,
+                             c: dkv, ldc: dv, strideC: m * dv)
+        GEMM.batchedMultiply(groups: n, groupStrides: (s * h * dv, h * m * dv, s * h * m),
+                             batch: h, transposeA: false, transposeB: true, m: s, n: m, k: dv,
+                             a: v, lda: h * dv, strideA: dv, b: dkv, ldb: dv, strideB: m * dv,
+                             c: dk, ldc: h * m, strideC: m)
+        GEMM.batchedMultiply(groups: n, groupStrides: (s * h * m, h * m * dv, s * h * dv),
+                             batch: h, transposeA: false, transposeB: false, m: s, n: dv, k: m,
+                             a: k, lda: h * m, strideA: m, b: dkv, ldb: dv, strideB: m * dv,
+                             c: dvp, ldc: h * dv, strideC: dv)
         // The denominator's terms: dφQ += dden ⊗ Σφ(K); dΣφ(K) = Σ_l dden_l φQ_l; dφK += dΣφ(K).
         Parallel.forRanges(n * l, costPerItem: h * m) { start, end in
             for row in start..<end {
@@ -165,7 +163,7 @@ public enum LinearAttention {
                 }
             }
         }
-        for b in 0..<n {
+        Parallel.forEach(n, costPerItem: l * h * m) { b in
             for row in 0..<l {
                 for head in 0..<h {
                     let scale = dden[(b * l + row) * h + head], qv = q + ((b * l + row) * h + head) * m

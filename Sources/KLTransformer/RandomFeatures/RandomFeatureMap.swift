@@ -90,13 +90,8 @@ public final class RandomFeatureMap: FeatureMap {
         case .direct(let phiQ, let phiK):
             return (phiQ, phiK)
         case .logarithmic(let logQ, let logK):
-            let queryShift = withoutGradients { logQ.max(alongAxes: [-1], keepingDimensions: true) }
-            let keyShift = withoutGradients { () -> Tensor in
-                let (n, s) = (logK.shape[0], logK.shape[1])
-                let padded = keyMask.map { logK.maskedFill((1 - $0).reshaped(to: [n, s, 1, 1]), with: -.infinity) } ?? logK
-                return padded.max(alongAxes: [1, 3], keepingDimensions: true).clamped(min: -1e30)
-            }
-            return ((logQ - queryShift).exp(), (logK - keyShift).exp())
+            return (StabilizedExponential.apply(logQ, shift: .perRow).features,
+                    StabilizedExponential.apply(logK, shift: .perSequence(keyMask: keyMask)).features)
         }
     }
 
@@ -111,11 +106,11 @@ public final class RandomFeatureMap: FeatureMap {
         case .direct(let phiQ, let phiK):
             return CausalFeatures(queries: phiQ, keys: phiK, keyShift: nil)
         case .logarithmic(let logQ, let logK):
-            let queryShift = withoutGradients { logQ.max(alongAxes: [-1], keepingDimensions: true) }
             let shift = keyShift ?? withoutGradients {
                 logK.slice(alongAxis: 1, from: 0, count: 1).max(alongAxes: [1, 3], keepingDimensions: true)
             }
-            return CausalFeatures(queries: (logQ - queryShift).exp(), keys: (logK - shift).exp(), keyShift: shift)
+            return CausalFeatures(queries: StabilizedExponential.apply(logQ, shift: .perRow).features,
+                                  keys: StabilizedExponential.apply(logK, shift: .given(shift)).features, keyShift: shift)
         }
     }
 
