@@ -123,7 +123,7 @@ extension VectorMath {
 
     /// The sum of `count` values in a fixed order (the same bits on every call), by `kl_row_sum`.
     @inline(__always)
-    static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float { kl_row_sum(x, count) }
+    public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float { kl_row_sum(x, count) }
 
     /// The score gradient of one softmax-attention row, in place: g ← p ⊙ (g ⊙ m − dot), with m the
     /// dropout multipliers or nil for none (`kl_softmax_row_gradient`).

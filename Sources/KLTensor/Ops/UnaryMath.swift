@@ -85,14 +85,22 @@ extension Tensor {
         let source = storage.pointer, out = y.storage.pointer
         Tensor.forVectorChunks(count) { start, end in
             VectorMath.applySerially(.exp, source + start, out + start, count: end - start)
-            for i in start..<end { out[i] = source[i] > 0 ? source[i] : alpha * (out[i] - 1) }
+            // Both sides computed and selected without a branch: the signs of activations are
+            // random, and a branch per element mispredicts half the time.
+            for i in start..<end {
+                let x = source[i], negative = alpha * (out[i] - 1)
+                out[i] = x > 0 ? x : negative
+            }
         }
         return Tensor.record("elu", y, inputs: [x]) { g in
             let grad = Tensor(shape: x.shape, storage: TensorStorage(uninitializedCount: x.count))
             let source = x.storage.pointer, gp = g.storage.pointer, dx = grad.storage.pointer
             Tensor.forVectorChunks(x.count) { start, end in
                 VectorMath.applySerially(.exp, source + start, dx + start, count: end - start)
-                for i in start..<end { dx[i] = gp[i] * (source[i] > 0 ? 1 : alpha * dx[i]) }
+                for i in start..<end {
+                    let negative = alpha * dx[i]
+                    dx[i] = gp[i] * (source[i] > 0 ? 1 : negative)
+                }
             }
             return [grad]
         }

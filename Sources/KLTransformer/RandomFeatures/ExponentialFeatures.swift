@@ -18,8 +18,7 @@ enum ExponentialFeatures {
         let count = Float(hyperbolic ? 2 * m : m)
         guard let a else {
             let constant = -0.5 * Float(Foundation.log(Double(count)))
-            let pair = hyperbolic ? Tensor.concatenate([u, -u], alongAxis: 3) : u
-            return pair + (norm + constant)
+            return withRowOffset(u, norm + constant, hyperbolic: hyperbolic)
         }
         let (b, logD) = withoutGradients { () -> (Tensor, Tensor) in
             let shrink = 1 - 4 * a                                                           // 1 − 4A > 0 for A < 1/4
@@ -28,6 +27,40 @@ enum ExponentialFeatures {
         let lengths = omega.squared().sum(alongAxes: [0], keepingDimensions: true).reshaped(to: [1, 1, 1, m])
         let constant = -0.5 * Float(Foundation.log(Double(count)))
         return u * b + a * lengths + (logD + norm + constant)
+    }
+
+    /// [u, −u] (`hyperbolic`) or u, plus one offset per row (…, 1), as one fused op: a concatenation
+    /// and a broadcast sum forward, a split and a row sum backward, in one pass each way.
+    /// ∂/∂u = g₁ − g₂ (or g), ∂/∂offset = Σ_j g_j. The values are those of the unfused ops bit for bit.
+    private static func withRowOffset(_ u: Tensor, _ offset: Tensor, hyperbolic: Bool) -> Tensor {
+        let m = u.shape[u.rank - 1], rows = u.count / max(m, 1), width = hyperbolic ? 2 * m : m
+        precondition(offset.count == rows, "ExponentialFeatures: offset \(offset.shape) must hold one value per row of \(u.shape)")
+        let output = Tensor.uninitialized(Array(u.shape.dropLast()) + [width])
+        let source = u.storage.pointer, shift = offset.storage.pointer, out = output.storage.pointer
+        Parallel.forRanges(rows, costPerItem: 2 * width) { start, end in
+            for row in start..<end {
+                let x = source + row * m, y = out + row * width, c = shift[row]
+                for j in 0..<m { y[j] = x[j] + c }
+                if hyperbolic { for j in 0..<m { y[m + j] = -x[j] + c } }
+            }
+        }
+        let (uShape, offsetShape) = (u.shape, offset.shape)
+        return Tensor.record("rowOffsetLogFeatures", output, inputs: [u, offset]) { g in
+            let gradU = Tensor.uninitialized(uShape), gradOffset = Tensor.uninitialized(offsetShape)
+            let gp = g.storage.pointer, du = gradU.storage.pointer, doff = gradOffset.storage.pointer
+            Parallel.forRanges(rows, costPerItem: 2 * width) { start, end in
+                for row in start..<end {
+                    let gr = gp + row * width, dr = du + row * m
+                    if hyperbolic {
+                        for j in 0..<m { dr[j] = gr[j] - gr[m + j] }
+                    } else {
+                        for j in 0..<m { dr[j] = gr[j] }
+                    }
+                    doff[row] = VectorMath.sum(gr, count: width)
+                }
+            }
+            return [gradU, gradOffset]
+        }
     }
 
     /// OPRF's optimal A* (spec §2.4) for mean ‖x + y‖² = `spread` over the pairs of a sequence:
