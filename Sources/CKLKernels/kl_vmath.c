@@ -132,7 +132,12 @@
 #define KL_ERFC_Q1 1.00002368f
 #define KL_ERFC_Q0 (-1.26551223f)
 
+// 1/√2 and 1/√(2π), as Swift's Float(0.5.squareRoot()) and Float(1 / (2π).squareRoot()) round them.
+#define KL_GELU_HALF_ROOT ((float)0.70710678118654752)
+#define KL_GELU_INVERSE_ROOT_TWO_PI ((float)0.39894228040143268)
+
 typedef void (*kl_vfn)(const float *x, float *y, size_t n);
+typedef void (*kl_vfn2)(const float *x, const float *g, float *dx, size_t n);
 
 // ---- portable (1 lane) ---------------------------------------------------------------------
 #define KL_VMATH_TEMPLATE 1
@@ -192,17 +197,28 @@ static const kl_vfn kl_sin_impls[3] = KL_IMPLS(kl_vsin);
 static const kl_vfn kl_cos_impls[3] = KL_IMPLS(kl_vcos);
 static const kl_vfn kl_tanh_impls[3] = KL_IMPLS(kl_vtanh);
 static const kl_vfn kl_erf_impls[3] = KL_IMPLS(kl_verf);
+static const kl_vfn kl_gelu_impls[3] = KL_IMPLS(kl_vgelu);
+static const kl_vfn2 kl_gelu_backward_impls[3] = KL_IMPLS(kl_vgelu_backward);
 
 // Indexed by kl_vmath_function.
-static const kl_vfn *const kl_vmath_tables[6] = {kl_exp_impls, kl_log_impls, kl_sin_impls,
-                                                 kl_cos_impls, kl_tanh_impls, kl_erf_impls};
+static const kl_vfn *const kl_vmath_tables[7] = {kl_exp_impls, kl_log_impls, kl_sin_impls, kl_cos_impls,
+                                                 kl_tanh_impls, kl_erf_impls, kl_gelu_impls};
+
+static int kl_vmath_capped_level(int level) {
+    int max = kl_vmath_max_level();
+    return level < 0 ? 0 : (level > max ? max : level);
+}
 
 int kl_vmath_apply_at_level(int function, int level, const float *x, float *y, size_t n) {
-    if (function < 0 || function > 5) return -1;
-    int max = kl_vmath_max_level();
-    if (level < 0) level = 0;
-    if (level > max) level = max;
+    if (function < 0 || function > 6) return -1;
+    level = kl_vmath_capped_level(level);
     kl_vmath_tables[function][level](x, y, n);
+    return level;
+}
+
+int kl_vgelu_backward_at_level(int level, const float *x, const float *g, float *dx, size_t n) {
+    level = kl_vmath_capped_level(level);
+    kl_gelu_backward_impls[level](x, g, dx, n);
     return level;
 }
 
@@ -212,6 +228,10 @@ void kl_vsin(const float *x, float *y, size_t n) { kl_sin_impls[kl_vmath_max_lev
 void kl_vcos(const float *x, float *y, size_t n) { kl_cos_impls[kl_vmath_max_level()](x, y, n); }
 void kl_vtanh(const float *x, float *y, size_t n) { kl_tanh_impls[kl_vmath_max_level()](x, y, n); }
 void kl_verf(const float *x, float *y, size_t n) { kl_erf_impls[kl_vmath_max_level()](x, y, n); }
+void kl_vgelu(const float *x, float *y, size_t n) { kl_gelu_impls[kl_vmath_max_level()](x, y, n); }
+void kl_vgelu_backward(const float *x, const float *g, float *dx, size_t n) {
+    kl_gelu_backward_impls[kl_vmath_max_level()](x, g, dx, n);
+}
 
 #else  // KL_VMATH_TEMPLATE
 // =============================================================================================
@@ -258,6 +278,9 @@ void kl_verf(const float *x, float *y, size_t n) { kl_erf_impls[kl_vmath_max_lev
 #define trig_big KL_FN(trig_big)
 #define tanh_v KL_FN(tanh_v)
 #define erf_v KL_FN(erf_v)
+#define gelu_cdf_v KL_FN(gelu_cdf_v)
+#define gelu_v KL_FN(gelu_v)
+#define gelu_slope_v KL_FN(gelu_slope_v)
 
 // ---- primitives ------------------------------------------------------------------------------
 // V: float vector, VI: int32 vector, M: lane mask. v_sel(m, a, b) = m ? a : b per lane.
@@ -623,6 +646,30 @@ static KL_TGT void KL_FN(kl_vcos)(const float *x, float *y, size_t n) { KL_TRIG_
 static KL_TGT void KL_FN(kl_vtanh)(const float *x, float *y, size_t n) { KL_DRIVER(tanh_v) }
 static KL_TGT void KL_FN(kl_verf)(const float *x, float *y, size_t n) { KL_DRIVER(erf_v) }
 
+// GELU x·Φ(x), Φ(x) = ½(1 + erf(x/√2)), and its gradient g·(Φ(x) + x·φ(x)), φ(x) = e^{−x²/2}/√(2π),
+// each in one pass. Multiplies and adds are kept separate (no FMA) in the order of the unfused
+// Swift ops, so every level gives the bits they gave.
+KL_INLINE V gelu_cdf_v(V x) {
+    return v_add(v_mul(erf_v(v_mul(x, v_set(KL_GELU_HALF_ROOT))), v_set(0.5f)), v_set(0.5f));
+}
+KL_INLINE V gelu_v(V x) { return v_mul(x, gelu_cdf_v(x)); }
+KL_INLINE V gelu_slope_v(V x) {
+    V density = exp_v(v_mul(v_mul(v_set(-0.5f), x), x));
+    return v_add(v_mul(v_mul(x, density), v_set(KL_GELU_INVERSE_ROOT_TWO_PI)), gelu_cdf_v(x));
+}
+static KL_TGT void KL_FN(kl_vgelu)(const float *x, float *y, size_t n) { KL_DRIVER(gelu_v) }
+static KL_TGT void KL_FN(kl_vgelu_backward)(const float *x, const float *g, float *dx, size_t n) {
+    size_t i = 0;
+    for (; i + W <= n; i += W) v_store(dx + i, v_mul(v_load(g + i), gelu_slope_v(v_load(x + i))));
+    if (i < n) {
+        float bx[W] = {0}, bg[W] = {0};
+        memcpy(bx, x + i, (n - i) * sizeof(float));
+        memcpy(bg, g + i, (n - i) * sizeof(float));
+        v_store(bx, v_mul(v_load(bg), gelu_slope_v(v_load(bx))));
+        memcpy(dx + i, bx, (n - i) * sizeof(float));
+    }
+}
+
 #undef KL_DRIVER
 #undef KL_TRIG_DRIVER
 #undef KL_TRIG_PATCH
@@ -667,6 +714,9 @@ static KL_TGT void KL_FN(kl_verf)(const float *x, float *y, size_t n) { KL_DRIVE
 #undef trig_big
 #undef tanh_v
 #undef erf_v
+#undef gelu_cdf_v
+#undef gelu_v
+#undef gelu_slope_v
 #undef KL_INLINE
 #undef KL_SUFFIX
 #undef KL_TGT

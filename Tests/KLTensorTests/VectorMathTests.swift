@@ -1,3 +1,4 @@
+import CKLKernels
 import Foundation
 import KLTestSupport
 import Testing
@@ -332,5 +333,32 @@ struct VectorMathTests {
             #expect(parallel.map(\.bitPattern) == serial.map(\.bitPattern), "\(function) count \(count)")
             #expect(inPlace.map(\.bitPattern) == serial.map(\.bitPattern), "\(function) count \(count) in place")
         }
+    }
+}
+
+/// The fused GELU kernels at every instruction-set level this CPU has: against the Double formulas
+/// (absolute error ≤ 1e-5·max(1, |x|), the erf and exp bounds carried through), and every level
+/// giving the portable level's bits up to the vector exp/erf's own differences (1e-6).
+struct GELUKernelTests {
+    @Test(arguments: [Int32(0), 1, 2])
+    func forwardAndGradientAtEveryLevel(level: Int32) {
+        var rng = TestData(seed: 77)
+        let count = 10_003
+        let xs = (0..<count).map { i in i < 20 ? [0, -0.0, 1e-30, -1e-30, 30, -30, 1e4, -1e4, 88, -88, 0.5, -0.5, 3, -3, 6, -6, 9.5, -9.5, 1, -1][i]
+                                              : Float(rng.uniformDouble(-12, 12)) }
+        let gs = (0..<count).map { _ in Float(rng.uniformDouble(-2, 2)) }
+        var ys = [Float](repeating: .nan, count: count), dxs = ys
+        let used = kl_vmath_apply_at_level(Int32(KL_VMATH_GELU.rawValue), level, xs, &ys, count)
+        #expect(Int(used) == min(Int(level), VectorMath.maximumLevel))
+        #expect(kl_vgelu_backward_at_level(level, xs, gs, &dxs, count) == used)
+        for i in 0..<count {
+            let x = Double(xs[i]), cdf = 0.5 * (1 + Foundation.erf(x / 2.0.squareRoot()))
+            let density = Foundation.exp(-x * x / 2) / (2 * Double.pi).squareRoot()
+            let bound = 1e-5 * max(1, abs(x))
+            #expect(abs(Double(ys[i]) - x * cdf) <= bound, "level \(level): gelu(\(xs[i])) = \(ys[i])")
+            #expect(abs(Double(dxs[i]) - Double(gs[i]) * (cdf + x * density)) <= bound * 2,
+                    "level \(level): gelu'(\(xs[i]))·\(gs[i]) = \(dxs[i])")
+        }
+        #expect(kl_vmath_apply_at_level(7, level, xs, &ys, count) == -1)
     }
 }

@@ -65,17 +65,23 @@ void kl_vsin(const float *x, float *y, size_t n);
 void kl_vcos(const float *x, float *y, size_t n);
 void kl_vtanh(const float *x, float *y, size_t n);
 void kl_verf(const float *x, float *y, size_t n);
+// GELU y = x·Φ(x) (exact, erf form) and its gradient dx = g·(Φ(x) + x·φ(x)), one pass each.
+void kl_vgelu(const float *x, float *y, size_t n);
+void kl_vgelu_backward(const float *x, const float *g, float *dx, size_t n);
 // Which instruction set the vector routines use: "avx512", "avx2" or "portable" (the best the CPU
 // supports, found once).
 const char *kl_vmath_isa(void);
 // The level of kl_vmath_isa: 0 portable, 1 avx2, 2 avx512.
 int kl_vmath_max_level(void);
 // The functions of kl_vmath_apply_at_level, in the order of Swift's VectorFunction.
-enum kl_vmath_function { KL_VMATH_EXP, KL_VMATH_LOG, KL_VMATH_SIN, KL_VMATH_COS, KL_VMATH_TANH, KL_VMATH_ERF };
+// KL_VMATH_GELU (kl_vgelu) follows them; Swift reaches it through VectorMath.gelu.
+enum kl_vmath_function { KL_VMATH_EXP, KL_VMATH_LOG, KL_VMATH_SIN, KL_VMATH_COS, KL_VMATH_TANH, KL_VMATH_ERF, KL_VMATH_GELU };
 // y = f(x) at instruction-set level `level` (capped at kl_vmath_max_level) for tests and
 // benchmarks that compare the levels; nothing process-wide changes. Returns the level used, or -1
 // for an unknown function.
 int kl_vmath_apply_at_level(int function, int level, const float *x, float *y, size_t n);
+// kl_vgelu_backward at instruction-set level `level` (capped), for tests; returns the level used.
+int kl_vgelu_backward_at_level(int level, const float *x, const float *g, float *dx, size_t n);
 
 // ---- The built-in GEMM (kl_gemm.c) ------------------------------------------------------------
 // Row-major C = alpha·op(A)·op(B) + beta·C on the calling thread: op(A) is m×k (A stored k×m when

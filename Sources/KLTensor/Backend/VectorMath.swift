@@ -125,6 +125,20 @@ extension VectorMath {
     @inline(__always)
     public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float { kl_row_sum(x, count) }
 
+    /// GELU y = x·Φ(x) (exact erf form) of `count` values on the calling thread, in one vectorised
+    /// pass (`kl_vgelu`); x and y may be the same buffer.
+    @inline(__always)
+    static func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        if count > 0 { kl_vgelu(x, y, count) }
+    }
+
+    /// GELU's input gradient dx = g·(Φ(x) + x·φ(x)) of `count` values on the calling thread, in one
+    /// vectorised pass that recomputes Φ and φ (`kl_vgelu_backward`).
+    @inline(__always)
+    static func geluGradient(_ x: UnsafePointer<Float>, _ g: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, count: Int) {
+        if count > 0 { kl_vgelu_backward(x, g, dx, count) }
+    }
+
     /// The score gradient of one softmax-attention row, in place: g ← p ⊙ (g ⊙ m − dot), with m the
     /// dropout multipliers or nil for none (`kl_softmax_row_gradient`).
     @inline(__always)

@@ -106,35 +106,19 @@ extension Tensor {
         }
     }
 
-    /// Gaussian error linear unit, exact form x·Φ(x) = ½x(1 + erf(x/√2)). One pass forward and one
-    /// backward, which recomputes Φ(x) and the density φ(x) = e^{−x²/2}/√(2π): ∂/∂x = Φ(x) + x·φ(x).
+    /// Gaussian error linear unit, exact form x·Φ(x) = ½x(1 + erf(x/√2)). One vectorised pass forward
+    /// and one backward, which recomputes Φ(x) and the density φ(x) = e^{−x²/2}/√(2π) rather than
+    /// keeping them: ∂/∂x = Φ(x) + x·φ(x).
     public func gelu() -> Tensor {
         let x = self
-        let y = Tensor(shape: shape, storage: TensorStorage(uninitializedCount: count))
+        let y = Tensor.uninitialized(shape)
         let source = storage.pointer, out = y.storage.pointer
-        let halfRoot = Float(0.5.squareRoot()), inverseRootTwoPi = Float(1 / (2 * Double.pi).squareRoot())
-        Tensor.forVectorChunks(count) { start, end in
-            for i in start..<end { out[i] = source[i] * halfRoot }
-            VectorMath.applySerially(.erf, out + start, out + start, count: end - start)
-            for i in start..<end { out[i] = source[i] * (out[i] * 0.5 + 0.5) }
-        }
+        Tensor.forVectorChunks(count) { start, end in VectorMath.gelu(source + start, out + start, count: end - start) }
         return Tensor.record("gelu", y, inputs: [x]) { g in
-            let grad = Tensor(shape: x.shape, storage: TensorStorage(uninitializedCount: x.count))
+            let grad = Tensor.uninitialized(x.shape)
             let source = x.storage.pointer, gp = g.storage.pointer, dx = grad.storage.pointer
             Tensor.forVectorChunks(x.count) { start, end in
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: end - start) { density in
-                    let xs = source + start, cdf = dx + start, pdf = density.baseAddress!, count = end - start
-                    for i in 0..<count {
-                        cdf[i] = xs[i] * halfRoot
-                        pdf[i] = -0.5 * xs[i] * xs[i]
-                    }
-                    VectorMath.applySerially(.erf, cdf, cdf, count: count)
-                    VectorMath.applySerially(.exp, pdf, pdf, count: count)
-                    for i in 0..<count {
-                        let slope = xs[i] * pdf[i] * inverseRootTwoPi + (cdf[i] * 0.5 + 0.5)
-                        cdf[i] = gp[start + i] * slope
-                    }
-                }
+                VectorMath.geluGradient(source + start, gp + start, dx + start, count: end - start)
             }
             return [grad]
         }
