@@ -46,15 +46,16 @@ enum { KL_GEMM_KC = 384, KL_GEMM_MC = 480, KL_GEMM_NC = 3072 };
 // klt-bench gemm --shapes).
 enum { KL_GEMM_IN_PLACE_PANELS = 4, KL_GEMM_IN_PLACE_DEPTH = 64 };
 
-// A micro-kernel: tile = A panel (MR×kc, p-major) × B panel (kc×NR, p-major); then the first
-// `rows` × `cols` of the tile are written to C as alpha·tile + beta·C (C not read when beta == 0).
-typedef void (*kl_gemm_kernel)(long kc, const float *a, const float *b, float *c, long ldc,
+// A micro-kernel: tile = A panel (MR×kc, p-major) × B panel (kc×NR, k-step p at b + p·b_stride:
+// b_stride = NR for a packed panel, ldb for B read in place); then the first `rows` × `cols` of the
+// tile are written to C as alpha·tile + beta·C (C not read when beta == 0).
+typedef void (*kl_gemm_kernel)(long kc, const float *a, const float *b, long b_stride, float *c, long ldc,
                                float alpha, float beta, int rows, int cols);
 
 // A micro-kernel reading op(A) unpacked, in place: op(A)[i][p] = a[i·row_stride + p·depth_stride]
 // (A itself: row_stride = lda, depth_stride = 1; Aᵀ: row_stride = 1, depth_stride = lda).
 typedef void (*kl_gemm_strided_kernel)(long kc, const float *a, long row_stride, long depth_stride, const float *b,
-                                       float *c, long ldc, float alpha, float beta, int rows, int cols);
+                                       long b_stride, float *c, long ldc, float alpha, float beta, int rows, int cols);
 
 typedef struct {
     int mr, nr;
@@ -212,11 +213,26 @@ int kl_sgemm_at_level(int level, int trans_a, int trans_b, long m, long n, long 
     float *packed = kl_gemm_buffer(a_floats + (size_t)(kc_max * nc_max));
     float *a_pack = packed, *b_pack = packed + a_floats;
 
+    // B is read in place, not packed, when it is B itself with contiguous rows of at most
+    // KL_GEMM_IN_PLACE_PANELS panels (ldb == n ≤ 4·nr, 512 bytes on AVX-512): its kc×n block is then
+    // one contiguous stretch, as a packed one would be, and the weight-gradient products (B = an
+    // activation gradient, tokens × width) skip a copy of all of it. Wider rows put the k-steps of
+    // a panel a kilobyte or more apart, where they collide in L1's sets (measured: 0.81-0.89× at
+    // n = 256 and 1024). Only a last partial column panel is packed (zero-padded).
+    const int b_in_place = !trans_b && ldb == n && n <= KL_GEMM_IN_PLACE_PANELS * nr;
+    const long full_panels_end = n / nr * nr;
     for (long jc = 0; jc < n; jc += KL_GEMM_NC) {
         long ncb = n - jc < KL_GEMM_NC ? n - jc : KL_GEMM_NC;
         for (long pc = 0; pc < k; pc += KL_GEMM_KC) {
             long kcb = k - pc < KL_GEMM_KC ? k - pc : KL_GEMM_KC;
-            kl_gemm_pack(trans_b, b, ldb, jc, ncb, pc, kcb, nr, b_pack);
+            if (!b_in_place)
+                kl_gemm_pack(trans_b, b, ldb, jc, ncb, pc, kcb, nr, b_pack);
+            else if (full_panels_end < n)
+                kl_gemm_pack(0, b, ldb, full_panels_end, n - full_panels_end, pc, kcb, nr, b_pack);
+            // Column panel jr's k-steps: in place (stride ldb) or packed (stride nr).
+#define KL_B_PANEL(jr) (b_in_place && (jr) < full_panels_end ? b + pc * ldb + jc + (jr) : \
+                        b_in_place ? b_pack : b_pack + (jr) * kcb)
+#define KL_B_STRIDE(jr) (b_in_place && (jr) < full_panels_end ? ldb : nr)
             // The first depth block applies the caller's beta; later ones add to C.
             float block_beta = pc == 0 ? beta : 1;
             if (ncb <= KL_GEMM_IN_PLACE_PANELS * nr || kcb <= KL_GEMM_IN_PLACE_DEPTH) {
@@ -230,7 +246,7 @@ int kl_sgemm_at_level(int level, int trans_a, int trans_b, long m, long n, long 
                     for (long jr = 0; jr < ncb; jr += nr) {
                         int cols = ncb - jr < nr ? (int)(ncb - jr) : nr;
                         kernel(kcb, a + ir * row_stride + pc * depth_stride, row_stride, depth_stride,
-                                             b_pack + jr * kcb, c + ir * ldc + jc + jr, ldc, alpha, block_beta, rows, cols);
+                               KL_B_PANEL(jr), KL_B_STRIDE(jr), c + ir * ldc + jc + jr, ldc, alpha, block_beta, rows, cols);
                     }
                 }
                 continue;
@@ -242,11 +258,13 @@ int kl_sgemm_at_level(int level, int trans_a, int trans_b, long m, long n, long 
                     int cols = ncb - jr < nr ? (int)(ncb - jr) : nr;
                     for (long ir = 0; ir < mcb; ir += mr) {
                         int rows = mcb - ir < mr ? (int)(mcb - ir) : mr;
-                        shape.kernel(kcb, a_pack + ir * kcb, b_pack + jr * kcb, c + (ic + ir) * ldc + jc + jr, ldc,
-                                     alpha, block_beta, rows, cols);
+                        shape.kernel(kcb, a_pack + ir * kcb, KL_B_PANEL(jr), KL_B_STRIDE(jr), c + (ic + ir) * ldc + jc + jr,
+                                     ldc, alpha, block_beta, rows, cols);
                     }
                 }
             }
+#undef KL_B_PANEL
+#undef KL_B_STRIDE
         }
     }
     return capped;
@@ -281,7 +299,7 @@ typedef float KL_UVEC __attribute__((vector_size(KL_VLEN * 4), aligned(4)));
     for (long p = 0; p < kc; p++) {                                                                 \
         KL_VEC bv[NV];                                                                              \
         _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++)                             \
-            bv[v] = *(const KL_VEC *)(b + p * (NV * KL_VLEN) + v * KL_VLEN);                        \
+            bv[v] = *(const KL_UVEC *)(b + p * b_stride + v * KL_VLEN);                             \
         _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                           \
             const float ai = A_AT(i, p);                                                            \
             _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[i][v] += ai * bv[v]; \
@@ -302,14 +320,14 @@ typedef float KL_UVEC __attribute__((vector_size(KL_VLEN * 4), aligned(4)));
     }
 
 static KL_TGT void KL_CAT(kl_gemm_kernel_, KL_ISA, _wide)(long kc, const float *restrict a,
-                                                          const float *restrict b, float *restrict c,
+                                                          const float *restrict b, long b_stride, float *restrict c,
                                                           long ldc, float alpha, float beta, int rows,
                                                           int cols) {
     KL_GEMM_KERNEL_BODY(KL_WIDE_MR, 2, KL_PACKED_A)
 }
 
 static KL_TGT void KL_CAT(kl_gemm_kernel_, KL_ISA, _narrow)(long kc, const float *restrict a,
-                                                            const float *restrict b, float *restrict c,
+                                                            const float *restrict b, long b_stride, float *restrict c,
                                                             long ldc, float alpha, float beta, int rows,
                                                             int cols) {
     KL_GEMM_KERNEL_BODY(KL_NARROW_MR, 1, KL_PACKED_NARROW_A)
@@ -323,7 +341,7 @@ static KL_TGT void KL_CAT(kl_gemm_kernel_, KL_ISA, _narrow)(long kc, const float
 #define KL_GEMM_STRIDED_KERNEL(NAME, MR, NV)                                                            \
     static KL_TGT void KL_CAT(kl_gemm_kernel_, KL_ISA, NAME)(long kc, const float *restrict a, long row_stride, \
                                                              long depth_stride, const float *restrict b,  \
-                                                             float *restrict c, long ldc, float alpha,    \
+                                                             long b_stride, float *restrict c, long ldc, float alpha, \
                                                              float beta, int rows, int cols) {            \
         long offset[MR];                                                                                \
         _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++)                                 \

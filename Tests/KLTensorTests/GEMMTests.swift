@@ -266,17 +266,21 @@ struct GEMMTests {
 
     /// Every instruction-set level of the built-in GEMM this CPU has (portable, AVX2, AVX-512), on
     /// shapes at and around its tiles: full and partial tiles of the wide and narrow shapes, A read
-    /// packed and unpacked, a depth beyond one block.
+    /// packed and unpacked, a depth beyond one block, B packed (padded rows) and read in place
+    /// (contiguous rows of at most four panels, with a packed partial last panel), and A packed over
+    /// several depth blocks (40 × 129 × 800).
     @Test(arguments: [Int32(0), 1, 2])
     func builtInLevels(level: Int32) {
         let available = kl_vmath_max_level()
         for (ta, tb) in transposeCombos {
-            for (m, n, k) in [(1, 1, 1), (12, 32, 5), (13, 33, 3), (24, 16, 7), (25, 15, 31), (7, 8, 390), (50, 40, 20)] {
-                let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: -0.5, beta: 0.25,
-                                          padA: 2, padB: 1, padC: 1)
-                let (error, used) = problem.runBuiltIn(level: level, seed: UInt64(m * 31 + n * 7 + k))
-                #expect(used == min(level, available))
-                #expect(error <= 1, "level=\(level) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k): error \(error)")
+            for (m, n, k) in [(1, 1, 1), (12, 32, 5), (13, 33, 3), (24, 16, 7), (25, 15, 31), (7, 8, 390), (50, 40, 20), (40, 129, 800)] {
+                for padB in [1, 0] {
+                    let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: -0.5, beta: 0.25,
+                                              padA: 2, padB: padB, padC: 1)
+                    let (error, used) = problem.runBuiltIn(level: level, seed: UInt64(m * 31 + n * 7 + k))
+                    #expect(used == min(level, available))
+                    #expect(error <= 1, "level=\(level) transA=\(ta) transB=\(tb) m=\(m) n=\(n) k=\(k) padB=\(padB): error \(error)")
+                }
             }
         }
     }
