@@ -1,0 +1,57 @@
+import KLTensor
+import KLTestSupport
+import Testing
+@testable import KLTransformer
+
+/// The fused exp(ℓ − c) of the random-feature maps gives exactly the unfused ops' bits (maximum,
+/// masked maximum, subtraction, exp), its shift carries no gradient, and its gradient is g ⊙ φ.
+@Suite struct StabilizedExponentialTests {
+    static let shape = [2, 7, 3, 5]
+
+    /// Log-features with a wide range, and a key mask that pads the end of the second sequence.
+    static func inputs() -> (logFeatures: Tensor, mask: Tensor) {
+        var data = TestData(seed: 41)
+        let logFeatures = data.tensor(shape, -30, 30, requiresGrad: true)
+        let mask = Tensor(shape: [2, 7], scalars: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0])
+        return (logFeatures, mask)
+    }
+
+    @Test func valuesAreTheUnfusedOpsBits() {
+        let (logFeatures, mask) = Self.inputs()
+        let rowShift = logFeatures.max(alongAxes: [-1], keepingDimensions: true)
+        let padded = logFeatures.maskedFill((1 - mask).reshaped(to: [2, 7, 1, 1]), with: -.infinity)
+        let sequenceShift = padded.max(alongAxes: [1, 3], keepingDimensions: true).clamped(min: -1e30)
+
+        let perRow = StabilizedExponential.apply(logFeatures, shift: .perRow)
+        #expect(perRow.shift == nil)
+        #expect(perRow.features.scalars.map(\.bitPattern) == (logFeatures - rowShift).exp().scalars.map(\.bitPattern))
+
+        let perSequence = StabilizedExponential.apply(logFeatures, shift: .perSequence(keyMask: mask))
+        #expect(perSequence.shift?.shape == [2, 1, 3, 1])
+        #expect(perSequence.shift?.scalars == sequenceShift.scalars)
+        #expect(perSequence.features.scalars.map(\.bitPattern) == (logFeatures - sequenceShift).exp().scalars.map(\.bitPattern))
+
+        let unmasked = StabilizedExponential.apply(logFeatures, shift: .perSequence(keyMask: nil))
+        #expect(unmasked.shift?.scalars == logFeatures.max(alongAxes: [1, 3], keepingDimensions: true).scalars)
+
+        let given = StabilizedExponential.apply(logFeatures, shift: .given(sequenceShift))
+        #expect(given.features.scalars == perSequence.features.scalars)
+    }
+
+    /// The shift is a constant: the gradient is g ⊙ φ for every kind of shift, and a finite-difference
+    /// check holds with the shift given.
+    @Test func gradientIsTheUpstreamTimesTheFeatures() throws {
+        let (logFeatures, mask) = Self.inputs()
+        var data = TestData(seed: 42)
+        let upstream = data.tensor(Self.shape)
+        for shift in [StabilizedExponential.Shift.perRow, .perSequence(keyMask: mask)] {
+            let x = Tensor(shape: Self.shape, scalars: logFeatures.scalars, requiresGrad: true)
+            let phi = StabilizedExponential.apply(x, shift: shift).features
+            try (phi * upstream).sum().backward()
+            #expect(x.grad?.scalars == (phi * upstream).scalars)
+        }
+        let small = data.tensor([1, 4, 2, 3], -2, 2, requiresGrad: true)
+        let shift = Tensor(shape: [1, 1, 2, 1], scalars: [0.5, -1])
+        checkGradients([small]) { StabilizedExponential.apply($0[0], shift: .given(shift)).features }
+    }
+}
