@@ -1,3 +1,4 @@
+import CKLKernels
 import Foundation
 import Testing
 
@@ -62,6 +63,28 @@ private func expectNear(
             #expect([words[j], words[6 + j], words[12 + j], words[18 + j]] == [expected.0, expected.1, expected.2, expected.3])
         }
         #expect(first.advanced(by: 3) == PhiloxCounter(low: 0, high: 8))
+    }
+
+    /// The vectorised block loop at every instruction-set level this CPU has: the scalar block's
+    /// words for counts that fill and do not fill the vector lanes, across a carry into the high half.
+    @Test(arguments: [Int32(0), 1, 2])
+    func bulkBlocksAtEveryLevel(level: Int32) {
+        let first = PhiloxCounter(low: UInt64.max - 20, high: 0xffff_ffff_ffff_fffe)
+        let key: UInt64 = 0x0f1e_2d3c_4b5a_6978
+        for count in [1, 3, 16, 37] {
+            var words = [UInt32](repeating: 0, count: 4 * count + 1)
+            let used = words.withUnsafeMutableBufferPointer { w in
+                let p = w.baseAddress!
+                return kl_philox_blocks_at_level(level, first.low, first.high, key, count, p, p + count, p + 2 * count, p + 3 * count)
+            }
+            #expect(Int(used) == min(Int(level), Int(kl_vmath_max_level())))
+            for j in 0..<count {
+                let expected = Philox4x32.block(counter: first.advanced(by: UInt64(j)), key: key)
+                #expect([words[j], words[count + j], words[2 * count + j], words[3 * count + j]]
+                        == [expected.0, expected.1, expected.2, expected.3], "level \(level), count \(count), block \(j)")
+            }
+            #expect(words[4 * count] == 0, "level \(level): wrote past the last lane")
+        }
     }
 
     // MARK: Box–Muller math

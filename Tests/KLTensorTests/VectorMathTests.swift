@@ -240,7 +240,7 @@ struct VectorMathLevelTests {
                     // In place.
                     var inPlace = Array(xs[0..<1_001])
                     inPlace.withUnsafeMutableBufferPointer { buffer in
-                        VectorMath.applySerially(function, buffer.baseAddress!, buffer.baseAddress!, count: buffer.count, level: level)
+                        _ = VectorMath.applySerially(function, buffer.baseAddress!, buffer.baseAddress!, count: buffer.count, level: level)
                     }
                     #expect(inPlace.map(\.bitPattern) == ys[0..<1_001].map(\.bitPattern), "\(function) [\(isa)]: in-place differs")
                 }

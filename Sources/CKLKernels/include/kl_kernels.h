@@ -83,6 +83,18 @@ int kl_vmath_apply_at_level(int function, int level, const float *x, float *y, s
 // kl_vgelu_backward at instruction-set level `level` (capped), for tests; returns the level used.
 int kl_vgelu_backward_at_level(int level, const float *x, const float *g, float *dx, size_t n);
 
+// ---- Philox4x32-10 counter blocks (kl_philox.c) ---------------------------------------------
+// Blocks for the `count` consecutive 128-bit counters first, first + 1, … (first_low the low 64 bits,
+// wrapping with a carry into first_high) under the 64-bit key (key word 0 in the low half): output
+// word k of block j goes to wk[j]. Vectorised across blocks with run-time dispatch; every level gives
+// the words of the scalar block function.
+void kl_philox_blocks(uint64_t first_low, uint64_t first_high, uint64_t key, size_t count,
+                      uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *w3);
+// kl_philox_blocks at instruction-set level `level` (capped at kl_vmath_max_level), for tests;
+// returns the level used.
+int kl_philox_blocks_at_level(int level, uint64_t first_low, uint64_t first_high, uint64_t key, size_t count,
+                              uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *w3);
+
 // ---- The built-in GEMM (kl_gemm.c) ------------------------------------------------------------
 // Row-major C = alpha·op(A)·op(B) + beta·C on the calling thread: op(A) is m×k (A stored k×m when
 // trans_a), op(B) is k×n (B stored n×k when trans_b), C is m×n; lda, ldb, ldc are row strides.

@@ -1,3 +1,5 @@
+import CKLKernels
+
 /// The Philox4x32-10 block function of Salmon, Moraes, Dror and Shaw, "Parallel random numbers:
 /// as easy as 1, 2, 3" (SC 2011), as specified by their Random123 library.
 ///
@@ -58,26 +60,16 @@ enum Philox4x32 {
 
     /// Computes `count` consecutive blocks, for counters `first, first + 1, ...` (wrapping modulo
     /// 2^128), storing output word `k` of block `j` at `lanes[k][j]`: four separate lanes, so the
-    /// consumers' loops read contiguous memory and vectorise.
+    /// consumers' loops read contiguous memory and vectorise. Runs in C across vector lanes
+    /// (`kl_philox_blocks`), each lane computing exactly `block`'s words.
     @inline(__always)
     static func blocks(
         first: PhiloxCounter, count: Int, key: UInt64,
         _ lane0: UnsafeMutablePointer<UInt32>, _ lane1: UnsafeMutablePointer<UInt32>,
         _ lane2: UnsafeMutablePointer<UInt32>, _ lane3: UnsafeMutablePointer<UInt32>
     ) {
-        let k0 = UInt32(truncatingIfNeeded: key), k1 = UInt32(truncatingIfNeeded: key >> 32)
-        for j in 0..<count {
-            let low = first.low &+ UInt64(truncatingIfNeeded: j)
-            let high = low < first.low ? first.high &+ 1 : first.high
-            let out = block(
-                UInt32(truncatingIfNeeded: low), UInt32(truncatingIfNeeded: low >> 32),
-                UInt32(truncatingIfNeeded: high), UInt32(truncatingIfNeeded: high >> 32),
-                key: k0, k1)
-            lane0[j] = out.0
-            lane1[j] = out.1
-            lane2[j] = out.2
-            lane3[j] = out.3
-        }
+        guard count > 0 else { return }
+        kl_philox_blocks(first.low, first.high, key, count, lane0, lane1, lane2, lane3)
     }
 }
 
