@@ -188,6 +188,23 @@ import KLTestSupport
         expectClose(positive.rsqrt().scalars, positive.scalars.map { Float(1 / Double($0).squareRoot()) }, tolerance: 1e-5)
     }
 
+    /// Few sums over a long axis (a bias gradient's shape) run in blocks of the axis in parallel:
+    /// they match the sums in Double and give the same bits on one thread as on several.
+    @Test func longSumsMatchDoubleOnAnyThreadCount() {
+        var data = TestData(seed: 37)
+        let x = data.tensor([3, 70_001, 5]), y = data.tensor([200_003])
+        let values = x.scalars.map(Double.init)
+        var expected = [Double](repeating: 0, count: 15)
+        for o in 0..<3 { for s in 0..<70_001 { for i in 0..<5 { expected[o * 5 + i] += values[(o * 70_001 + s) * 5 + i] } } }
+        let parallel = (x.sum(alongAxes: [1]).scalars, y.sum().scalars)
+        expectClose(parallel.0, expected.map(Float.init), tolerance: 1e-3)
+        expectClose(parallel.1, [Float(y.scalars.map(Double.init).reduce(0, +))], tolerance: 1e-3)
+        let saved = Parallel.threadCount
+        Parallel.threadCount = 1
+        defer { Parallel.threadCount = saved }
+        #expect(x.sum(alongAxes: [1]).scalars == parallel.0 && y.sum().scalars == parallel.1)
+    }
+
     @Test func largeOpsGiveTheSameResultOnOneOrTwoThreads() {
         var data = TestData(seed: 36)
         let x = data.tensor([64, 1024]), y = data.tensor([1024])

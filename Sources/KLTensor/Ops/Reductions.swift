@@ -67,6 +67,36 @@ extension Tensor {
     private static func sumMiddle(_ x: Tensor, outer: Int, size: Int, inner: Int, shape: [Int]) -> Tensor {
         let result = Tensor.zeros(shape)
         let src = x.storage.pointer, dst = result.storage.pointer
+        // Few sums over long axes (a bias's gradient: one sum over every token) would leave the
+        // other threads idle: the summed axis is cut into blocks of about 2^16 elements, summed in
+        // parallel and then added in order. The cut depends on the sizes only, never on the threads.
+        let blockLength = Swift.max(1, (1 << 16) / Swift.max(inner, 1)), blocks = (size + blockLength - 1) / blockLength
+        if outer < 16 && blocks > 1 {
+            let partials = TensorStorage(repeating: 0, count: outer * blocks * inner)
+            let partial = partials.pointer
+            Parallel.forRanges(outer * blocks, costPerItem: blockLength * inner) { start, end in
+                for item in start..<end {
+                    let (o, block) = item.quotientAndRemainder(dividingBy: blocks)
+                    let first = block * blockLength, count = Swift.min(blockLength, size - first)
+                    let out = partial + item * inner
+                    if inner == 1 {
+                        out[0] = contiguousSum(src + o * size + first, count)
+                    } else {
+                        for s in first..<(first + count) {
+                            let row = src + (o * size + s) * inner
+                            for i in 0..<inner { out[i] += row[i] }
+                        }
+                    }
+                }
+            }
+            for o in 0..<outer {
+                for block in 0..<blocks {
+                    let sum = partial + (o * blocks + block) * inner, out = dst + o * inner
+                    for i in 0..<inner { out[i] += sum[i] }
+                }
+            }
+            return result
+        }
         if inner == 1 {
             Parallel.forRanges(outer, costPerItem: size) { start, end in
                 for o in start..<end { dst[o] = contiguousSum(src + o * size, size) }
