@@ -74,14 +74,11 @@ public enum LinearAttention {
             columnSums(k + b * s * h * m, rows: s, columns: h * m, into: ks + b * h * m)
         }
         // KV_h = φ(K)_hᵀ V_h, then numerator_h = φ(Q)_h KV_h, for every sequence and head.
-        GEMM.batchedMultiply(groups: n, groupStrides: (s * h * m, s * h * dv, h * m * dv),
-                             batch: h, transposeA: true, transposeB: false, m: m, n: dv, k: s,
-                             a: k, lda: h * m, strideA: m, b: v, ldb: h * dv, strideB: dv,
-                             c: kv, ldc: dv, strideC: m * dv)
-        GEMM.batchedMultiply(groups: n, groupStrides: (l * h * m, h * m * dv, l * h * dv),
-                             batch: h, transposeA: false, transposeB: false, m: l, n: dv, k: m,
-                             a: q, lda: h * m, strideA: m, b: kv, ldb: dv, strideB: m * dv,
-                             c: num, ldc: h * dv, strideC: dv)
+        let heads = HeadwiseProduct(sequences: n, heads: h)
+        heads.multiply(.tokens(k, length: s, width: m), transposeA: true, by: .tokens(v, length: s, width: dv),
+                       into: .blocks(kv, rows: m, columns: dv))
+        heads.multiply(.tokens(q, length: l, width: m), by: .blocks(kv, rows: m, columns: dv),
+                       into: .tokens(num, length: l, width: dv))
         Parallel.forRanges(n * l, costPerItem: h * (m + 2 * dv)) { start, end in
             for row in start..<end {
                 let b = row / l
@@ -137,22 +134,15 @@ public enum LinearAttention {
         let dkv = gradKeyValue.storage.pointer, dks = gradKeySum.storage.pointer
         // dφQ_h = dnum_h · KV_hᵀ and dKV_h = φQ_hᵀ · dnum_h, then dφK_h = V_h · dKV_hᵀ and
         // dV_h = φK_h · dKV_h, for every sequence and head.
-        GEMM.batchedMultiply(groups: n, groupStrides: (l * h * dv, h * m * dv, l * h * m),
-                             batch: h, transposeA: false, transposeB: true, m: l, n: m, k: dv,
-                             a: dnum, lda: h * dv, strideA: dv, b: kv, ldb: dv, strideB: m * dv,
-                             c: dq, ldc: h * m, strideC: m)
-        GEMM.batchedMultiply(groups: n, groupStrides: (l * h * m, l * h * dv, h * m * dv),
-                             batch: h, transposeA: true, transposeB: false, m: m, n: dv, k: l,
-                             a: q, lda: h * m, strideA: m, b: dnum, ldb: h * dv, strideB: dv,
-                             c: dkv, ldc: dv, strideC: m * dv)
-        GEMM.batchedMultiply(groups: n, groupStrides: (s * h * dv, h * m * dv, s * h * m),
-                             batch: h, transposeA: false, transposeB: true, m: s, n: m, k: dv,
-                             a: v, lda: h * dv, strideA: dv, b: dkv, ldb: dv, strideB: m * dv,
-                             c: dk, ldc: h * m, strideC: m)
-        GEMM.batchedMultiply(groups: n, groupStrides: (s * h * m, h * m * dv, s * h * dv),
-                             batch: h, transposeA: false, transposeB: false, m: s, n: dv, k: m,
-                             a: k, lda: h * m, strideA: m, b: dkv, ldb: dv, strideB: m * dv,
-                             c: dvp, ldc: h * dv, strideC: dv)
+        let heads = HeadwiseProduct(sequences: n, heads: h)
+        heads.multiply(.tokens(dnum, length: l, width: dv), by: .blocks(kv, rows: m, columns: dv), transposeB: true,
+                       into: .tokens(dq, length: l, width: m))
+        heads.multiply(.tokens(q, length: l, width: m), transposeA: true, by: .tokens(dnum, length: l, width: dv),
+                       into: .blocks(dkv, rows: m, columns: dv))
+        heads.multiply(.tokens(v, length: s, width: dv), by: .blocks(dkv, rows: m, columns: dv), transposeB: true,
+                       into: .tokens(dk, length: s, width: m))
+        heads.multiply(.tokens(k, length: s, width: m), by: .blocks(dkv, rows: m, columns: dv),
+                       into: .tokens(dvp, length: s, width: dv))
         // The denominator's terms: dφQ += dden ⊗ Σφ(K); dΣφ(K) = Σ_l dden_l φQ_l; dφK += dΣφ(K).
         Parallel.forRanges(n * l, costPerItem: h * m) { start, end in
             for row in start..<end {
