@@ -219,6 +219,8 @@ int kl_sgemm_at_level(int level, int trans_a, int trans_b, long m, long n, long 
     // activation gradient, tokens × width) skip a copy of all of it. Wider rows put the k-steps of
     // a panel a kilobyte or more apart, where they collide in L1's sets (measured: 0.81-0.89× at
     // n = 256 and 1024). Only a last partial column panel is packed (zero-padded).
+    // (Such a B always has few enough panels that A is read in place too; packed A is always met
+    // by packed B.)
     const int b_in_place = !trans_b && ldb == n && n <= KL_GEMM_IN_PLACE_PANELS * nr;
     const long full_panels_end = n / nr * nr;
     for (long jc = 0; jc < n; jc += KL_GEMM_NC) {
@@ -229,10 +231,6 @@ int kl_sgemm_at_level(int level, int trans_a, int trans_b, long m, long n, long 
                 kl_gemm_pack(trans_b, b, ldb, jc, ncb, pc, kcb, nr, b_pack);
             else if (full_panels_end < n)
                 kl_gemm_pack(0, b, ldb, full_panels_end, n - full_panels_end, pc, kcb, nr, b_pack);
-            // Column panel jr's k-steps: in place (stride ldb) or packed (stride nr).
-#define KL_B_PANEL(jr) (b_in_place && (jr) < full_panels_end ? b + pc * ldb + jc + (jr) : \
-                        b_in_place ? b_pack : b_pack + (jr) * kcb)
-#define KL_B_STRIDE(jr) (b_in_place && (jr) < full_panels_end ? ldb : nr)
             // The first depth block applies the caller's beta; later ones add to C.
             float block_beta = pc == 0 ? beta : 1;
             if (ncb <= KL_GEMM_IN_PLACE_PANELS * nr || kcb <= KL_GEMM_IN_PLACE_DEPTH) {
@@ -245,8 +243,11 @@ int kl_sgemm_at_level(int level, int trans_a, int trans_b, long m, long n, long 
                     kl_gemm_strided_kernel kernel = rows <= mr / 2 ? shape.half_strided_kernel : shape.strided_kernel;
                     for (long jr = 0; jr < ncb; jr += nr) {
                         int cols = ncb - jr < nr ? (int)(ncb - jr) : nr;
+                        // Column panel jr's k-steps: in place (stride ldb) or packed (stride nr).
+                        int in_place = b_in_place && jr < full_panels_end;
+                        const float *b_panel = in_place ? b + pc * ldb + jc + jr : b_in_place ? b_pack : b_pack + jr * kcb;
                         kernel(kcb, a + ir * row_stride + pc * depth_stride, row_stride, depth_stride,
-                               KL_B_PANEL(jr), KL_B_STRIDE(jr), c + ir * ldc + jc + jr, ldc, alpha, block_beta, rows, cols);
+                               b_panel, in_place ? ldb : nr, c + ir * ldc + jc + jr, ldc, alpha, block_beta, rows, cols);
                     }
                 }
                 continue;
@@ -258,13 +259,11 @@ int kl_sgemm_at_level(int level, int trans_a, int trans_b, long m, long n, long 
                     int cols = ncb - jr < nr ? (int)(ncb - jr) : nr;
                     for (long ir = 0; ir < mcb; ir += mr) {
                         int rows = mcb - ir < mr ? (int)(mcb - ir) : mr;
-                        shape.kernel(kcb, a_pack + ir * kcb, KL_B_PANEL(jr), KL_B_STRIDE(jr), c + (ic + ir) * ldc + jc + jr,
-                                     ldc, alpha, block_beta, rows, cols);
+                        shape.kernel(kcb, a_pack + ir * kcb, b_pack + jr * kcb, nr, c + (ic + ir) * ldc + jc + jr, ldc,
+                                     alpha, block_beta, rows, cols);
                     }
                 }
             }
-#undef KL_B_PANEL
-#undef KL_B_STRIDE
         }
     }
     return capped;
