@@ -42,6 +42,22 @@ float kl_row_sum(const float *x, size_t n) {
     return result;
 }
 
+float kl_row_dot(const float *x, const float *y, size_t n) {
+    __m128 a = _mm_setzero_ps(), b = a, c = a, d = a;
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        a = _mm_add_ps(a, _mm_mul_ps(_mm_loadu_ps(x + i), _mm_loadu_ps(y + i)));
+        b = _mm_add_ps(b, _mm_mul_ps(_mm_loadu_ps(x + i + 4), _mm_loadu_ps(y + i + 4)));
+        c = _mm_add_ps(c, _mm_mul_ps(_mm_loadu_ps(x + i + 8), _mm_loadu_ps(y + i + 8)));
+        d = _mm_add_ps(d, _mm_mul_ps(_mm_loadu_ps(x + i + 12), _mm_loadu_ps(y + i + 12)));
+    }
+    float lanes[4];
+    _mm_storeu_ps(lanes, _mm_add_ps(_mm_add_ps(a, b), _mm_add_ps(c, d)));
+    float result = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    for (; i < n; i++) result += x[i] * y[i];
+    return result;
+}
+
 #else
 
 float kl_row_max(const float *x, size_t n) {
@@ -58,6 +74,17 @@ float kl_row_sum(const float *x, size_t n) {
     float result = 0;
     for (int l = 0; l < 16; l++) result += lanes[l];
     for (; i < n; i++) result += x[i];
+    return result;
+}
+
+float kl_row_dot(const float *x, const float *y, size_t n) {
+    float lanes[16] = {0};
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        for (int l = 0; l < 16; l++) lanes[l] += x[i + l] * y[i + l];
+    float result = 0;
+    for (int l = 0; l < 16; l++) result += lanes[l];
+    for (; i < n; i++) result += x[i] * y[i];
     return result;
 }
 

@@ -115,9 +115,31 @@ const char *kl_sgemm_shape(int level, long n);
 // in a fixed order (the same bits on every call), for the online softmax of fused attention.
 float kl_row_max(const float *x, size_t n);
 float kl_row_sum(const float *x, size_t n);
+// The dot product of two rows of n floats, in the same fixed lane order as kl_row_sum.
+float kl_row_dot(const float *x, const float *y, size_t n);
 // The score gradient of softmax attention for one row, in place: g[i] = p[i] * (g[i] * m[i] - dot),
 // with m the dropout multipliers (0 or 1/(1-p)), or g[i] = p[i] * (g[i] - dot) when m is NULL.
 void kl_softmax_row_gradient(const float *p, const float *m, float *g, float dot, size_t n);
+
+// ---- Worker pool (kl_pool.c) ---------------------------------------------------------------
+// One chunk of a parallel loop: called with the loop's context and the chunk's number.
+typedef void (*kl_chunk_fn)(void *context, long chunk);
+// Runs fn(context, c) for every c in 0..<chunks, spread over the caller and up to threads − 1 pooled
+// workers (started on first use; they spin briefly between loops, then sleep), and returns 1 when
+// all are done. Returns 0 at once, having run nothing, when the pool is running another loop (a
+// nested or concurrent call) or threads < 2: the caller then runs the loop another way.
+int kl_pool_run(long chunks, long threads, kl_chunk_fn fn, void *context);
+
+// ---- Layer normalisation (kl_layer_norm.c) -------------------------------------------------
+// Normalises each of `rows` rows of d floats to zero mean and unit (biased) variance, then applies
+// y = x̂·γ + β; writes each row's mean and 1/√(variance + ε). x and y must not overlap.
+void kl_layer_norm_rows(const float *x, const float *gamma, const float *beta, float *y, float *mean,
+                        float *rstd, size_t rows, size_t d, float epsilon);
+// The backward of kl_layer_norm_rows for the same rows, x̂ recomputed from x, mean and rstd:
+// dx = rstd·(g·γ − mean(g·γ) − x̂·mean(g·γ·x̂)); adds Σ g·x̂ into dgamma and Σ g into dbeta.
+void kl_layer_norm_backward_rows(const float *g, const float *x, const float *mean, const float *rstd,
+                                 const float *gamma, float *dx, float *dgamma, float *dbeta, size_t rows,
+                                 size_t d);
 
 // Dropout multipliers of one attention row: out[c] = scale when the decision for key first_key + c
 // keeps the weight, else 0. The decision is the top 16 bits of h = fmix32(fold(row_key) ^ (key ·

@@ -267,11 +267,8 @@ public enum GEMM {
             for index in 0..<tasks { task(index) }
             return
         }
-        withoutActuallyEscaping(task) { task in
-            let body = UnsafeSendableBox(task)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for index in (tasks * worker / workers)..<(tasks * (worker + 1) / workers) { body.value(index) }
-            }
+        Parallel.runChunks(workers, threads: workers) { worker in
+            for index in (tasks * worker / workers)..<(tasks * (worker + 1) / workers) { task(index) }
         }
     }
 

@@ -1,3 +1,4 @@
+import CKLKernels
 import Dispatch
 import Foundation
 
@@ -24,13 +25,28 @@ public enum Parallel {
             if count > 0 { body(0, count) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            let box = UnsafeSendableBox(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = count * chunk / chunks
-                let end = count * (chunk + 1) / chunks
-                if start < end { box.value(start, end) }
+        runChunks(chunks, threads: chunks) { chunk in
+            let start = count * chunk / chunks
+            let end = count * (chunk + 1) / chunks
+            if start < end { body(start, end) }
+        }
+    }
+
+    /// Calls `runChunk(c)` for every `c` in `0..<chunks`, spread over up to `threads` threads: the
+    /// pooled workers of `kl_pool_run`, whose threads spin briefly between loops so the next loop
+    /// starts without a wake-up, or a dispatch queue's when the pool is busy with another loop (a
+    /// nested or concurrent call).
+    @usableFromInline
+    static func runChunks(_ chunks: Int, threads: Int, _ runChunk: (Int) -> Void) {
+        withoutActuallyEscaping(runChunk) { runChunk in
+            let ranOnPool = withUnsafePointer(to: runChunk) { pointer in
+                kl_pool_run(chunks, threads, { context, chunk in
+                    context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(chunk)
+                }, UnsafeMutableRawPointer(mutating: pointer)) != 0
             }
+            if ranOnPool { return }
+            let box = UnsafeSendableBox(runChunk)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in box.value(chunk) }
         }
     }
 

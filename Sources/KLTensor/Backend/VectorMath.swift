@@ -125,6 +125,11 @@ extension VectorMath {
     @inline(__always)
     public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float { kl_row_sum(x, count) }
 
+    /// The dot product of two rows of `count` values in a fixed order (the same bits on every call),
+    /// by `kl_row_dot`.
+    @inline(__always)
+    public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float { kl_row_dot(x, y, count) }
+
     /// GELU y = x·Φ(x) (exact erf form) of `count` values on the calling thread, in one vectorised
     /// pass (`kl_vgelu`); x and y may be the same buffer.
     @inline(__always)

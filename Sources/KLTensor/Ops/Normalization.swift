@@ -1,3 +1,5 @@
+import CKLKernels
+
 /// Layer normalisation (fused) and batch normalisation over rows.
 extension Tensor {
     /// Normalises over the last axis to zero mean and unit variance (biased, like PyTorch), then
@@ -8,50 +10,27 @@ extension Tensor {
                      "layerNorm: gamma \(gamma.shape) and beta \(beta.shape) must be [\(d)] for input \(shape)")
         let rows = d == 0 ? 0 : count / d
         let y = Tensor(shape: shape, storage: TensorStorage(uninitializedCount: count))
-        let normalized = TensorStorage(uninitializedCount: count)
-        let inverseDeviation = TensorStorage(uninitializedCount: rows)
-        let x = storage.pointer, out = y.storage.pointer, xhat = normalized.pointer, rstd = inverseDeviation.pointer
+        // x̂ is recomputed in the backward from x, each row's mean and 1/σ (a pass fewer than storing it).
+        let means = TensorStorage(uninitializedCount: rows), inverseDeviations = TensorStorage(uninitializedCount: rows)
+        let x = storage.pointer, out = y.storage.pointer, mean = means.pointer, rstd = inverseDeviations.pointer
         let gp = gamma.storage.pointer, bp = beta.storage.pointer
         Parallel.forRanges(rows, costPerItem: 6 * d) { start, end in
-            for row in start..<end {
-                let xr = x + row * d, hr = xhat + row * d, yr = out + row * d
-                let mean = Tensor.contiguousSum(xr, d) / Float(d)
-                var variance: Float = 0
-                for i in 0..<d { let c = xr[i] - mean; variance += c * c }
-                let r = 1 / (variance / Float(d) + epsilon).squareRoot()
-                rstd[row] = r
-                for i in 0..<d {
-                    hr[i] = (xr[i] - mean) * r
-                    yr[i] = hr[i] * gp[i] + bp[i]
-                }
-            }
+            kl_layer_norm_rows(x + start * d, gp, bp, out + start * d, mean + start, rstd + start, end - start, d, epsilon)
         }
+        let input = self
         return Tensor.record("layerNorm", y, inputs: [self, gamma, beta]) { g in
-            let xhat = normalized.pointer, rstd = inverseDeviation.pointer, gp = gamma.storage.pointer
             let gradIn = Tensor(shape: y.shape, storage: TensorStorage(uninitializedCount: y.count))
             // γ's and β's gradients are sums over rows: each block of `blockRows` rows sums its own
             // (in parallel), then the blocks are added in order, so the bits do not depend on the threads.
             let blockRows = 64, blocks = (rows + blockRows - 1) / blockRows
             let partials = TensorStorage(repeating: 0, count: 2 * blocks * d)
-            let gr = g.storage.pointer, dx = gradIn.storage.pointer, sums = partials.pointer
+            let gr = g.storage.pointer, x = input.storage.pointer, dx = gradIn.storage.pointer, sums = partials.pointer
+            let mean = means.pointer, rstd = inverseDeviations.pointer, gp = gamma.storage.pointer
             Parallel.forRanges(blocks, costPerItem: blockRows * 8 * d) { firstBlock, endBlock in
                 for block in firstBlock..<endBlock {
-                    let dg = sums + 2 * block * d, db = dg + d
-                    for row in (block * blockRows)..<min(rows, (block + 1) * blockRows) {
-                        let g0 = gr + row * d, h0 = xhat + row * d, d0 = dx + row * d
-                        var meanDxhat: Float = 0, meanDxhatXhat: Float = 0
-                        for i in 0..<d {
-                            let dxh = g0[i] * gp[i]
-                            meanDxhat += dxh
-                            meanDxhatXhat += dxh * h0[i]
-                            dg[i] += g0[i] * h0[i]
-                            db[i] += g0[i]
-                        }
-                        meanDxhat /= Float(d)
-                        meanDxhatXhat /= Float(d)
-                        let r = rstd[row]
-                        for i in 0..<d { d0[i] = r * (g0[i] * gp[i] - meanDxhat - h0[i] * meanDxhatXhat) }
-                    }
+                    let first = block * blockRows, count = min(rows, first + blockRows) - first
+                    kl_layer_norm_backward_rows(gr + first * d, x + first * d, mean + first, rstd + first, gp,
+                                                dx + first * d, sums + 2 * block * d, sums + (2 * block + 1) * d, count, d)
                 }
             }
             let dgamma = Tensor.zeros([d]), dbeta = Tensor.zeros([d])

@@ -84,9 +84,7 @@ public enum LinearAttention {
                 let b = row / l
                 for head in 0..<h {
                     let qv = q + (row * h + head) * m, sum = ks + (b * h + head) * m
-                    var dot: Float = 0
-                    for i in 0..<m { dot += qv[i] * sum[i] }
-                    let (value, wasClamped) = denominatorGuard.apply(dot)
+                    let (value, wasClamped) = denominatorGuard.apply(VectorMath.dot(qv, sum, count: m))
                     den[row * h + head] = value
                     clamp[row * h + head] = wasClamped ? 1 : 0
                     let inverse = 1 / value
@@ -116,12 +114,8 @@ public enum LinearAttention {
         Parallel.forRanges(n * l * h, costPerItem: 3 * dv) { start, end in
             for index in start..<end {
                 let inverse = 1 / den[index]
-                var dot: Float = 0
-                for j in 0..<dv {
-                    dot += g[index * dv + j] * o[index * dv + j]
-                    dnum[index * dv + j] = g[index * dv + j] * inverse
-                }
-                dden[index] = clamp[index] != 0 ? 0 : -dot * inverse
+                for j in 0..<dv { dnum[index * dv + j] = g[index * dv + j] * inverse }
+                dden[index] = clamp[index] != 0 ? 0 : -VectorMath.dot(g + index * dv, o + index * dv, count: dv) * inverse
             }
         }
         // The products write these in full; the key sums' gradient is accumulated.
