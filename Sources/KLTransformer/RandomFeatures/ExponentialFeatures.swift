@@ -14,52 +14,53 @@ enum ExponentialFeatures {
     static func logFeatures(_ x: Tensor, omega: Tensor, a: Tensor?, hyperbolic: Bool = false) -> Tensor {
         let d = omega.shape[0], m = omega.shape[1]
         let u = Tensor.matmul(x, omega)                                                      // (N, L, H, M)
-        let norm = x.squared().sum(alongAxes: [-1], keepingDimensions: true) * -0.5         // (N, L, H, 1)
         let count = Float(hyperbolic ? 2 * m : m)
-        guard let a else {
-            let constant = -0.5 * Float(Foundation.log(Double(count)))
-            return withRowOffset(u, norm + constant, hyperbolic: hyperbolic)
-        }
+        let constant = -0.5 * Float(Foundation.log(Double(count)))
+        guard let a else { return withNormOffset(u, x, constant: constant, hyperbolic: hyperbolic) }
+        let norm = x.squared().sum(alongAxes: [-1], keepingDimensions: true) * -0.5         // (N, L, H, 1)
         let (b, logD) = withoutGradients { () -> (Tensor, Tensor) in
             let shrink = 1 - 4 * a                                                           // 1 − 4A > 0 for A < 1/4
             return (shrink.sqrt(), shrink.log() * Float(d) / 4)
         }
         let lengths = omega.squared().sum(alongAxes: [0], keepingDimensions: true).reshaped(to: [1, 1, 1, m])
-        let constant = -0.5 * Float(Foundation.log(Double(count)))
         return u * b + a * lengths + (logD + norm + constant)
     }
 
-    /// [u, −u] (`hyperbolic`) or u, plus one offset per row (…, 1), as one fused op: a concatenation
-    /// and a broadcast sum forward, a split and a row sum backward, in one pass each way.
-    /// ∂/∂u = g₁ − g₂ (or g), ∂/∂offset = Σ_j g_j. The values are those of the unfused ops bit for bit.
-    private static func withRowOffset(_ u: Tensor, _ offset: Tensor, hyperbolic: Bool) -> Tensor {
+    /// [u, −u] (`hyperbolic`) or u, plus the row offset −½‖x‖² + `constant` of each row x of `x`
+    /// (…, d), as one fused op: it replaces a square, a row sum, a scaling, a concatenation and a
+    /// broadcast sum forward (and their backwards) by one pass each way.
+    /// ∂/∂u = g₁ − g₂ (or g), ∂/∂x = −x·Σ_j g_j.
+    private static func withNormOffset(_ u: Tensor, _ x: Tensor, constant: Float, hyperbolic: Bool) -> Tensor {
         let m = u.shape[u.rank - 1], rows = u.count / max(m, 1), width = hyperbolic ? 2 * m : m
-        precondition(offset.count == rows, "ExponentialFeatures: offset \(offset.shape) must hold one value per row of \(u.shape)")
+        let d = x.shape[x.rank - 1]
+        precondition(x.count == rows * d, "ExponentialFeatures: inputs \(x.shape) must hold one row per row of \(u.shape)")
         let output = Tensor.uninitialized(Array(u.shape.dropLast()) + [width])
-        let source = u.storage.pointer, shift = offset.storage.pointer, out = output.storage.pointer
-        Parallel.forRanges(rows, costPerItem: 2 * width) { start, end in
+        let source = u.storage.pointer, inputs = x.storage.pointer, out = output.storage.pointer
+        Parallel.forRanges(rows, costPerItem: 2 * width + 2 * d) { start, end in
             for row in start..<end {
-                let x = source + row * m, y = out + row * width, c = shift[row]
-                for j in 0..<m { y[j] = x[j] + c }
-                if hyperbolic { for j in 0..<m { y[m + j] = -x[j] + c } }
+                let ur = source + row * m, y = out + row * width, xr = inputs + row * d
+                let c = -0.5 * VectorMath.dot(xr, xr, count: d) + constant
+                for j in 0..<m { y[j] = ur[j] + c }
+                if hyperbolic { for j in 0..<m { y[m + j] = -ur[j] + c } }
             }
         }
-        let (uShape, offsetShape) = (u.shape, offset.shape)
-        return Tensor.record("rowOffsetLogFeatures", output, inputs: [u, offset]) { g in
-            let gradU = Tensor.uninitialized(uShape), gradOffset = Tensor.uninitialized(offsetShape)
-            let gp = g.storage.pointer, du = gradU.storage.pointer, doff = gradOffset.storage.pointer
-            Parallel.forRanges(rows, costPerItem: 2 * width) { start, end in
+        let uShape = u.shape
+        return Tensor.record("normOffsetLogFeatures", output, inputs: [u, x]) { g in
+            let gradU = Tensor.uninitialized(uShape), gradX = Tensor.uninitialized(x.shape)
+            let gp = g.storage.pointer, du = gradU.storage.pointer, dx = gradX.storage.pointer, inputs = x.storage.pointer
+            Parallel.forRanges(rows, costPerItem: 2 * width + 2 * d) { start, end in
                 for row in start..<end {
                     let gr = gp + row * width, dr = du + row * m
                     if hyperbolic {
                         for j in 0..<m { dr[j] = gr[j] - gr[m + j] }
                     } else {
-                        for j in 0..<m { dr[j] = gr[j] }
+                        dr.update(from: gr, count: m)
                     }
-                    doff[row] = VectorMath.sum(gr, count: width)
+                    let scale = -VectorMath.sum(gr, count: width), xr = inputs + row * d, dxr = dx + row * d
+                    for i in 0..<d { dxr[i] = xr[i] * scale }
                 }
             }
-            return [gradU, gradOffset]
+            return [gradU, gradX]
         }
     }
 
