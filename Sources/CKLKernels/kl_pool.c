@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <time.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -21,7 +22,17 @@
 #define KL_RELAX() ((void)0)
 #endif
 
-enum { KL_POOL_MAX_WORKERS = 255, KL_POOL_SPINS = 20000 };
+enum { KL_POOL_MAX_WORKERS = 255 };
+// How long a worker spins after a loop before it sleeps: longer than the gaps between the loops of a
+// step (graph bookkeeping, allocation: microseconds), short enough to give the core back when the
+// caller has stopped.
+static const uint64_t kl_pool_spin_ns = 200000;
+
+static uint64_t kl_pool_now_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
 
 static pthread_mutex_t kl_pool_busy = PTHREAD_MUTEX_INITIALIZER;     // held by the caller of a loop
 static pthread_mutex_t kl_pool_sleep_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -61,9 +72,11 @@ static void *kl_pool_worker(void *unused) {
     uint64_t seen = atomic_load_explicit(&kl_pool_generation, memory_order_acquire);
     for (;;) {
         uint64_t generation = seen;
-        for (int spin = 0; spin < KL_POOL_SPINS && generation == seen; spin++) {
+        const uint64_t spin_start = kl_pool_now_ns();
+        for (unsigned spin = 1; generation == seen; spin++) {
             KL_RELAX();
             generation = atomic_load_explicit(&kl_pool_generation, memory_order_acquire);
+            if (spin % 64 == 0 && kl_pool_now_ns() - spin_start > kl_pool_spin_ns) break;
         }
         if (generation == seen) {
             pthread_mutex_lock(&kl_pool_sleep_lock);

@@ -133,10 +133,12 @@ import KLTestSupport
 
     // MARK: normalisation
 
-    @Test func layerNorm() {
+    /// Widths below and across the kernels' sixteen lanes.
+    @Test(arguments: [6, 37])
+    func layerNorm(width: Int) {
         var data = TestData(seed: 10)
-        let x = data.tensor([2, 3, 6], requiresGrad: true)
-        let gamma = data.tensor([6], 0.5, 1.5, requiresGrad: true), beta = data.tensor([6], requiresGrad: true)
+        let x = data.tensor([2, 3, width], requiresGrad: true)
+        let gamma = data.tensor([width], 0.5, 1.5, requiresGrad: true), beta = data.tensor([width], requiresGrad: true)
         checkGradients([x, gamma, beta]) { $0[0].layerNorm(gamma: $0[1], beta: $0[2]) }
     }
 

@@ -313,6 +313,20 @@ struct VectorMathTests {
 
     /// The threaded `apply` gives bit-identical results to `applySerially`, in and out of place,
     /// for counts that do and don't divide into the 16-element blocks.
+    /// `VectorMath.dot` (`kl_row_dot`) against the Double dot product, on lengths below, at and
+    /// across its sixteen lanes.
+    @Test(arguments: [0, 1, 15, 16, 17, 64, 1001])
+    func dotMatchesDouble(count: Int) {
+        var rng = TestData(seed: 7)
+        let x = (0..<count).map { _ in rng.uniform(-2, 2) }, y = (0..<count).map { _ in rng.uniform(-2, 2) }
+        let expected = zip(x, y).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        let magnitude = zip(x, y).reduce(0.0) { $0 + abs(Double($1.0) * Double($1.1)) }
+        let dot = x.withUnsafeBufferPointer { xs in
+            y.withUnsafeBufferPointer { ys in count == 0 ? 0 : VectorMath.dot(xs.baseAddress!, ys.baseAddress!, count: count) }
+        }
+        #expect(abs(Double(dot) - expected) <= 1e-6 * max(1, magnitude), "count \(count)")
+    }
+
     @Test(arguments: [0, 1, 17, 100_003, 1 << 20])
     func parallelMatchesSerial(count: Int) {
         var rng = TestData(seed: 42)

@@ -1,5 +1,4 @@
 import CKLKernels
-import Dispatch
 import Foundation
 
 /// Where matrix products run.
