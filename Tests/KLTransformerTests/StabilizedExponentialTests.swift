@@ -1,3 +1,4 @@
+import Foundation
 import KLTensor
 import KLTestSupport
 import Testing
@@ -53,5 +54,44 @@ import Testing
         let small = data.tensor([1, 4, 2, 3], -2, 2, requiresGrad: true)
         let shift = Tensor(shape: [1, 1, 2, 1], scalars: [0.5, -1])
         checkGradients([small]) { StabilizedExponential.apply($0[0], shift: .given(shift)).features }
+    }
+
+    /// The fused path from projections (`apply(projections:offsetOf:…)`, what PosRF without a learned
+    /// spectrum uses) gives the bits of the norm-offset log-features followed by the stabilised
+    /// exponential, forward and backward, plain and hyperbolic, for every kind of shift.
+    @Test(arguments: [false, true])
+    func fusedNormOffsetPathIsTheTwoOpsBits(hyperbolic: Bool) throws {
+        let (_, mask) = Self.inputs()
+        var data = TestData(seed: 43)
+        let xValues = data.tensor([2, 7, 3, 4], -3, 3), omega = data.tensor([4, 5], -2, 2)
+        let width = hyperbolic ? 10 : 5
+        let upstream = data.tensor([2, 7, 3, width])
+        let given = data.tensor([2, 1, 3, 1], -1, 1)
+        let constant = -0.5 * Float(Foundation.log(Double(width)))     // what `logFeatures` adds for `width` features
+        for shift in [StabilizedExponential.Shift.perRow, .perSequence(keyMask: mask), .perSequence(keyMask: nil), .given(given)] {
+            func run(fused: Bool) throws -> (phi: [UInt32], shift: [Float]?, dx: [UInt32]) {
+                let x = Tensor(shape: xValues.shape, scalars: xValues.scalars, requiresGrad: true)
+                let (phi, c): (Tensor, Tensor?)
+                if fused {
+                    let u = Tensor.matmul(x, omega)
+                    (phi, c) = StabilizedExponential.apply(projections: u, offsetOf: x, constant: constant, hyperbolic: hyperbolic, shift: shift)
+                } else {
+                    let logFeatures = ExponentialFeatures.logFeatures(x, omega: omega, a: nil, hyperbolic: hyperbolic)
+                    (phi, c) = StabilizedExponential.apply(logFeatures, shift: shift)
+                }
+                try (phi * upstream).sum().backward()
+                return (phi.scalars.map(\.bitPattern), c?.scalars, try #require(x.grad).scalars.map(\.bitPattern))
+            }
+            let (fused, twoOps) = (try run(fused: true), try run(fused: false))
+            #expect(fused.phi == twoOps.phi)
+            #expect(fused.shift == twoOps.shift)
+            #expect(fused.dx == twoOps.dx)
+        }
+        let small = data.tensor([1, 3, 2, 4], -1, 1, requiresGrad: true)
+        let projections = data.tensor([1, 3, 2, 5], -1, 1, requiresGrad: true)
+        checkGradients([projections, small]) {
+            StabilizedExponential.apply(projections: $0[0], offsetOf: $0[1], constant: 0.3, hyperbolic: hyperbolic,
+                                        shift: .given(Tensor(shape: [1, 1, 2, 1], scalars: [0.5, -1]))).features
+        }
     }
 }

@@ -54,6 +54,13 @@ public protocol ComponentFunction: Sendable {
     /// learned spectrum's mean); exponential components take their learned factor from the map.
     func features(queries: Tensor, keys: Tensor, omega: Tensor, statistics: SequenceStatistics,
                   phases: (queries: Tensor, keys: Tensor)?) -> ComponentFeatures
+    /// The features the map makes of `features(…)`'s log-features when no learned spectrum
+    /// transforms the inputs, exp(ℓ − c) with the per-query shift and the per-sequence key shift
+    /// (real keys per `keyMask`), for scaled queries (N, L, H, d) and keys (N, S, H, d), computed in
+    /// one fused pass; nil (the default) to let the map exponentiate the log-features itself. A
+    /// component that implements it gives those same features, which the map then need not write
+    /// out as log-features first.
+    func stabilizedFeatures(queries: Tensor, keys: Tensor, omega: Tensor, keyMask: Tensor?) -> (queries: Tensor, keys: Tensor)?
 }
 
 extension ComponentFunction {
@@ -65,6 +72,8 @@ extension ComponentFunction {
     public var readsSequenceStatistics: Bool { false }
     /// The softmax versions' ½ unless a component says otherwise.
     public var normPenalty: Float { 0.5 }
+    /// No fused path unless a component has one: the map exponentiates the log-features.
+    public func stabilizedFeatures(queries: Tensor, keys: Tensor, omega: Tensor, keyMask: Tensor?) -> (queries: Tensor, keys: Tensor)? { nil }
 }
 
 /// Means over the real tokens of one attention call, per batch element and head, computed without

@@ -14,8 +14,7 @@ enum ExponentialFeatures {
     static func logFeatures(_ x: Tensor, omega: Tensor, a: Tensor?, hyperbolic: Bool = false) -> Tensor {
         let d = omega.shape[0], m = omega.shape[1]
         let u = Tensor.matmul(x, omega)                                                      // (N, L, H, M)
-        let count = Float(hyperbolic ? 2 * m : m)
-        let constant = -0.5 * Float(Foundation.log(Double(count)))
+        let constant = countConstant(frequencies: m, hyperbolic: hyperbolic)
         guard let a else { return withNormOffset(u, x, constant: constant, hyperbolic: hyperbolic) }
         let norm = x.squared().sum(alongAxes: [-1], keepingDimensions: true) * -0.5         // (N, L, H, 1)
         let (b, logD) = withoutGradients { () -> (Tensor, Tensor) in
@@ -26,39 +25,36 @@ enum ExponentialFeatures {
         return u * b + a * lengths + (logD + norm + constant)
     }
 
+    /// exp(ℓ − c) for the log-features `logFeatures(x, omega: omega, a: nil, hyperbolic:)` and the
+    /// stabiliser `shift`, without writing ℓ (`StabilizedExponential.apply(projections:…)`): the
+    /// same features as exponentiating those log-features with that shift, bit for bit.
+    static func stabilizedFeatures(_ x: Tensor, omega: Tensor, hyperbolic: Bool, shift: StabilizedExponential.Shift) -> Tensor {
+        let u = Tensor.matmul(x, omega)                                                      // (N, L, H, M)
+        let constant = countConstant(frequencies: omega.shape[1], hyperbolic: hyperbolic)
+        return StabilizedExponential.apply(projections: u, offsetOf: x, constant: constant, hyperbolic: hyperbolic, shift: shift).features
+    }
+
+    /// −½ log m' for the m' = M (or 2M hyperbolic) features of M frequencies: the 1/√m' of the estimate.
+    private static func countConstant(frequencies m: Int, hyperbolic: Bool) -> Float {
+        -0.5 * Float(Foundation.log(Double(hyperbolic ? 2 * m : m)))
+    }
+
     /// [u, −u] (`hyperbolic`) or u, plus the row offset −½‖x‖² + `constant` of each row x of `x`
     /// (…, d), as one fused op: it replaces a square, a row sum, a scaling, a concatenation and a
     /// broadcast sum forward (and their backwards) by one pass each way.
     /// ∂/∂u = g₁ − g₂ (or g), ∂/∂x = −x·Σ_j g_j.
     private static func withNormOffset(_ u: Tensor, _ x: Tensor, constant: Float, hyperbolic: Bool) -> Tensor {
-        let m = u.shape[u.rank - 1], rows = u.count / max(m, 1), width = hyperbolic ? 2 * m : m
-        let d = x.shape[x.rank - 1]
-        precondition(x.count == rows * d, "ExponentialFeatures: inputs \(x.shape) must hold one row per row of \(u.shape)")
-        let output = Tensor.uninitialized(Array(u.shape.dropLast()) + [width])
-        let source = u.storage.pointer, inputs = x.storage.pointer, out = output.storage.pointer
-        Parallel.forRanges(rows, costPerItem: 2 * width + 2 * d) { start, end in
-            for row in start..<end {
-                let ur = source + row * m, y = out + row * width, xr = inputs + row * d
-                let c = -0.5 * VectorMath.dot(xr, xr, count: d) + constant
-                for j in 0..<m { y[j] = ur[j] + c }
-                if hyperbolic { for j in 0..<m { y[m + j] = -ur[j] + c } }
-            }
+        let rows = NormOffsetRows(u, x, constant: constant, hyperbolic: hyperbolic)
+        let output = Tensor.uninitialized(Array(u.shape.dropLast()) + [rows.width])
+        let out = output.storage.pointer
+        Parallel.forRanges(rows.count, costPerItem: rows.cost) { start, end in
+            for row in start..<end { rows.write(row, into: out + row * rows.width) }
         }
-        let uShape = u.shape
         return Tensor.record("normOffsetLogFeatures", output, inputs: [u, x]) { g in
-            let gradU = Tensor.uninitialized(uShape), gradX = Tensor.uninitialized(x.shape)
-            let gp = g.storage.pointer, du = gradU.storage.pointer, dx = gradX.storage.pointer, inputs = x.storage.pointer
-            Parallel.forRanges(rows, costPerItem: 2 * width + 2 * d) { start, end in
-                for row in start..<end {
-                    let gr = gp + row * width, dr = du + row * m
-                    if hyperbolic {
-                        for j in 0..<m { dr[j] = gr[j] - gr[m + j] }
-                    } else {
-                        dr.update(from: gr, count: m)
-                    }
-                    let scale = -VectorMath.sum(gr, count: width), xr = inputs + row * d, dxr = dx + row * d
-                    for i in 0..<d { dxr[i] = xr[i] * scale }
-                }
+            let gradU = Tensor.uninitialized(u.shape), gradX = Tensor.uninitialized(x.shape)
+            let gp = g.storage.pointer, du = gradU.storage.pointer, dx = gradX.storage.pointer
+            Parallel.forRanges(rows.count, costPerItem: rows.cost) { start, end in
+                for row in start..<end { rows.backward(row, gradient: gp + row * rows.width, du: du, dx: dx) }
             }
             return [gradU, gradX]
         }
@@ -84,5 +80,76 @@ enum ExponentialFeatures {
             let cross = (statistics.queryMean(x) * statistics.keyMean(y)).sum(alongAxes: [-1], keepingDimensions: true)
             return queries + keys + cross * 2
         }
+    }
+}
+
+/// The rows of the log-features ℓ = [u, −u] (`hyperbolic`) or u, plus the offset r = −½‖x‖² + `constant`
+/// of each row x of the inputs: what `ExponentialFeatures`' norm offset and the fused exponential
+/// of `StabilizedExponential` both compute, row by row, with the same float operations in the same
+/// order (so the two paths agree bit for bit).
+struct NormOffsetRows: @unchecked Sendable {
+    /// The rows of u (…, M) and of x (…, d), one row of x per row of u.
+    let projections: UnsafePointer<Float>, inputs: UnsafePointer<Float>
+    /// Rows, M, d, and the width of a row of ℓ (2M when `hyperbolic`).
+    let count: Int, m: Int, d: Int, width: Int
+    let constant: Float, hyperbolic: Bool
+
+    /// The rows of `u` and `x`; they must stay alive while these rows are used.
+    init(_ u: Tensor, _ x: Tensor, constant: Float, hyperbolic: Bool) {
+        m = u.shape[u.rank - 1]
+        count = u.count / max(m, 1)
+        d = x.shape[x.rank - 1]
+        precondition(x.count == count * d, "ExponentialFeatures: inputs \(x.shape) must hold one row per row of \(u.shape)")
+        width = hyperbolic ? 2 * m : m
+        projections = UnsafePointer(u.storage.pointer)
+        inputs = UnsafePointer(x.storage.pointer)
+        self.constant = constant
+        self.hyperbolic = hyperbolic
+    }
+
+    /// Work per row for `Parallel.forRanges`.
+    var cost: Int { 2 * width + 2 * d }
+
+    /// r = −½‖x‖² + constant of row `row`.
+    @inline(__always)
+    func offset(_ row: Int) -> Float {
+        let x = inputs + row * d
+        return -0.5 * VectorMath.dot(x, x, count: d) + constant
+    }
+
+    /// Writes row `row` of ℓ (`width` values) to `y`.
+    @inline(__always)
+    func write(_ row: Int, into y: UnsafeMutablePointer<Float>) {
+        let u = projections + row * m, r = offset(row)
+        for j in 0..<m { y[j] = u[j] + r }
+        if hyperbolic { for j in 0..<m { y[m + j] = -u[j] + r } }
+    }
+
+    /// The largest value of row `row` of ℓ, without writing it: rounding is monotonic, so it is
+    /// max(u) + r (or max(max u, −min u) + r), exactly the maximum of the written row.
+    @inline(__always)
+    func maximum(_ row: Int) -> Float {
+        let u = projections + row * m
+        var largest = VectorMath.maximum(u, count: m)
+        if hyperbolic {
+            var smallest = Float.infinity
+            for j in 0..<m { smallest = min(smallest, u[j]) }
+            largest = max(largest, -smallest)
+        }
+        return largest + offset(row)
+    }
+
+    /// Row `row` of the gradients from ∂/∂ℓ of that row (`gradient`, `width` values): ∂/∂u = g₁ − g₂
+    /// (or g) into `du`, ∂/∂x = −x·Σ_j g_j into `dx` (both whole tensors, indexed by `row`).
+    @inline(__always)
+    func backward(_ row: Int, gradient g: UnsafePointer<Float>, du: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>) {
+        let dr = du + row * m
+        if hyperbolic {
+            for j in 0..<m { dr[j] = g[j] - g[m + j] }
+        } else if UnsafePointer(dr) != g {
+            dr.update(from: g, count: m)
+        }
+        let scale = -VectorMath.sum(g, count: width), x = inputs + row * d, dxr = dx + row * d
+        for i in 0..<d { dxr[i] = x[i] * scale }
     }
 }

@@ -34,6 +34,13 @@ public struct PositiveComponent: ComponentFunction {
         return .logarithmic(queries: mirrored(logQ, phase: phases.queries), keys: mirrored(logK, phase: phases.keys))
     }
 
+    /// Without a learned spectrum there is no phase to mirror, so the log-features are the plain
+    /// ones and the fused stabilised exponential computes the features from the projections directly.
+    public func stabilizedFeatures(queries: Tensor, keys: Tensor, omega: Tensor, keyMask: Tensor?) -> (queries: Tensor, keys: Tensor)? {
+        (ExponentialFeatures.stabilizedFeatures(queries, omega: omega, hyperbolic: hyperbolic, shift: .perRow),
+         ExponentialFeatures.stabilizedFeatures(keys, omega: omega, hyperbolic: hyperbolic, shift: .perSequence(keyMask: keyMask)))
+    }
+
     /// The map adds the spectrum's log-factor, μᵀx included, to every log-feature; for ±ω the
     /// second half needs −μᵀx instead, so it is given −2μᵀx here.
     private func mirrored(_ logFeatures: Tensor, phase: Tensor) -> Tensor {

@@ -84,6 +84,10 @@ public final class RandomFeatureMap: FeatureMap {
     public func currentOmega(training: Bool) -> Tensor { learnedFrequencies?.omega(training: training) ?? omega }
 
     public func features(queries: Tensor, keys: Tensor, keyMask: Tensor?, training: Bool) -> (queries: Tensor, keys: Tensor) {
+        if spectrum == nil, let fused = kernel.component.stabilizedFeatures(
+            queries: FeatureMath.scaled(queries), keys: FeatureMath.scaled(keys), omega: currentOmega(training: training), keyMask: keyMask) {
+            return fused
+        }
         // The query side's factor g(x) is one number per query, which the query shift removes
         // exactly (spec §4.2: drop it); the key side's stays.
         switch componentFeatures(queries: queries, keys: keys, keyMask: keyMask, training: training, includingQueryFactor: false) {

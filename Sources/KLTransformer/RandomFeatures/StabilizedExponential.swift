@@ -20,35 +20,10 @@ enum StabilizedExponential {
     static func apply(_ logFeatures: Tensor, shift: Shift) -> (features: Tensor, shift: Tensor?) {
         precondition(logFeatures.rank == 4, "StabilizedExponential: log-features \(logFeatures.shape) must be (N, L, H, M)")
         let (n, l, h, m) = (logFeatures.shape[0], logFeatures.shape[1], logFeatures.shape[2], logFeatures.shape[3])
-        let output = Tensor.uninitialized(logFeatures.shape)
-        let source = logFeatures.storage.pointer, phi = output.storage.pointer
-        let sequenceShift: Tensor?
-        switch shift {
-        case .perRow:
-            sequenceShift = nil
-            Parallel.forRanges(n * l * h, costPerItem: 12 * m) { start, end in
-                for row in start..<end {
-                    let x = source + row * m, out = phi + row * m
-                    let c = VectorMath.maximum(x, count: m)
-                    for j in 0..<m { out[j] = x[j] - c }
-                    VectorMath.applySerially(.exp, out, out, count: m)
-                }
-            }
-        case .perSequence(let keyMask):
-            sequenceShift = maxima(logFeatures, keyMask: keyMask)
-        case .given(let given):
-            precondition(given.shape == [n, 1, h, 1], "StabilizedExponential: shift \(given.shape) must be [\(n), 1, \(h), 1]")
-            sequenceShift = given
-        }
-        if let sequenceShift {
-            let c = sequenceShift.storage.pointer
-            Parallel.forRanges(n * l * h, costPerItem: 10 * m) { start, end in
-                for row in start..<end {
-                    let x = source + row * m, out = phi + row * m, shift = c[(row / (l * h)) * h + row % h]
-                    for j in 0..<m { out[j] = x[j] - shift }
-                    VectorMath.applySerially(.exp, out, out, count: m)
-                }
-            }
+        let source = logFeatures.storage.pointer
+        let sequenceShift = shifts(shift, n: n, l: l, h: h, width: m) { row in VectorMath.maximum(source + row * m, count: m) }
+        let output = exponentiated(n: n, l: l, h: h, width: m, shift: sequenceShift, costPerItem: 2 * m) { row, out in
+            out.update(from: source + row * m, count: m)
         }
         let features = Tensor.record("stabilizedExponential", output, inputs: [logFeatures]) { g in
             let gradient = Tensor.uninitialized(output.shape)
@@ -61,18 +36,83 @@ enum StabilizedExponential {
         return (features, sequenceShift)
     }
 
-    /// The key shift: per batch element and head, the maximum of ℓ over the real tokens' features,
-    /// at least −10³⁰; (N, 1, H, 1).
-    private static func maxima(_ logFeatures: Tensor, keyMask: Tensor?) -> Tensor {
-        let (n, l, h, m) = (logFeatures.shape[0], logFeatures.shape[1], logFeatures.shape[2], logFeatures.shape[3])
+    /// φ = exp(ℓ − c) of the log-features ℓ = [u, −u] (`hyperbolic`) or u, plus the row offset
+    /// −½‖x‖² + `constant` (`NormOffsetRows`), for projections u (N, L, H, M) and inputs x (N, L, H, d),
+    /// without writing ℓ: `ExponentialFeatures`' norm offset and this op fused into one pass each
+    /// way (one more scan forward for a shift per sequence), with the values and gradients of the
+    /// two ops in sequence bit for bit. ∂/∂u = γ₁ − γ₂ (or γ), ∂/∂x = −x·Σ_j γ_j, γ = g ⊙ φ.
+    static func apply(projections u: Tensor, offsetOf x: Tensor, constant: Float, hyperbolic: Bool,
+                      shift: Shift) -> (features: Tensor, shift: Tensor?) {
+        precondition(u.rank == 4, "StabilizedExponential: projections \(u.shape) must be (N, L, H, M)")
+        let (n, l, h) = (u.shape[0], u.shape[1], u.shape[2])
+        let rows = NormOffsetRows(u, x, constant: constant, hyperbolic: hyperbolic)
+        let sequenceShift = shifts(shift, n: n, l: l, h: h, width: rows.width) { row in rows.maximum(row) }
+        let output = exponentiated(n: n, l: l, h: h, width: rows.width, shift: sequenceShift, costPerItem: rows.cost) { row, out in
+            rows.write(row, into: out)
+        }
+        let features = Tensor.record("stabilizedNormOffsetExponential", output, inputs: [u, x]) { g in
+            let gradU = Tensor.uninitialized(u.shape), gradX = Tensor.uninitialized(x.shape)
+            let gp = g.storage.pointer, phi = output.storage.pointer, du = gradU.storage.pointer, dx = gradX.storage.pointer
+            let (m, width) = (rows.m, rows.width)
+            Parallel.forRanges(rows.count, costPerItem: rows.cost) { start, end in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: hyperbolic ? width : 0) { scratch in
+                    for row in start..<end {
+                        // γ of the row, where the row's ∂/∂u goes when u's gradient is γ itself.
+                        let gamma = hyperbolic ? scratch.baseAddress! : du + row * m
+                        let gr = gp + row * width, pr = phi + row * width
+                        for j in 0..<width { gamma[j] = gr[j] * pr[j] }
+                        rows.backward(row, gradient: gamma, du: du, dx: dx)
+                    }
+                }
+            }
+            return [gradU, gradX]
+        }
+        return (features, sequenceShift)
+    }
+
+    /// The stabiliser per batch element and head that `shift` asks for ((N, 1, H, 1)), or nil for
+    /// the per-row shift; `rowMaximum(r)` is the largest log-feature of row r of (N·L·H) rows of `width`.
+    private static func shifts(_ shift: Shift, n: Int, l: Int, h: Int, width: Int, rowMaximum: (Int) -> Float) -> Tensor? {
+        switch shift {
+        case .perRow:
+            return nil
+        case .perSequence(let keyMask):
+            return maxima(n: n, l: l, h: h, width: width, keyMask: keyMask, rowMaximum: rowMaximum)
+        case .given(let given):
+            precondition(given.shape == [n, 1, h, 1], "StabilizedExponential: shift \(given.shape) must be [\(n), 1, \(h), 1]")
+            return given
+        }
+    }
+
+    /// exp(ℓ − c) for the (N·L·H) rows of `width` log-features that `writeRow(r, out)` writes to `out`,
+    /// c being each row's own maximum when `shift` is nil, else its batch element's and head's entry.
+    private static func exponentiated(n: Int, l: Int, h: Int, width: Int, shift: Tensor?, costPerItem: Int,
+                                      writeRow: (Int, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+        let output = Tensor.uninitialized([n, l, h, width])
+        let phi = output.storage.pointer, c = shift?.storage.pointer
+        Parallel.forRanges(n * l * h, costPerItem: costPerItem + 10 * width) { start, end in
+            for row in start..<end {
+                let out = phi + row * width
+                writeRow(row, out)
+                let rowShift = c.map { $0[(row / (l * h)) * h + row % h] } ?? VectorMath.maximum(out, count: width)
+                for j in 0..<width { out[j] = out[j] - rowShift }
+                VectorMath.applySerially(.exp, out, out, count: width)
+            }
+        }
+        return output
+    }
+
+    /// The key shift: per batch element and head, the maximum of ℓ over the real tokens' features
+    /// (`rowMaximum` of each of their rows of `width`), at least −10³⁰; (N, 1, H, 1).
+    private static func maxima(n: Int, l: Int, h: Int, width: Int, keyMask: Tensor?, rowMaximum: (Int) -> Float) -> Tensor {
         if let keyMask { precondition(keyMask.shape == [n, l], "StabilizedExponential: key mask \(keyMask.shape) must be [\(n), \(l)]") }
         let shift = Tensor.uninitialized([n, 1, h, 1])
-        let source = logFeatures.storage.pointer, mask = keyMask?.storage.pointer, c = shift.storage.pointer
-        Parallel.forEach(n * h, costPerItem: l * m) { item in
+        let mask = keyMask?.storage.pointer, c = shift.storage.pointer
+        Parallel.forEach(n * h, costPerItem: l * width) { item in
             let (b, head) = item.quotientAndRemainder(dividingBy: h)
             var best = -Float.infinity
             for position in 0..<l where mask.map({ $0[b * l + position] != 0 }) ?? true {
-                best = max(best, VectorMath.maximum(source + ((b * l + position) * h + head) * m, count: m))
+                best = max(best, rowMaximum((b * l + position) * h + head))
             }
             c[item] = max(best, -1e30)
         }
