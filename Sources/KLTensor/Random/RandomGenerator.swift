@@ -187,6 +187,31 @@ public struct RandomGenerator: Sendable, Codable, Equatable {
         fill(buffer, kernel: BernoulliKernel(probability: probability, value: value), costPerItem: 1)
     }
 
+    /// The values `fillBernoulli(_:probability:value:)` would write to a buffer of `count` elements
+    /// (the same blocks, decisions and values, and the same generator state after), handed to
+    /// `body(range, values)` a few hundred at a time, in parallel, instead of being written out:
+    /// `values[j]` is element `range.lowerBound + j`. Dropout multiplies them in without a mask tensor.
+    mutating func forEachBernoulliChunk(count: Int, probability: Float, value: Float,
+                                        _ body: (Range<Int>, UnsafePointer<Float>) -> Void) {
+        precondition((0...1).contains(probability), "Bernoulli probability must lie in [0, 1], got \(probability)")
+        guard count > 0 else { return }
+        let kernel = BernoulliKernel(probability: probability, value: value)
+        let first = reserveBlocks(forElements: count)
+        let key = state.key
+        let chunk = 4 * Self.batchBlocks
+        Parallel.forRanges(count, costPerItem: 2) { start, end in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk) { scratch in
+                var low = start
+                while low < end {
+                    let high = min(end, low + chunk)
+                    Self.generate(kernel, key: key, first: first, elements: low..<high, into: scratch.baseAddress!)
+                    body(low..<high, scratch.baseAddress!)
+                    low = high
+                }
+            }
+        }
+    }
+
     /// Returns `count` uniform samples from `[low, high)`, as `fillUniform(_:low:high:)` makes them.
     public mutating func uniform(count: Int, low: Float = 0, high: Float = 1) -> [Float] {
         makeArray(count) { $0.fillUniform($1, low: low, high: high) }
