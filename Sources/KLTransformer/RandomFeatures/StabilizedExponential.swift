@@ -22,8 +22,8 @@ enum StabilizedExponential {
         let (n, l, h, m) = (logFeatures.shape[0], logFeatures.shape[1], logFeatures.shape[2], logFeatures.shape[3])
         let source = logFeatures.storage.pointer
         let sequenceShift = shifts(shift, n: n, l: l, h: h, width: m) { row in VectorMath.maximum(source + row * m, count: m) }
-        let output = exponentiated(n: n, l: l, h: h, width: m, shift: sequenceShift, costPerItem: 2 * m) { row, out in
-            out.update(from: source + row * m, count: m)
+        let output = exponentiated(n: n, l: l, h: h, width: m, shift: sequenceShift, costPerItem: 2 * m) { row, _ in
+            UnsafePointer(source + row * m)
         }
         let features = Tensor.record("stabilizedExponential", output, inputs: [logFeatures]) { g in
             let gradient = Tensor.uninitialized(output.shape)
@@ -49,6 +49,7 @@ enum StabilizedExponential {
         let sequenceShift = shifts(shift, n: n, l: l, h: h, width: rows.width) { row in rows.maximum(row) }
         let output = exponentiated(n: n, l: l, h: h, width: rows.width, shift: sequenceShift, costPerItem: rows.cost) { row, out in
             rows.write(row, into: out)
+            return UnsafePointer(out)
         }
         let features = Tensor.record("stabilizedNormOffsetExponential", output, inputs: [u, x]) { g in
             let gradU = Tensor.uninitialized(u.shape), gradX = Tensor.uninitialized(x.shape)
@@ -84,18 +85,18 @@ enum StabilizedExponential {
         }
     }
 
-    /// exp(ℓ − c) for the (N·L·H) rows of `width` log-features that `writeRow(r, out)` writes to `out`,
-    /// c being each row's own maximum when `shift` is nil, else its batch element's and head's entry.
+    /// exp(ℓ − c) for the (N·L·H) rows of `width` log-features that `logRow(r, out)` points to (its own
+    /// memory, or `out` after writing the row there), c being each row's own maximum when `shift` is nil,
+    /// else its batch element's and head's entry.
     private static func exponentiated(n: Int, l: Int, h: Int, width: Int, shift: Tensor?, costPerItem: Int,
-                                      writeRow: (Int, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+                                      logRow: (Int, UnsafeMutablePointer<Float>) -> UnsafePointer<Float>) -> Tensor {
         let output = Tensor.uninitialized([n, l, h, width])
         let phi = output.storage.pointer, c = shift?.storage.pointer
         Parallel.forRanges(n * l * h, costPerItem: costPerItem + 10 * width) { start, end in
             for row in start..<end {
-                let out = phi + row * width
-                writeRow(row, out)
-                let rowShift = c.map { $0[(row / (l * h)) * h + row % h] } ?? VectorMath.maximum(out, count: width)
-                for j in 0..<width { out[j] = out[j] - rowShift }
+                let out = phi + row * width, logFeatures = logRow(row, out)
+                let rowShift = c.map { $0[(row / (l * h)) * h + row % h] } ?? VectorMath.maximum(logFeatures, count: width)
+                for j in 0..<width { out[j] = logFeatures[j] - rowShift }
                 VectorMath.applySerially(.exp, out, out, count: width)
             }
         }
