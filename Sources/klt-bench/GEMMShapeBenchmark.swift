@@ -1,14 +1,20 @@
 import Foundation
 import KLTensor
 
-/// `klt-bench gemm --shapes 2048x16x64,64x16x2048tA,… [--trials 5] [--no-wait]`: GFLOP/s of the
-/// built-in GEMM against OpenBLAS (both through `GEMM.multiply` on one thread) on the given
+/// `klt-bench gemm --shapes 2048x16x64,64x16x2048tA,… [--threads 1] [--trials 5] [--no-wait]`: GFLOP/s
+/// of the built-in GEMM against OpenBLAS (both through `GEMM.multiply`, on one thread unless
+/// `--threads` says more, where `GEMM` cuts each product into pieces for them) on the given
 /// m×n×k products, `tA`/`tB` marking a transposed A/B, trials alternating between the two, and
 /// their ratio (> 1: the built-in GEMM is faster). These are the shapes a training step runs
 /// (token×d×d projections, d×M feature projections, per-head M×d products), where the packing
 /// that suits square products costs most.
 func runGEMMShapeBenchmark(shapes: [String], arguments: [String]) {
     let trials = BenchmarkArguments.integer("--trials", in: arguments) ?? 5
+    let productThreads = BenchmarkArguments.integer("--threads", in: arguments) ?? 1
+    guard productThreads >= 1 else {
+        FileHandle.standardError.write(Data("klt-bench gemm: --threads must be at least 1, got \(productThreads)\n".utf8))
+        exit(2)
+    }
     let parsed = shapes.map { text -> (m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool) in
         let transposeA = text.contains("tA"), transposeB = text.contains("tB")
         let sizes = text.replacingOccurrences(of: "tA", with: "").replacingOccurrences(of: "tB", with: "")
@@ -25,11 +31,11 @@ func runGEMMShapeBenchmark(shapes: [String], arguments: [String]) {
         return
     }
     ComputeBackend.prefersBuiltIn = true
-    print("GEMM shapes: \(ComputeBackend.current) against \(backend), 1 thread, best of \(trials) alternated trials (each ≥ 0.2 s)")
+    print("GEMM shapes: \(ComputeBackend.current) against \(backend), \(productThreads) thread\(productThreads == 1 ? "" : "s"), best of \(trials) alternated trials (each ≥ 0.2 s)")
     ComputeBackend.prefersBuiltIn = false
     if !arguments.contains("--no-wait") { waitForIdleMachine() }
     let threads = Parallel.threadCount
-    Parallel.threadCount = 1
+    Parallel.threadCount = productThreads
     defer { Parallel.threadCount = threads; ComputeBackend.prefersBuiltIn = false }
 
     print("")

@@ -9,7 +9,7 @@ let usage = """
     benchmarks:
       gemm         square sgemm GFLOP/s: OpenBLAS through GEMM.multiply, the built-in GEMM, and OpenBLAS
                    called directly with its own threads [--sizes 64,128,…] [--threads 1,2] [--trials 5];
-                   with --shapes MxNxK[tA][tB],… the built-in GEMM against OpenBLAS on those products
+                   with --shapes MxNxK[tA][tB],… [--threads N] the built-in GEMM against OpenBLAS on those products
       elementwise  vectorised exp/log/sin/cos/tanh/erf against scalar Foundation [--count N]
       attention    attention forward+backward time and memory against sequence length
                    [--lengths …] [--kernels …] [--features N] [--csv FILE] [--memory-budget GB]

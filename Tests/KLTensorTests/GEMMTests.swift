@@ -200,12 +200,13 @@ struct GEMMTests {
 
     /// Products split across 2 and 3 threads (threshold 0 so small shapes split): by rows,
     /// including a transposed A whose row blocks are column blocks of A; by columns when there
-    /// are fewer row blocks (of `GEMM.rowQuantum`) than threads; not at all when both are too small.
+    /// are fewer row blocks (of `GEMM.rowQuantum`) than threads or columns cut more evenly (64×64);
+    /// not at all when both are too small.
     @Test(arguments: [false, true])
     func splitProducts(builtIn: Bool) {
         for threads in [2, 3] {
             for (ta, tb) in transposeCombos {
-                for (m, n, k) in [(50, 17, 13), (73, 3, 5), (5, 70, 7), (3, 3, 3)] {
+                for (m, n, k) in [(50, 17, 13), (73, 3, 5), (5, 70, 7), (64, 64, 9), (3, 3, 3)] {
                     let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, beta: 2,
                                               padA: 1, padB: 2, padC: 3)
                     let error = problem.run(seed: UInt64(m + n + k + threads), builtIn: builtIn, threads: threads, minimumParallelFlops: 0)
@@ -223,6 +224,14 @@ struct GEMMTests {
         let columns = GEMM.parallelSplit(m: 5, n: 40, work: 1, schedule: eager)
         #expect(!columns.byRows && columns.pieces == 2 && columns.range(0) == 0..<32 && columns.range(1) == 32..<40)
         #expect(GEMM.parallelSplit(m: 3, n: 3, work: 1, schedule: eager).pieces == 1)
+        // A weight gradient's 64 rows would cut 24 + 40; its 64 columns cut evenly.
+        let weightGradient = GEMM.parallelSplit(m: 64, n: 64, work: 1, schedule: eager)
+        #expect(!weightGradient.byRows && weightGradient.range(0) == 0..<32 && weightGradient.range(1) == 32..<64)
+        // Rows stay the cut when columns would be only a little more even (72 + 56 rows against 32 + 32
+        // columns), and for tall products.
+        #expect(GEMM.parallelSplit(m: 128, n: 64, work: 1, schedule: eager).byRows)
+        let tall = GEMM.parallelSplit(m: 16384, n: 64, work: 1, schedule: eager)
+        #expect(tall.byRows && tall.range(0) == 0..<8184 && tall.range(1) == 8184..<16384)
         let normal = GEMM.Schedule(prefersBLAS: false, threads: 2, minimumParallelFlops: GEMM.minimumParallelFlops, pieces: 2)
         #expect(GEMM.parallelSplit(m: 64, n: 64, work: 2 * 64 * 64 * 64, schedule: normal).pieces == 1)
         #expect(GEMM.parallelSplit(m: 256, n: 256, work: 2 * 256 * 256 * 256, schedule: normal).pieces == 2)

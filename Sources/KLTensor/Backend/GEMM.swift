@@ -309,24 +309,41 @@ public enum GEMM {
             let end = min(extent, units * (piece + 1) / pieces * quantum)
             return start..<end
         }
+
+        /// The largest piece's share of the extent (1 for a single piece): the thread that runs it
+        /// sets the product's time.
+        var largestShare: Double {
+            let largest = (0..<pieces).map { range($0).count }.max() ?? extent
+            return extent > 0 ? Double(largest) / Double(extent) : 1
+        }
     }
 
     /// The cut of an m×n product of `work` flops: none when small, else up to `schedule.pieces`
-    /// pieces, by rows unless there are fewer row blocks than pieces and more column blocks.
-    /// Never depends on `schedule.threads`.
+    /// pieces, by rows unless cutting by columns makes the largest piece clearly smaller (by at
+    /// least `columnPreference` of the product). Never depends on `schedule.threads`.
+    ///
+    /// Rows are the default: each piece then reads only its part of A. But the weight-gradient
+    /// products (Xᵀ·∂Y: m and n the layer widths, k the tokens) have few row blocks, and 64 rows
+    /// cut on 24-row boundaries gave pieces of 24 and 40 rows, so one thread waited for the other
+    /// a quarter of the product; 64 columns cut on 32-column boundaries are even.
     static func parallelSplit(m: Int, n: Int, work: Int, schedule: Schedule) -> Split {
         let serial = Split(pieces: 1, byRows: true, extent: m, quantum: 1)
         let limit = schedule.pieces
         guard limit > 1, work >= schedule.minimumParallelFlops else { return serial }
-        let rowUnits = (m + GEMM.rowQuantum - 1) / GEMM.rowQuantum
-        let columnUnits = (n + GEMM.columnQuantum - 1) / GEMM.columnQuantum
-        if rowUnits >= limit || rowUnits >= columnUnits {
-            let pieces = min(limit, rowUnits)
-            return pieces > 1 ? Split(pieces: pieces, byRows: true, extent: m, quantum: GEMM.rowQuantum) : serial
-        }
-        let pieces = min(limit, columnUnits)
-        return pieces > 1 ? Split(pieces: pieces, byRows: false, extent: n, quantum: GEMM.columnQuantum) : serial
+        let rows = Split(pieces: min(limit, (m + GEMM.rowQuantum - 1) / GEMM.rowQuantum), byRows: true,
+                         extent: m, quantum: GEMM.rowQuantum)
+        let columns = Split(pieces: min(limit, (n + GEMM.columnQuantum - 1) / GEMM.columnQuantum), byRows: false,
+                            extent: n, quantum: GEMM.columnQuantum)
+        let best = columns.largestShare + columnPreference <= rows.largestShare ? columns : rows
+        return best.pieces > 1 ? best : serial
     }
+
+    /// How much smaller (as a share of the product) the largest piece of a column cut must be than
+    /// that of a row cut for `parallelSplit` to cut by columns. Measured on 2 threads (`klt-bench gemm
+    /// --shapes … --threads 2`): 64×64×16384 Aᵀ·B ran at 159–165 GFLOP/s cut by rows (24 + 40) and
+    /// 188–193 by columns (32 + 32); 128×64×16384 (rows 72 + 56, a 0.06 gap) gained nothing by
+    /// columns, whose pieces each read all of A.
+    static let columnPreference = 0.1
 
     /// One single-threaded product on the chosen backend (m, n > 0).
     @inline(__always)
