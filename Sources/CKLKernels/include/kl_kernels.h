@@ -83,6 +83,38 @@ int kl_vmath_apply_at_level(int function, int level, const float *x, float *y, s
 // kl_vgelu_backward at instruction-set level `level` (capped), for tests; returns the level used.
 int kl_vgelu_backward_at_level(int level, const float *x, const float *g, float *dx, size_t n);
 
+// ---- Elementwise arithmetic (kl_varith.c) ----------------------------------------------------
+// The IEEE result of one operation per element (the affine map rounds its product, then its sum:
+// no fused multiply-add), vectorised with run-time dispatch; every level gives the same bits. The
+// output may be one of the inputs (in place) but must not overlap them otherwise.
+enum kl_arith_op { KL_ARITH_ADD, KL_ARITH_SUB, KL_ARITH_MUL, KL_ARITH_DIV };
+// c[i] = a[i] op b[i] for i < n.
+void kl_varith(int op, const float *a, const float *b, float *c, size_t n);
+// c[i] = a[i] op b.
+void kl_varith_scalar_right(int op, const float *a, float b, float *c, size_t n);
+// c[i] = a op b[i].
+void kl_varith_scalar_left(int op, float a, const float *b, float *c, size_t n);
+// y[i] = x[i]·scale + shift.
+void kl_vaffine(const float *x, float scale, float shift, float *y, size_t n);
+// The same at instruction-set level `level` (capped at kl_vmath_max_level), for tests; return the
+// level used. kl_varith_scalar_at_level computes b op a[i] when `scalar_first`, else a[i] op b.
+int kl_varith_at_level(int level, int op, const float *a, const float *b, float *c, size_t n);
+int kl_varith_scalar_at_level(int level, int op, const float *a, float b, int scalar_first, float *c, size_t n);
+int kl_vaffine_at_level(int level, const float *x, float scale, float shift, float *y, size_t n);
+
+// ---- Dropout (kl_dropout.c) ------------------------------------------------------------------
+// Elements offset…offset + n − 1 of a batch of Philox blocks (element e is word e % 4 of block e / 4:
+// w0[e / 4] when e % 4 == 0, and so on), for x[0…n): y[i] = x[i]·m with m = scale where the word is
+// below `threshold` (kept) and +0 otherwise, keep[i] = 1 or 0. AVX-512 (F, BW, VL) when the CPU has it.
+void kl_dropout_forward(const uint32_t *w0, const uint32_t *w1, const uint32_t *w2, const uint32_t *w3, size_t offset,
+                        size_t n, uint32_t threshold, float scale, const float *x, float *y, uint8_t *keep);
+// kl_dropout_forward at level `level` (2 = AVX-512 where present, else portable), for tests; returns the level used.
+int kl_dropout_forward_at_level(int level, const uint32_t *w0, const uint32_t *w1, const uint32_t *w2,
+                                const uint32_t *w3, size_t offset, size_t n, uint32_t threshold, float scale,
+                                const float *x, float *y, uint8_t *keep);
+// dx[i] = g[i]·(keep[i] ? scale : +0).
+void kl_dropout_backward(const uint8_t *keep, float scale, const float *g, float *dx, size_t n);
+
 // ---- Philox4x32-10 counter blocks (kl_philox.c) ---------------------------------------------
 // Blocks for the `count` consecutive 128-bit counters first, first + 1, … (first_low the low 64 bits,
 // wrapping with a carry into first_high) under the 64-bit key (key word 0 in the low half): output

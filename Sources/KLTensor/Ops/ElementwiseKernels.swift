@@ -1,11 +1,34 @@
+import CKLKernels
+
 /// A scalar function of two floats, applied elementwise with broadcasting by `Tensor.mapBinary`.
 /// Kernels are types (not closures) so that each loop is specialised and vectorised.
-protocol BinaryKernel { static func apply(_ a: Float, _ b: Float) -> Float }
+protocol BinaryKernel {
+    static func apply(_ a: Float, _ b: Float) -> Float
+    /// The `kl_varith` operation that computes `apply` bit for bit with AVX-512 or AVX2 where the CPU
+    /// has them (Swift's own loops get the 4 lanes of baseline x86-64's SSE), or nil.
+    static var arithmetic: Int32? { get }
+}
 
-enum AddKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a + b } }
-enum SubtractKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a - b } }
-enum MultiplyKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * b } }
-enum DivideKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a / b } }
+extension BinaryKernel {
+    static var arithmetic: Int32? { nil }
+}
+
+enum AddKernel: BinaryKernel {
+    @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a + b }
+    static var arithmetic: Int32? { Int32(KL_ARITH_ADD.rawValue) }
+}
+enum SubtractKernel: BinaryKernel {
+    @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a - b }
+    static var arithmetic: Int32? { Int32(KL_ARITH_SUB.rawValue) }
+}
+enum MultiplyKernel: BinaryKernel {
+    @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * b }
+    static var arithmetic: Int32? { Int32(KL_ARITH_MUL.rawValue) }
+}
+enum DivideKernel: BinaryKernel {
+    @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a / b }
+    static var arithmetic: Int32? { Int32(KL_ARITH_DIV.rawValue) }
+}
 enum MaximumKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { Swift.max(a, b) } }
 /// 1 where a > b, else 0 (used to route gradients of `maximum`).
 enum GreaterKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a > b ? 1 : 0 } }
@@ -13,12 +36,27 @@ enum GreaterKernel: BinaryKernel { @inline(__always) static func apply(_ a: Floa
 enum SelectKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { b != 0 ? a : 0 } }
 
 /// A scalar function of one float, with its constants, applied elementwise by `Tensor.mapUnary`.
-protocol UnaryKernel { func apply(_ x: Float) -> Float }
+protocol UnaryKernel {
+    func apply(_ x: Float) -> Float
+    /// `apply` on `count` floats from `x` into `y`: a loop over `apply` unless a kernel has a faster
+    /// way to the same bits.
+    func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int)
+}
 
-/// scale·x + shift.
+extension UnaryKernel {
+    @inline(__always)
+    func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { y[i] = apply(x[i]) }
+    }
+}
+
+/// scale·x + shift (the product rounded, then the sum).
 struct Affine: UnaryKernel {
     var scale: Float = 1, shift: Float = 0
     @inline(__always) func apply(_ x: Float) -> Float { x * scale + shift }
+    func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        kl_vaffine(x, scale, shift, y, count)
+    }
 }
 /// scale·x².
 struct ScaledSquare: UnaryKernel {
@@ -69,19 +107,28 @@ extension Tensor {
         let a = storage.pointer, b = other.storage.pointer, c = result.storage.pointer
         if shape == other.shape {
             Parallel.forRanges(count, costPerItem: 1) { start, end in
-                for i in start..<end { c[i] = K.apply(a[i], b[i]) }
+                if let op = K.arithmetic {
+                    kl_varith(op, a + start, b + start, c + start, end - start)
+                } else {
+                    for i in start..<end { c[i] = K.apply(a[i], b[i]) }
+                }
             }
             return result
         }
         let loop = BroadcastLoop(output: outputShape, a: shape, b: other.shape)
         let n = loop.rowLength
+        // A C call per row pays off from a vector's worth of elements.
+        let op = n >= 16 ? K.arithmetic : nil
         Parallel.forRanges(loop.rowCount, costPerItem: n) { start, end in
             loop.forRows(start, end) { o, oa, ob in
                 let pa = a + oa, pb = b + ob, pc = c + o
-                switch (loop.rowStrideA, loop.rowStrideB) {
-                case (1, 1): for i in 0..<n { pc[i] = K.apply(pa[i], pb[i]) }
-                case (1, 0): let vb = pb[0]; for i in 0..<n { pc[i] = K.apply(pa[i], vb) }
-                case (0, 1): let va = pa[0]; for i in 0..<n { pc[i] = K.apply(va, pb[i]) }
+                switch (loop.rowStrideA, loop.rowStrideB, op) {
+                case (1, 1, let op?): kl_varith(op, pa, pb, pc, n)
+                case (1, 0, let op?): kl_varith_scalar_right(op, pa, pb[0], pc, n)
+                case (0, 1, let op?): kl_varith_scalar_left(op, pa[0], pb, pc, n)
+                case (1, 1, nil): for i in 0..<n { pc[i] = K.apply(pa[i], pb[i]) }
+                case (1, 0, nil): let vb = pb[0]; for i in 0..<n { pc[i] = K.apply(pa[i], vb) }
+                case (0, 1, nil): let va = pa[0]; for i in 0..<n { pc[i] = K.apply(va, pb[i]) }
                 default: let v = K.apply(pa[0], pb[0]); for i in 0..<n { pc[i] = v }
                 }
             }
@@ -96,7 +143,7 @@ extension Tensor {
         let result = Tensor(shape: shape, storage: TensorStorage(uninitializedCount: count))
         let a = storage.pointer, c = result.storage.pointer
         Parallel.forRanges(count, costPerItem: 1) { start, end in
-            for i in start..<end { c[i] = kernel.apply(a[i]) }
+            kernel.apply(a + start, c + start, count: end - start)
         }
         return result
     }
