@@ -1,32 +1,33 @@
+import CKLKernels
+
 /// Dropout: random zeroing with rescaling, from an explicit seeded generator.
 extension Tensor {
     /// In training, zeroes each element with probability `probability` and scales the survivors by
     /// 1/(1−p), so the expected value is unchanged; the mask is drawn from `generator`, so a seed
     /// reproduces it. Outside training (or with p = 0) it returns `self` unchanged.
     ///
-    /// One fused pass: the scaled keep mask of `RandomGenerator.fillBernoulli` is drawn in chunks that
-    /// stay in L1 and multiplied in at once, and only one byte per element is kept for the backward
-    /// (a float mask cost a write and two reads of four bytes per element). Values and gradients are
-    /// those of multiplying by that float mask, bit for bit.
+    /// One fused pass (`kl_dropout_forward`): the keep decisions of `RandomGenerator.fillBernoulli` are
+    /// taken from the Philox words a batch at a time, multiplied in, and kept as one byte per element
+    /// for the backward (a float mask cost a write and two reads of four bytes per element). Values,
+    /// gradients and the generator's state after are those of multiplying by that float mask, bit for bit.
     public func dropout(probability: Float, generator: inout RandomGenerator, training: Bool = true) -> Tensor {
         precondition(probability >= 0 && probability < 1, "dropout: probability \(probability) is outside [0, 1)")
         guard training, probability > 0 else { return self }
         let scale = 1 / (1 - probability)
+        let threshold = BernoulliKernel(probability: 1 - probability, value: scale).threshold
         let output = Tensor.uninitialized(shape)
         let kept = DropoutMask(count: count)
         let input = storage.pointer, out = output.storage.pointer, keep = kept.bytes
-        generator.forEachBernoulliChunk(count: count, probability: 1 - probability, value: scale) { range, multipliers in
-            let offset = range.lowerBound
-            for j in 0..<range.count {
-                out[offset + j] = input[offset + j] * multipliers[j]
-                keep[offset + j] = multipliers[j] != 0 ? 1 : 0
-            }
+        generator.forEachWordBatch(count: count, costPerItem: 4) { elements, lanes, offset in
+            let first = elements.lowerBound
+            kl_dropout_forward(lanes.w0, lanes.w1, lanes.w2, lanes.w3, offset, elements.count, threshold, scale,
+                               input + first, out + first, keep + first)
         }
         return Tensor.record("dropout", output, inputs: [self]) { g in
             let gradient = Tensor.uninitialized(g.shape)
             let gp = g.storage.pointer, dx = gradient.storage.pointer, keep = kept.bytes
             Parallel.forRanges(gradient.count, costPerItem: 2) { start, end in
-                for i in start..<end { dx[i] = gp[i] * (keep[i] != 0 ? scale : 0) }
+                kl_dropout_backward(keep + start, scale, gp + start, dx + start, end - start)
             }
             return [gradient]
         }

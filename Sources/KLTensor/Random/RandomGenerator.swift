@@ -187,28 +187,17 @@ public struct RandomGenerator: Sendable, Codable, Equatable {
         fill(buffer, kernel: BernoulliKernel(probability: probability, value: value), costPerItem: 1)
     }
 
-    /// The values `fillBernoulli(_:probability:value:)` would write to a buffer of `count` elements
-    /// (the same blocks, decisions and values, and the same generator state after), handed to
-    /// `body(range, values)` a few hundred at a time, in parallel, instead of being written out:
-    /// `values[j]` is element `range.lowerBound + j`. Dropout multiplies them in without a mask tensor.
-    mutating func forEachBernoulliChunk(count: Int, probability: Float, value: Float,
-                                        _ body: (Range<Int>, UnsafePointer<Float>) -> Void) {
-        precondition((0...1).contains(probability), "Bernoulli probability must lie in [0, 1], got \(probability)")
+    /// The Philox words of the next `count` elements of the bulk stream, as the fills take them (the
+    /// same blocks, and the same generator state after), handed to `body(elements, lanes, offset)` a
+    /// batch at a time, in parallel, instead of being turned into floats: element
+    /// `elements.lowerBound + i` is word `(offset + i) % 4` of block `(offset + i) / 4` of `lanes`.
+    /// Dropout decides, multiplies and records its keep mask from them in one pass.
+    mutating func forEachWordBatch(count: Int, costPerItem: Int, _ body: (Range<Int>, PhiloxLanes, Int) -> Void) {
         guard count > 0 else { return }
-        let kernel = BernoulliKernel(probability: probability, value: value)
         let first = reserveBlocks(forElements: count)
         let key = state.key
-        let chunk = 4 * Self.batchBlocks
-        Parallel.forRanges(count, costPerItem: 2) { start, end in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk) { scratch in
-                var low = start
-                while low < end {
-                    let high = min(end, low + chunk)
-                    Self.generate(kernel, key: key, first: first, elements: low..<high, into: scratch.baseAddress!)
-                    body(low..<high, scratch.baseAddress!)
-                    low = high
-                }
-            }
+        Parallel.forRanges(count, costPerItem: costPerItem) { start, end in
+            Self.forEachBatch(key: key, first: first, elements: start..<end, body)
         }
     }
 
@@ -267,30 +256,41 @@ public struct RandomGenerator: Sendable, Codable, Equatable {
         _ kernel: Kernel, key: UInt64, first: PhiloxCounter, elements: Range<Int>,
         into destination: UnsafeMutablePointer<Float>
     ) {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * batchBlocks) { scratch in
+            forEachBatch(key: key, first: first, elements: elements) { range, lanes, offset in
+                let blocks = (offset + range.count + 3) / 4
+                let target = destination + (range.lowerBound - elements.lowerBound)
+                if offset == 0 && range.count == 4 * blocks {
+                    kernel.apply(lanes, blocks: blocks, into: target)
+                } else {
+                    kernel.apply(lanes, blocks: blocks, into: scratch.baseAddress!)
+                    target.update(from: scratch.baseAddress! + offset, count: range.count)
+                }
+            }
+        }
+    }
+
+    /// Computes the blocks of elements `elements` of the bulk stream that starts at block `first`,
+    /// `batchBlocks` at a time into stack memory, and calls `body(range, lanes, offset)` for each
+    /// batch: element `range.lowerBound + i` is word `(offset + i) % 4` of block `(offset + i) / 4`.
+    static func forEachBatch(key: UInt64, first: PhiloxCounter, elements: Range<Int>,
+                             _ body: (Range<Int>, PhiloxLanes, Int) -> Void) {
         guard !elements.isEmpty else { return }
         let batch = batchBlocks
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 4 * batch) { words in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * batch) { scratch in
-                let w = words.baseAddress!
-                let lanes = PhiloxLanes(w0: w, w1: w + batch, w2: w + 2 * batch, w3: w + 3 * batch)
-                var block = elements.lowerBound / 4
-                let endBlock = (elements.upperBound - 1) / 4 + 1
-                while block < endBlock {
-                    let blocks = min(batch, endBlock - block)
-                    Philox4x32.blocks(
-                        first: first.advanced(by: UInt64(block)), count: blocks, key: key,
-                        lanes.w0, lanes.w1, lanes.w2, lanes.w3)
-                    let batchStart = 4 * block, batchEnd = batchStart + 4 * blocks
-                    let low = max(batchStart, elements.lowerBound), high = min(batchEnd, elements.upperBound)
-                    if low == batchStart && high == batchEnd {
-                        kernel.apply(lanes, blocks: blocks, into: destination + (low - elements.lowerBound))
-                    } else {
-                        kernel.apply(lanes, blocks: blocks, into: scratch.baseAddress!)
-                        (destination + (low - elements.lowerBound)).update(
-                            from: scratch.baseAddress! + (low - batchStart), count: high - low)
-                    }
-                    block += blocks
-                }
+            let w = words.baseAddress!
+            let lanes = PhiloxLanes(w0: w, w1: w + batch, w2: w + 2 * batch, w3: w + 3 * batch)
+            var block = elements.lowerBound / 4
+            let endBlock = (elements.upperBound - 1) / 4 + 1
+            while block < endBlock {
+                let blocks = min(batch, endBlock - block)
+                Philox4x32.blocks(
+                    first: first.advanced(by: UInt64(block)), count: blocks, key: key,
+                    lanes.w0, lanes.w1, lanes.w2, lanes.w3)
+                let batchStart = 4 * block
+                let low = max(batchStart, elements.lowerBound), high = min(batchStart + 4 * blocks, elements.upperBound)
+                body(low..<high, lanes, low - batchStart)
+                block += blocks
             }
         }
     }
