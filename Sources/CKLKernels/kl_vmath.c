@@ -222,6 +222,39 @@ int kl_vgelu_backward_at_level(int level, const float *x, const float *g, float 
     return level;
 }
 
+typedef void (*kl_norm_offset_exp_fn)(const float *u, const float *x, size_t rows, size_t m, size_t d, float constant,
+                                      int hyperbolic, const float *shift_table, size_t l, size_t h, size_t first_row,
+                                      float *phi);
+typedef void (*kl_norm_offset_exp_backward_fn)(const float *g, const float *phi, const float *x, size_t rows, size_t m,
+                                               size_t d, int hyperbolic, float *scratch, float *du, float *dx);
+static const kl_norm_offset_exp_fn kl_norm_offset_exp_impls[3] = KL_IMPLS(kl_norm_offset_exp_rows);
+static const kl_norm_offset_exp_backward_fn kl_norm_offset_exp_backward_impls[3] = KL_IMPLS(kl_norm_offset_exp_backward_rows);
+
+int kl_norm_offset_exp_rows_at_level(int level, const float *u, const float *x, size_t rows, size_t m, size_t d,
+                                     float constant, int hyperbolic, const float *shift_table, size_t l, size_t h,
+                                     size_t first_row, float *phi) {
+    level = kl_vmath_capped_level(level);
+    kl_norm_offset_exp_impls[level](u, x, rows, m, d, constant, hyperbolic, shift_table, l, h, first_row, phi);
+    return level;
+}
+
+int kl_norm_offset_exp_backward_rows_at_level(int level, const float *g, const float *phi, const float *x, size_t rows,
+                                              size_t m, size_t d, int hyperbolic, float *scratch, float *du, float *dx) {
+    level = kl_vmath_capped_level(level);
+    kl_norm_offset_exp_backward_impls[level](g, phi, x, rows, m, d, hyperbolic, scratch, du, dx);
+    return level;
+}
+
+void kl_norm_offset_exp_rows(const float *u, const float *x, size_t rows, size_t m, size_t d, float constant,
+                             int hyperbolic, const float *shift_table, size_t l, size_t h, size_t first_row, float *phi) {
+    kl_norm_offset_exp_impls[kl_vmath_max_level()](u, x, rows, m, d, constant, hyperbolic, shift_table, l, h, first_row, phi);
+}
+
+void kl_norm_offset_exp_backward_rows(const float *g, const float *phi, const float *x, size_t rows, size_t m, size_t d,
+                                      int hyperbolic, float *scratch, float *du, float *dx) {
+    kl_norm_offset_exp_backward_impls[kl_vmath_max_level()](g, phi, x, rows, m, d, hyperbolic, scratch, du, dx);
+}
+
 void kl_vexp(const float *x, float *y, size_t n) { kl_exp_impls[kl_vmath_max_level()](x, y, n); }
 void kl_vlog(const float *x, float *y, size_t n) { kl_log_impls[kl_vmath_max_level()](x, y, n); }
 void kl_vsin(const float *x, float *y, size_t n) { kl_sin_impls[kl_vmath_max_level()](x, y, n); }
@@ -667,6 +700,60 @@ static KL_TGT void KL_FN(kl_vgelu_backward)(const float *x, const float *g, floa
         memcpy(bg, g + i, (n - i) * sizeof(float));
         v_store(bx, v_mul(v_load(bg), gelu_slope_v(v_load(bx))));
         memcpy(dx + i, bx, (n - i) * sizeof(float));
+    }
+}
+
+// Rows of PosRF features from projections u and inputs x (kl_kernels.h): the operations of
+// Swift's NormOffsetRows and StabilizedExponential, one rounding each, in their order.
+static KL_TGT void KL_FN(kl_norm_offset_exp_rows)(const float *u, const float *x, size_t rows, size_t m, size_t d,
+                                                 float constant, int hyperbolic, const float *shift_table, size_t l,
+                                                 size_t h, size_t first_row, float *phi) {
+    const size_t width = hyperbolic ? 2 * m : m;
+    for (size_t r = 0; r < rows; r++) {
+        const float *ur = u + r * m, *xr = x + r * d;
+        float *out = phi + r * width;
+        const float half = -0.5f * kl_row_dot(xr, xr, d);
+        const float offset = half + constant;
+        const V vo = v_set(offset);
+        size_t j = 0;
+        for (; j + W <= m; j += W) v_store(out + j, v_add(v_load(ur + j), vo));
+        for (; j < m; j++) out[j] = ur[j] + offset;
+        if (hyperbolic) {
+            for (j = 0; j + W <= m; j += W) v_store(out + m + j, v_sub(vo, v_load(ur + j)));
+            for (; j < m; j++) out[m + j] = offset - ur[j];
+        }
+        const size_t row = first_row + r;
+        const float c = shift_table ? shift_table[(row / (l * h)) * h + row % h] : kl_row_max(out, width);
+        const V vc = v_set(c);
+        for (j = 0; j + W <= width; j += W) v_store(out + j, exp_v(v_sub(v_load(out + j), vc)));
+        if (j < width) {
+            float buf[W] = {0};
+            for (size_t t = 0; t < width - j; t++) buf[t] = out[j + t] - c;
+            v_store(buf, exp_v(v_load(buf)));
+            memcpy(out + j, buf, (width - j) * sizeof(float));
+        }
+    }
+}
+
+static KL_TGT void KL_FN(kl_norm_offset_exp_backward_rows)(const float *g, const float *phi, const float *x, size_t rows,
+                                                          size_t m, size_t d, int hyperbolic, float *scratch, float *du,
+                                                          float *dx) {
+    const size_t width = hyperbolic ? 2 * m : m;
+    for (size_t r = 0; r < rows; r++) {
+        const float *gr = g + r * width, *pr = phi + r * width, *xr = x + r * d;
+        float *dur = du + r * m, *dxr = dx + r * d;
+        float *gamma = hyperbolic ? scratch : dur;
+        size_t j = 0;
+        for (; j + W <= width; j += W) v_store(gamma + j, v_mul(v_load(gr + j), v_load(pr + j)));
+        for (; j < width; j++) gamma[j] = gr[j] * pr[j];
+        const float scale = -kl_row_sum(gamma, width);
+        if (hyperbolic) {
+            for (j = 0; j + W <= m; j += W) v_store(dur + j, v_sub(v_load(gamma + j), v_load(gamma + m + j)));
+            for (; j < m; j++) dur[j] = gamma[j] - gamma[m + j];
+        }
+        const V vs = v_set(scale);
+        for (j = 0; j + W <= d; j += W) v_store(dxr + j, v_mul(v_load(xr + j), vs));
+        for (; j < d; j++) dxr[j] = xr[j] * scale;
     }
 }
 

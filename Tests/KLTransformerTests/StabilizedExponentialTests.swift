@@ -1,5 +1,6 @@
+import CKLKernels
 import Foundation
-import KLTensor
+@testable import KLTensor
 import KLTestSupport
 import Testing
 @testable import KLTransformer
@@ -92,6 +93,51 @@ import Testing
         checkGradients([projections, small]) {
             StabilizedExponential.apply(projections: $0[0], offsetOf: $0[1], constant: 0.3, hyperbolic: hyperbolic,
                                         shift: .given(Tensor(shape: [1, 1, 2, 1], scalars: [0.5, -1]))).features
+        }
+    }
+
+    /// The C rows behind the fused path (`kl_norm_offset_exp_rows` and its backward) give, at every
+    /// instruction-set level, the bits of `NormOffsetRows` followed by the row shift and the exponential
+    /// of that level, over widths that fill whole AVX-512 vectors, leave tails, or both.
+    @Test(arguments: [false, true])
+    func normOffsetRowsAtEveryLevel(hyperbolic: Bool) {
+        var data = TestData(seed: 44)
+        let (n, l, h) = (2, 3, 2), rowCount = 12
+        for (m, d) in [(5, 4), (16, 16), (37, 8), (64, 16)] {
+            let width = hyperbolic ? 2 * m : m
+            let u = data.tensor([n, l, h, m], -2, 2), x = data.tensor([n, l, h, d], -1.5, 1.5)
+            let g = data.tensor([n, l, h, width]), table = data.tensor([n, 1, h, 1], -1, 3)
+            let rows = NormOffsetRows(u, x, constant: -1.7, hyperbolic: hyperbolic)
+            for level in [Int32(0), 1, 2] {
+                for shifts in [nil, table] {
+                    var phi = [Float](repeating: .nan, count: rowCount * width), expected = phi
+                    let used = kl_norm_offset_exp_rows_at_level(level, u.storage.pointer, x.storage.pointer, rowCount, m, d, -1.7,
+                                                                hyperbolic ? 1 : 0, shifts?.storage.pointer, l, h, 0, &phi)
+                    expected.withUnsafeMutableBufferPointer { out in
+                        for row in 0..<rowCount {
+                            let target = out.baseAddress! + row * width
+                            rows.write(row, into: target)
+                            let c = shifts.map { $0.scalars[(row / (l * h)) * h + row % h] } ?? VectorMath.maximum(target, count: width)
+                            for j in 0..<width { target[j] -= c }
+                            _ = VectorMath.applySerially(.exp, target, target, count: width, level: Int(used))
+                        }
+                    }
+                    #expect(phi.map(\.bitPattern) == expected.map(\.bitPattern), "m \(m) d \(d) level \(level) table \(shifts != nil)")
+                    var du = [Float](repeating: .nan, count: rowCount * m), dx = [Float](repeating: .nan, count: rowCount * d)
+                    var scratch = [Float](repeating: 0, count: width)
+                    _ = kl_norm_offset_exp_backward_rows_at_level(level, g.storage.pointer, phi, x.storage.pointer, rowCount, m, d,
+                                                                  hyperbolic ? 1 : 0, &scratch, &du, &dx)
+                    var expectedDu = du, expectedDx = dx
+                    for row in 0..<rowCount {
+                        let gamma = (0..<width).map { g.scalars[row * width + $0] * phi[row * width + $0] }
+                        gamma.withUnsafeBufferPointer { gammaRow in
+                            rows.backward(row, gradient: gammaRow.baseAddress!, du: &expectedDu, dx: &expectedDx)
+                        }
+                    }
+                    #expect(du.map(\.bitPattern) == expectedDu.map(\.bitPattern) && dx.map(\.bitPattern) == expectedDx.map(\.bitPattern),
+                            "backward m \(m) d \(d) level \(level)")
+                }
+            }
         }
     }
 }

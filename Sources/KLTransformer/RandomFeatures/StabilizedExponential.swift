@@ -1,3 +1,4 @@
+import CKLKernels
 import KLTensor
 
 /// φ = exp(ℓ − c) of log-features ℓ (N, L, H, M) with the stabiliser c taken from ℓ itself and held
@@ -47,23 +48,23 @@ enum StabilizedExponential {
         let (n, l, h) = (u.shape[0], u.shape[1], u.shape[2])
         let rows = NormOffsetRows(u, x, constant: constant, hyperbolic: hyperbolic)
         let sequenceShift = shifts(shift, n: n, l: l, h: h, width: rows.width) { row in rows.maximum(row) }
-        let output = exponentiated(n: n, l: l, h: h, width: rows.width, shift: sequenceShift, costPerItem: rows.cost) { row, out in
-            rows.write(row, into: out)
-            return UnsafePointer(out)
+        let (m, d, width) = (rows.m, rows.d, rows.width)
+        let output = Tensor.uninitialized([n, l, h, width])
+        let phi = output.storage.pointer, table = sequenceShift.map { UnsafePointer($0.storage.pointer) }
+        // The rows' operations are `NormOffsetRows.write` and `exponentiated`'s, in C with the
+        // vector ISA (kl_norm_offset_exp_rows); the two ops in sequence give the same bits.
+        Parallel.forRanges(rows.count, costPerItem: rows.cost + 10 * width) { start, end in
+            kl_norm_offset_exp_rows(rows.projections + start * m, rows.inputs + start * d, end - start, m, d, constant,
+                                    hyperbolic ? 1 : 0, table, l, h, start, phi + start * width)
         }
         let features = Tensor.record("stabilizedNormOffsetExponential", output, inputs: [u, x]) { g in
             let gradU = Tensor.uninitialized(u.shape), gradX = Tensor.uninitialized(x.shape)
             let gp = g.storage.pointer, phi = output.storage.pointer, du = gradU.storage.pointer, dx = gradX.storage.pointer
-            let (m, width) = (rows.m, rows.width)
+            // γ = g ⊙ φ, then `NormOffsetRows.backward` of it, row by row (kl_norm_offset_exp_backward_rows).
             Parallel.forRanges(rows.count, costPerItem: rows.cost) { start, end in
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: hyperbolic ? width : 0) { scratch in
-                    for row in start..<end {
-                        // γ of the row, where the row's ∂/∂u goes when u's gradient is γ itself.
-                        let gamma = hyperbolic ? scratch.baseAddress! : du + row * m
-                        let gr = gp + row * width, pr = phi + row * width
-                        for j in 0..<width { gamma[j] = gr[j] * pr[j] }
-                        rows.backward(row, gradient: gamma, du: du, dx: dx)
-                    }
+                    kl_norm_offset_exp_backward_rows(gp + start * width, phi + start * width, rows.inputs + start * d, end - start,
+                                                     m, d, hyperbolic ? 1 : 0, scratch.baseAddress, du + start * m, dx + start * d)
                 }
             }
             return [gradU, gradX]
