@@ -1,5 +1,5 @@
 // Elementwise float arithmetic (see kl_kernels.h): c = a op b on arrays, or with one operand a
-// scalar, and y = x·scale + shift, with run-time dispatch to AVX-512, AVX2 or portable code (the
+// scalar, y = x·scale + shift and y = y + a·x, with run-time dispatch to AVX-512, AVX2 or portable code (the
 // portable loops are what Swift's own loops compile to on baseline x86-64: 4 lanes of SSE).
 //
 // Every result is the IEEE single-precision result of the one operation (or, for the affine map, of
@@ -17,6 +17,7 @@
 typedef void (*kl_varith_fn)(int op, const float *a, const float *b, float *c, size_t n);
 typedef void (*kl_varith_scalar_fn)(int op, const float *a, float b, int scalar_first, float *c, size_t n);
 typedef void (*kl_vaffine_fn)(const float *x, float scale, float shift, float *y, size_t n);
+typedef void (*kl_vaxpy_fn)(float a, const float *x, float *y, size_t n);
 
 // One element of `op`.
 static inline float kl_arith_scalar(int op, float a, float b) {
@@ -47,6 +48,7 @@ static inline float kl_arith_scalar(int op, float a, float b) {
 static const kl_varith_fn kl_varith_impls[3] = KL_VARITH_IMPLS(kl_varith);
 static const kl_varith_scalar_fn kl_varith_scalar_impls[3] = KL_VARITH_IMPLS(kl_varith_scalar);
 static const kl_vaffine_fn kl_vaffine_impls[3] = KL_VARITH_IMPLS(kl_vaffine);
+static const kl_vaxpy_fn kl_vaxpy_impls[3] = KL_VARITH_IMPLS(kl_vaxpy);
 
 static int kl_varith_level(int level) {
     int max = kl_vmath_max_level();
@@ -67,6 +69,14 @@ void kl_varith_scalar_left(int op, float a, const float *b, float *c, size_t n) 
 
 void kl_vaffine(const float *x, float scale, float shift, float *y, size_t n) {
     kl_vaffine_impls[kl_vmath_max_level()](x, scale, shift, y, n);
+}
+
+void kl_vaxpy(float a, const float *x, float *y, size_t n) { kl_vaxpy_impls[kl_vmath_max_level()](a, x, y, n); }
+
+int kl_vaxpy_at_level(int level, float a, const float *x, float *y, size_t n) {
+    level = kl_varith_level(level);
+    kl_vaxpy_impls[level](a, x, y, n);
+    return level;
 }
 
 int kl_varith_at_level(int level, int op, const float *a, const float *b, float *c, size_t n) {
@@ -161,6 +171,15 @@ static KL_TGT void KL_SUFFIX(kl_vaffine)(const float *x, float scale, float shif
     size_t i = 0;
     KL_VECTOR_PART(*(KL_V *)(y + i) = *(const KL_V *)(x + i) * vs + vt)
     for (; i < n; i++) y[i] = x[i] * scale + shift;
+}
+
+static KL_TGT void KL_SUFFIX(kl_vaxpy)(float a, const float *x, float *y, size_t n) {
+#if KL_VARITH_TEMPLATE > 1
+    const KL_V va = (KL_V){0} + a;
+#endif
+    size_t i = 0;
+    KL_VECTOR_PART(*(KL_V *)(y + i) = *(KL_V *)(y + i) + va * *(const KL_V *)(x + i))
+    for (; i < n; i++) y[i] = y[i] + a * x[i];
 }
 
 #undef KL_VECTOR_PART

@@ -44,6 +44,9 @@ struct ElementwiseArithmeticTests {
             var y = [Float](repeating: 7, count: count)
             _ = kl_vaffine_at_level(level, a, 0.1, 0.7, &y, count)
             #expect(zip(y, a).allSatisfy { Self.same($0, $1 * 0.1 + 0.7) }, "affine level \(level) n \(count): rounded product, then sum")
+            var accumulated = b
+            _ = kl_vaxpy_at_level(level, 0.3, a, &accumulated, count)
+            #expect(zip(accumulated, zip(a, b)).allSatisfy { Self.same($0, $1.1 + 0.3 * $1.0) }, "axpy level \(level) n \(count)")
         }
     }
 

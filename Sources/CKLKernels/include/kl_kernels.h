@@ -96,11 +96,14 @@ void kl_varith_scalar_right(int op, const float *a, float b, float *c, size_t n)
 void kl_varith_scalar_left(int op, float a, const float *b, float *c, size_t n);
 // y[i] = x[i]·scale + shift.
 void kl_vaffine(const float *x, float scale, float shift, float *y, size_t n);
+// y[i] = y[i] + a·x[i] (the product rounded, then the sum).
+void kl_vaxpy(float a, const float *x, float *y, size_t n);
 // The same at instruction-set level `level` (capped at kl_vmath_max_level), for tests; return the
 // level used. kl_varith_scalar_at_level computes b op a[i] when `scalar_first`, else a[i] op b.
 int kl_varith_at_level(int level, int op, const float *a, const float *b, float *c, size_t n);
 int kl_varith_scalar_at_level(int level, int op, const float *a, float b, int scalar_first, float *c, size_t n);
 int kl_vaffine_at_level(int level, const float *x, float scale, float shift, float *y, size_t n);
+int kl_vaxpy_at_level(int level, float a, const float *x, float *y, size_t n);
 
 // ---- Dropout (kl_dropout.c) ------------------------------------------------------------------
 // Elements offset…offset + n − 1 of a batch of Philox blocks (element e is word e % 4 of block e / 4:

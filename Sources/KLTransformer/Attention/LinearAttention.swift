@@ -1,3 +1,4 @@
+import CKLKernels
 import KLTensor
 
 /// How the normaliser of linear attention is kept away from zero.
@@ -137,33 +138,32 @@ public enum LinearAttention {
                        into: .tokens(dk, length: s, width: m))
         heads.multiply(.tokens(k, length: s, width: m), by: .blocks(dkv, rows: m, columns: dv),
                        into: .tokens(dvp, length: s, width: dv))
-        // The denominator's terms: dφQ += dden ⊗ Σφ(K); dΣφ(K) = Σ_l dden_l φQ_l; dφK += dΣφ(K).
+        // The denominator's terms: dφQ += dden ⊗ Σφ(K); dΣφ(K) = Σ_l dden_l φQ_l; dφK += dΣφ(K). Rows of m
+        // go through the vectorised kl_vaxpy / kl_varith (the same roundings as a Swift loop).
         Parallel.forRanges(n * l, costPerItem: h * m) { start, end in
             for row in start..<end {
                 let b = row / l
                 for head in 0..<h {
-                    let scale = dden[row * h + head], sum = ks + (b * h + head) * m, target = dq + (row * h + head) * m
-                    for i in 0..<m { target[i] += scale * sum[i] }
+                    kl_vaxpy(dden[row * h + head], ks + (b * h + head) * m, dq + (row * h + head) * m, m)
                 }
             }
         }
         Parallel.forEach(n, costPerItem: l * h * m) { b in
             for row in 0..<l {
                 for head in 0..<h {
-                    let scale = dden[(b * l + row) * h + head], qv = q + ((b * l + row) * h + head) * m
-                    let target = dks + (b * h + head) * m
-                    for i in 0..<m { target[i] += scale * qv[i] }
+                    kl_vaxpy(dden[(b * l + row) * h + head], q + ((b * l + row) * h + head) * m, dks + (b * h + head) * m, m)
                 }
             }
         }
         let mask = keyMask?.storage.pointer
+        let (add, multiply) = (Int32(KL_ARITH_ADD.rawValue), Int32(KL_ARITH_MUL.rawValue))
         Parallel.forRanges(n * s, costPerItem: h * m) { start, end in
             for row in start..<end {
                 let b = row / s
-                let keep = mask?[row] ?? 1
                 for head in 0..<h {
-                    let sum = dks + (b * h + head) * m, target = dk + (row * h + head) * m
-                    for i in 0..<m { target[i] = (target[i] + sum[i]) * keep }
+                    let target = dk + (row * h + head) * m
+                    kl_varith(add, target, dks + (b * h + head) * m, target, m)
+                    if let mask { kl_varith_scalar_right(multiply, target, mask[row], target, m) }
                 }
             }
         }
@@ -173,9 +173,6 @@ public enum LinearAttention {
     /// Sums the rows of a row-major (rows × columns) matrix into `result` (which it overwrites).
     static func columnSums(_ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into result: UnsafeMutablePointer<Float>) {
         result.update(repeating: 0, count: columns)
-        for r in 0..<rows {
-            let row = matrix + r * columns
-            for c in 0..<columns { result[c] += row[c] }
-        }
+        for r in 0..<rows { kl_varith(Int32(KL_ARITH_ADD.rawValue), result, matrix + r * columns, result, columns) }
     }
 }
