@@ -181,8 +181,15 @@ static void kl_vmath_detect(void) {
     kl_vmath_detected_level = level;
 }
 
+// The detected level once known (-1 before): the row kernels dispatch on every row, where even
+// pthread_once's check showed in profiles.
+static _Atomic int kl_vmath_known_level = -1;
+
 int kl_vmath_max_level(void) {
+    int known = atomic_load_explicit(&kl_vmath_known_level, memory_order_relaxed);
+    if (known >= 0) return known;
     pthread_once(&kl_vmath_once, kl_vmath_detect);
+    atomic_store_explicit(&kl_vmath_known_level, kl_vmath_detected_level, memory_order_relaxed);
     return kl_vmath_detected_level;
 }
 
