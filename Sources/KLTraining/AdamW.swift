@@ -59,14 +59,19 @@ public final class AdamW {
             let p = parameter.tensor.storage.pointer, count = parameter.tensor.count
             let m = firstMoments[index].storage.pointer, v = secondMoments[index].storage.pointer
             guard let grad = parameter.tensor.grad else {
-                for i in 0..<count { p[i] *= decay }
+                Parallel.forRanges(count, costPerItem: 1) { start, end in
+                    for i in start..<end { p[i] *= decay }
+                }
                 continue
             }
+            // Element by element, so the split among threads never changes a bit.
             let g = grad.storage.pointer
-            for i in 0..<count {
-                m[i] = fb1 * m[i] + (1 - fb1) * g[i]
-                v[i] = fb2 * v[i] + (1 - fb2) * g[i] * g[i]
-                p[i] = p[i] * decay - stepSize * m[i] / (v[i].squareRoot() / rootCorrection2 + epsilon)
+            Parallel.forRanges(count, costPerItem: 12) { start, end in
+                for i in start..<end {
+                    m[i] = fb1 * m[i] + (1 - fb1) * g[i]
+                    v[i] = fb2 * v[i] + (1 - fb2) * g[i] * g[i]
+                    p[i] = p[i] * decay - stepSize * m[i] / (v[i].squareRoot() / rootCorrection2 + epsilon)
+                }
             }
             parameter.tensor.zeroGrad()
         }

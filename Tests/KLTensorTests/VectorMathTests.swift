@@ -327,6 +327,42 @@ struct VectorMathTests {
         #expect(abs(Double(dot) - expected) <= 1e-6 * max(1, magnitude), "count \(count)")
     }
 
+    /// `kl_row_sum`, `kl_row_dot` and `kl_row_max` keep the one order the fused ops' bits rely on (four
+    /// 4-lane SSE accumulators): sixteen partial sums over the elements 16k + t, combined (a + b) + (c + d)
+    /// lane by lane, then (l0 + l1) + (l2 + l3), then the tail in order; the maximum skips NaNs.
+    @Test func rowReductionsKeepTheirOrder() {
+        var rng = TestData(seed: 8)
+        for count in [0, 1, 15, 16, 31, 32, 33, 47, 64, 100, 257] {
+            let x: [Float] = (0..<count).map { i in
+                let value = Float(rng.uniformDouble(-3, 3)), scale: Float = i % 7 == 0 ? 1e4 : 1
+                return i % 29 == 5 ? .nan : value * scale
+            }
+            let y = (0..<count).map { _ in Float(rng.uniformDouble(-3, 3)) }
+            func ordered(_ term: (Int) -> Float) -> Float {
+                var partial = [Float](repeating: 0, count: 16)
+                let full = count / 16 * 16
+                for i in 0..<full { partial[i % 16] = partial[i % 16] + term(i) }
+                let lanes: [Float] = (0..<4).map { t in
+                    let ab = partial[t] + partial[4 + t], cd = partial[8 + t] + partial[12 + t]
+                    return ab + cd
+                }
+                var result = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+                for i in full..<count { result += term(i) }
+                return result
+            }
+            let finite = x.map { $0.isNaN ? 0 : $0 }
+            let (sum, dot, largest) = finite.withUnsafeBufferPointer { xs in
+                y.withUnsafeBufferPointer { ys in
+                    (kl_row_sum(xs.baseAddress, count), kl_row_dot(xs.baseAddress, ys.baseAddress, count),
+                     x.withUnsafeBufferPointer { kl_row_max($0.baseAddress, count) })
+                }
+            }
+            #expect(sum.bitPattern == ordered { finite[$0] }.bitPattern, "sum, count \(count)")
+            #expect(dot.bitPattern == ordered { finite[$0] * y[$0] }.bitPattern, "dot, count \(count)")
+            #expect(largest == x.filter { !$0.isNaN }.max() ?? -.infinity, "max, count \(count)")
+        }
+    }
+
     @Test(arguments: [0, 1, 17, 100_003, 1 << 20])
     func parallelMatchesSerial(count: Int) {
         var rng = TestData(seed: 42)
