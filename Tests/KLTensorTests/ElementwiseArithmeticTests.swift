@@ -11,7 +11,7 @@ struct ElementwiseArithmeticTests {
     /// Awkward values (infinities, NaN, signed zeros, denormals, extremes) among ordinary ones.
     static func operands(count: Int, seed: UInt64) -> [Float] {
         let specials: [Float] = [.infinity, -.infinity, .nan, 0, -0, .leastNonzeroMagnitude, -.leastNormalMagnitude,
-                                 .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1, -1, 3e-39]
+                                 .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1, -1, .leastNormalMagnitude / 4]
         var data = TestData(seed: seed)
         return (0..<count).map { i in i % 7 == 3 ? specials[(i / 7) % specials.count] : Float(data.unit() * 8 - 4) }
     }

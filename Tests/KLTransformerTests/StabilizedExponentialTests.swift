@@ -69,30 +69,59 @@ import Testing
         let upstream = data.tensor([2, 7, 3, width])
         let given = data.tensor([2, 1, 3, 1], -1, 1)
         let constant = -0.5 * Float(Foundation.log(Double(width)))     // what `logFeatures` adds for `width` features
-        for shift in [StabilizedExponential.Shift.perRow, .perSequence(keyMask: mask), .perSequence(keyMask: nil), .given(given)] {
-            func run(fused: Bool) throws -> (phi: [UInt32], shift: [Float]?, dx: [UInt32]) {
-                let x = Tensor(shape: xValues.shape, scalars: xValues.scalars, requiresGrad: true)
-                let (phi, c): (Tensor, Tensor?)
-                if fused {
-                    let u = Tensor.matmul(x, omega)
-                    (phi, c) = StabilizedExponential.apply(projections: u, offsetOf: x, constant: constant, hyperbolic: hyperbolic, shift: shift)
-                } else {
-                    let logFeatures = ExponentialFeatures.logFeatures(x, omega: omega, a: nil, hyperbolic: hyperbolic)
-                    (phi, c) = StabilizedExponential.apply(logFeatures, shift: shift)
-                }
-                try (phi * upstream).sum().backward()
-                return (phi.scalars.map(\.bitPattern), c?.scalars, try #require(x.grad).scalars.map(\.bitPattern))
-            }
-            let (fused, twoOps) = (try run(fused: true), try run(fused: false))
-            #expect(fused.phi == twoOps.phi)
-            #expect(fused.shift == twoOps.shift)
-            #expect(fused.dx == twoOps.dx)
+        try Self.expectSameBits(x: xValues, upstream: upstream, shifts: [.perRow, .perSequence(keyMask: mask), .perSequence(keyMask: nil), .given(given)]) { x, shift, fused in
+            fused
+                ? StabilizedExponential.apply(projections: Tensor.matmul(x, omega), offsetOf: x, constant: constant, hyperbolic: hyperbolic, shift: shift)
+                : StabilizedExponential.apply(ExponentialFeatures.logFeatures(x, omega: omega, a: nil, hyperbolic: hyperbolic), shift: shift)
         }
         let small = data.tensor([1, 3, 2, 4], -1, 1, requiresGrad: true)
         let projections = data.tensor([1, 3, 2, 5], -1, 1, requiresGrad: true)
         checkGradients([projections, small]) {
             StabilizedExponential.apply(projections: $0[0], offsetOf: $0[1], constant: 0.3, hyperbolic: hyperbolic,
                                         shift: .given(Tensor(shape: [1, 1, 2, 1], scalars: [0.5, -1]))).features
+        }
+    }
+
+    /// The fused projection (`apply(inputs:frequencies:…)`, what PosRF with fixed frequencies uses)
+    /// gives the bits of `Tensor.matmul(x, ω)` followed by `apply(projections:offsetOf:…)`, forward and
+    /// backward, for every kind of shift, over rows that fill whole backward blocks and a ragged last one.
+    @Test(arguments: [false, true])
+    func fusedProjectionIsTheProductAndNormOffsetBits(hyperbolic: Bool) throws {
+        let (n, l, h, d, m) = (2, 70, 3, 16, 64)
+        #expect(n * l * h > StabilizedExponential.backwardBlockRows && (n * l * h) % StabilizedExponential.backwardBlockRows != 0)
+        var data = TestData(seed: 45)
+        let xValues = data.tensor([n, l, h, d], -1.5, 1.5), omega = data.tensor([d, m], -1, 1)
+        let width = hyperbolic ? 2 * m : m
+        let upstream = data.tensor([n, l, h, width])
+        let mask = Tensor(shape: [n, l], scalars: (0..<(n * l)).map { $0 < l + 50 ? 1 : 0 })
+        let given = data.tensor([n, 1, h, 1], -1, 1)
+        try Self.expectSameBits(x: xValues, upstream: upstream, shifts: [.perRow, .perSequence(keyMask: mask), .perSequence(keyMask: nil), .given(given)]) { x, shift, fused in
+            fused
+                ? StabilizedExponential.apply(inputs: x, frequencies: omega, constant: -2.1, hyperbolic: hyperbolic, shift: shift)
+                : StabilizedExponential.apply(projections: Tensor.matmul(x, omega), offsetOf: x, constant: -2.1, hyperbolic: hyperbolic, shift: shift)
+        }
+        let small = data.tensor([1, 3, 2, 4], -1, 1, requiresGrad: true), frequencies = data.tensor([4, 5], -1, 1)
+        checkGradients([small]) {
+            StabilizedExponential.apply(inputs: $0[0], frequencies: frequencies, constant: 0.3, hyperbolic: hyperbolic,
+                                        shift: .given(Tensor(shape: [1, 1, 2, 1], scalars: [0.5, -1]))).features
+        }
+    }
+
+    /// For every shift, runs `path(x, shift, fused)` on a fresh copy of `xValues` and its backward from
+    /// `upstream`, fused and not, and expects the same bits of φ, of the shift and of ∂x.
+    static func expectSameBits(x xValues: Tensor, upstream: Tensor, shifts: [StabilizedExponential.Shift],
+                               _ path: (Tensor, StabilizedExponential.Shift, Bool) -> (features: Tensor, shift: Tensor?)) throws {
+        for shift in shifts {
+            func run(fused: Bool) throws -> (phi: [UInt32], shift: [Float]?, dx: [UInt32]) {
+                let x = Tensor(shape: xValues.shape, scalars: xValues.scalars, requiresGrad: true)
+                let (phi, c) = path(x, shift, fused)
+                try (phi * upstream).sum().backward()
+                return (phi.scalars.map(\.bitPattern), c?.scalars, try #require(x.grad).scalars.map(\.bitPattern))
+            }
+            let (fused, unfused) = (try run(fused: true), try run(fused: false))
+            #expect(fused.phi == unfused.phi)
+            #expect(fused.shift == unfused.shift)
+            #expect(fused.dx == unfused.dx)
         }
     }
 

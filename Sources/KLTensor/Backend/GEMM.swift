@@ -82,6 +82,12 @@ public enum GEMM {
     /// GFLOP/s against 98 unsplit, 192³ broke even (110 vs 102), 256³ gained (156 vs 102).
     static let minimumParallelFlops = 1 << 24
 
+    /// The deepest product that both GEMMs run as one block of depth (the built-in one's kc is 384,
+    /// OpenBLAS's at least 256 on the cores it dispatches to): up to this depth, C + op(A)·op(B) with
+    /// β = 1 rounds each element's sum over k once and then adds C — the bits of adding the finished
+    /// product to C. Deeper, C would join the sum after the first block.
+    public static let singleBlockDepth = 256
+
     /// Piece boundaries of a cut product fall on multiples of these: every register tile's rows
     /// (4, 6, 8, 12, 24) and columns (8, 16, 32) divide them, so no cut adds a ragged edge tile.
     static let rowQuantum = 24

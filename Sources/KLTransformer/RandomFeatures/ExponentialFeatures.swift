@@ -28,9 +28,13 @@ enum ExponentialFeatures {
     /// exp(ℓ − c) for the log-features `logFeatures(x, omega: omega, a: nil, hyperbolic:)` and the
     /// stabiliser `shift`, without writing ℓ (`StabilizedExponential.apply(projections:…)`): the
     /// same features as exponentiating those log-features with that shift, bit for bit.
+    /// Fixed frequencies (no gradient) take the op that also fuses the projection's backward.
     static func stabilizedFeatures(_ x: Tensor, omega: Tensor, hyperbolic: Bool, shift: StabilizedExponential.Shift) -> Tensor {
-        let u = Tensor.matmul(x, omega)                                                      // (N, L, H, M)
         let constant = countConstant(frequencies: omega.shape[1], hyperbolic: hyperbolic)
+        if !omega.requiresGrad && omega.shape[1] <= GEMM.singleBlockDepth {
+            return StabilizedExponential.apply(inputs: x, frequencies: omega, constant: constant, hyperbolic: hyperbolic, shift: shift).features
+        }
+        let u = Tensor.matmul(x, omega)                                                      // (N, L, H, M)
         return StabilizedExponential.apply(projections: u, offsetOf: x, constant: constant, hyperbolic: hyperbolic, shift: shift).features
     }
 

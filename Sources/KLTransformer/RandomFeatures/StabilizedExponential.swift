@@ -44,6 +44,68 @@ enum StabilizedExponential {
     /// two ops in sequence bit for bit. ∂/∂u = γ₁ − γ₂ (or γ), ∂/∂x = −x·Σ_j γ_j, γ = g ⊙ φ.
     static func apply(projections u: Tensor, offsetOf x: Tensor, constant: Float, hyperbolic: Bool,
                       shift: Shift) -> (features: Tensor, shift: Tensor?) {
+        let (output, sequenceShift) = normOffsetFeatures(u, x, constant: constant, hyperbolic: hyperbolic, shift: shift)
+        let (rowCount, m, d, width) = (u.count / u.shape[3], u.shape[3], x.shape[3], output.shape[3])
+        let features = Tensor.record("stabilizedNormOffsetExponential", output, inputs: [u, x]) { g in
+            let gradU = Tensor.uninitialized(u.shape), gradX = Tensor.uninitialized(x.shape)
+            let gp = g.storage.pointer, phi = output.storage.pointer, inputs = x.storage.pointer
+            let du = gradU.storage.pointer, dx = gradX.storage.pointer
+            // γ = g ⊙ φ, then `NormOffsetRows.backward` of it, row by row (kl_norm_offset_exp_backward_rows).
+            Parallel.forRanges(rowCount, costPerItem: 2 * width + 2 * d) { start, end in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: hyperbolic ? width : 0) { scratch in
+                    kl_norm_offset_exp_backward_rows(gp + start * width, phi + start * width, inputs + start * d, end - start,
+                                                     m, d, hyperbolic ? 1 : 0, scratch.baseAddress, du + start * m, dx + start * d)
+                }
+            }
+            return [gradU, gradX]
+        }
+        return (features, sequenceShift)
+    }
+
+    /// The same features for u = x·ω with ω (d, M) fixed (no gradient), as one op on x: u is
+    /// computed forward and dropped, and backward runs in blocks of `backwardBlockRows` rows whose
+    /// ∂u stays in the cache, each added into ∂x by the product ∂u·ωᵀ itself (β = 1) — where the two
+    /// ops would write ∂u (as large as φ) and read it back for the product, then add the product to
+    /// the offset's ∂x in a separate pass. Values and gradients are those of `Tensor.matmul(x, ω)`
+    /// followed by `apply(projections:offsetOf:…)`, bit for bit: each element of ∂u·ωᵀ is one sum
+    /// over M ≤ `GEMM`'s depth block, rounded and then added to the offset's gradient, as there.
+    static func apply(inputs x: Tensor, frequencies omega: Tensor, constant: Float, hyperbolic: Bool,
+                      shift: Shift) -> (features: Tensor, shift: Tensor?) {
+        precondition(!omega.requiresGrad, "StabilizedExponential: the frequencies of the fused projection take no gradient")
+        precondition(x.rank == 4 && omega.rank == 2 && omega.shape[0] == x.shape[3],
+                     "StabilizedExponential: inputs \(x.shape) and frequencies \(omega.shape) do not match")
+        let u = withoutGradients { Tensor.matmul(x, omega) }
+        let (output, sequenceShift) = normOffsetFeatures(u, x, constant: constant, hyperbolic: hyperbolic, shift: shift)
+        let (rowCount, m, d, width) = (u.count / u.shape[3], u.shape[3], x.shape[3], output.shape[3])
+        let features = Tensor.record("stabilizedProjectedExponential", output, inputs: [x]) { g in
+            let gradX = Tensor.uninitialized(x.shape)
+            let gp = g.storage.pointer, phi = output.storage.pointer, inputs = x.storage.pointer
+            let frequencies = omega.storage.pointer, dx = gradX.storage.pointer
+            Parallel.forRanges(rowCount, costPerItem: 2 * width + 2 * d + 2 * m * d) { start, end in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: backwardBlockRows * m + (hyperbolic ? width : 0)) { buffer in
+                    let du = buffer.baseAddress!, scratch = du + backwardBlockRows * m
+                    for first in stride(from: start, to: end, by: backwardBlockRows) {
+                        let rows = min(backwardBlockRows, end - first)
+                        kl_norm_offset_exp_backward_rows(gp + first * width, phi + first * width, inputs + first * d, rows,
+                                                         m, d, hyperbolic ? 1 : 0, scratch, du, dx + first * d)
+                        GEMM.multiply(transposeA: false, transposeB: true, m: rows, n: d, k: m, a: du, lda: m,
+                                      b: frequencies, ldb: m, beta: 1, c: dx + first * d, ldc: d)
+                    }
+                }
+            }
+            return [gradX]
+        }
+        return (features, sequenceShift)
+    }
+
+    /// Rows per block of the fused projection's backward: 256 rows of ∂u (64 KiB at M = 64) stay
+    /// in L2 between the row kernel that writes them and the product that reads them, and each
+    /// product (256 × d × M) is large enough that its call costs little.
+    static let backwardBlockRows = 256
+
+    /// The forward of both fused ops: φ (N, L, H, width) and the shift per sequence (nil per row).
+    private static func normOffsetFeatures(_ u: Tensor, _ x: Tensor, constant: Float, hyperbolic: Bool,
+                                           shift: Shift) -> (features: Tensor, shift: Tensor?) {
         precondition(u.rank == 4, "StabilizedExponential: projections \(u.shape) must be (N, L, H, M)")
         let (n, l, h) = (u.shape[0], u.shape[1], u.shape[2])
         let rows = NormOffsetRows(u, x, constant: constant, hyperbolic: hyperbolic)
@@ -57,19 +119,7 @@ enum StabilizedExponential {
             kl_norm_offset_exp_rows(rows.projections + start * m, rows.inputs + start * d, end - start, m, d, constant,
                                     hyperbolic ? 1 : 0, table, l, h, start, phi + start * width)
         }
-        let features = Tensor.record("stabilizedNormOffsetExponential", output, inputs: [u, x]) { g in
-            let gradU = Tensor.uninitialized(u.shape), gradX = Tensor.uninitialized(x.shape)
-            let gp = g.storage.pointer, phi = output.storage.pointer, du = gradU.storage.pointer, dx = gradX.storage.pointer
-            // γ = g ⊙ φ, then `NormOffsetRows.backward` of it, row by row (kl_norm_offset_exp_backward_rows).
-            Parallel.forRanges(rows.count, costPerItem: rows.cost) { start, end in
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: hyperbolic ? width : 0) { scratch in
-                    kl_norm_offset_exp_backward_rows(gp + start * width, phi + start * width, rows.inputs + start * d, end - start,
-                                                     m, d, hyperbolic ? 1 : 0, scratch.baseAddress, du + start * m, dx + start * d)
-                }
-            }
-            return [gradU, gradX]
-        }
-        return (features, sequenceShift)
+        return (output, sequenceShift)
     }
 
     /// The stabiliser per batch element and head that `shift` asks for ((N, 1, H, 1)), or nil for
