@@ -45,7 +45,7 @@ enum StabilizedExponential {
     static func apply(projections u: Tensor, offsetOf x: Tensor, constant: Float, hyperbolic: Bool,
                       shift: Shift) -> (features: Tensor, shift: Tensor?) {
         let (output, sequenceShift) = normOffsetFeatures(u, x, constant: constant, hyperbolic: hyperbolic, shift: shift)
-        let (rowCount, m, d, width) = (u.count / u.shape[3], u.shape[3], x.shape[3], output.shape[3])
+        let (rowCount, m, d, width) = (Shape.count(u.shape.dropLast()), u.shape[3], x.shape[3], output.shape[3])
         let features = Tensor.record("stabilizedNormOffsetExponential", output, inputs: [u, x]) { g in
             let gradU = Tensor.uninitialized(u.shape), gradX = Tensor.uninitialized(x.shape)
             let gp = g.storage.pointer, phi = output.storage.pointer, inputs = x.storage.pointer
@@ -74,9 +74,11 @@ enum StabilizedExponential {
         precondition(!omega.requiresGrad, "StabilizedExponential: the frequencies of the fused projection take no gradient")
         precondition(x.rank == 4 && omega.rank == 2 && omega.shape[0] == x.shape[3],
                      "StabilizedExponential: inputs \(x.shape) and frequencies \(omega.shape) do not match")
+        precondition(omega.shape[1] <= GEMM.singleBlockDepth,
+                     "StabilizedExponential: \(omega.shape[1]) frequencies exceed the fused projection's \(GEMM.singleBlockDepth)")
         let u = withoutGradients { Tensor.matmul(x, omega) }
         let (output, sequenceShift) = normOffsetFeatures(u, x, constant: constant, hyperbolic: hyperbolic, shift: shift)
-        let (rowCount, m, d, width) = (u.count / u.shape[3], u.shape[3], x.shape[3], output.shape[3])
+        let (rowCount, m, d, width) = (Shape.count(u.shape.dropLast()), u.shape[3], x.shape[3], output.shape[3])
         let features = Tensor.record("stabilizedProjectedExponential", output, inputs: [x]) { g in
             let gradX = Tensor.uninitialized(x.shape)
             let gp = g.storage.pointer, phi = output.storage.pointer, inputs = x.storage.pointer
