@@ -82,10 +82,11 @@ public enum GEMM {
     /// GFLOP/s against 98 unsplit, 192³ broke even (110 vs 102), 256³ gained (156 vs 102).
     static let minimumParallelFlops = 1 << 24
 
-    /// The deepest product that both GEMMs run as one block of depth (the built-in one's kc is 384,
-    /// OpenBLAS's at least 256 on the cores it dispatches to): up to this depth, C + op(A)·op(B) with
-    /// β = 1 rounds each element's sum over k once and then adds C — the bits of adding the finished
-    /// product to C. Deeper, C would join the sum after the first block.
+    /// The deepest product taken to run as one block of depth: the built-in GEMM's kc is 384, and
+    /// OpenBLAS blocks depth at several hundred on x86-64 (verified for its SkylakeX core at depth 64
+    /// by `StabilizedExponentialTests`). Up to this depth, C + op(A)·op(B) with β = 1 rounds each
+    /// element's sum over k once and then adds C — the bits of adding the finished product to C.
+    /// Deeper, C would join the sum after the first block.
     public static let singleBlockDepth = 256
 
     /// Piece boundaries of a cut product fall on multiples of these: every register tile's rows
