@@ -18,4 +18,18 @@ import Testing
         #expect(limit >= min(workingSet, BlockCache.maximumLimit) && limit <= BlockCache.maximumLimit)
         #expect(limit >= min(TensorMemory.largestLiveBytes, BlockCache.maximumLimit))
     }
+
+    /// Blocks of 1 MiB and more start on a 2 MiB boundary (where a transparent huge page can back
+    /// them) whether fresh or reused; smaller ones keep the 64-byte alignment of the vector kernels.
+    @Test func largeBlocksStartOnHugePageBoundaries() {
+        let hugePage = UInt(2 << 20)
+        for bytes in [1 << 20, 3 << 20, 17 << 20] {
+            for _ in 0..<2 {   // the second one is the first one's block, from the cache
+                let storage = TensorStorage(uninitializedCount: bytes / MemoryLayout<Float>.stride)
+                #expect(UInt(bitPattern: storage.pointer) % hugePage == 0, "\(bytes) bytes")
+            }
+        }
+        let small = TensorStorage(uninitializedCount: 1000)
+        #expect(UInt(bitPattern: small.pointer) % 64 == 0)
+    }
 }

@@ -205,6 +205,13 @@ void kl_dropout_multipliers(uint64_t row_key, uint32_t first_key, size_t n, uint
 // activation buffers of one training step are reused by the next without new page faults.
 // Elsewhere a no-op.
 void kl_tune_allocator(void);
+// A block for a large tensor buffer (`bytes` a multiple of 2 MiB): 2 MiB-aligned and, on Linux,
+// marked for transparent huge pages (madvise MADV_HUGEPAGE, which the default THP mode "madvise"
+// waits for), so that the per-head products striding through a 16 MiB feature map miss the TLB
+// no more than a contiguous read would. NULL when the memory is not there. Free with kl_free_block.
+void *kl_allocate_block(size_t bytes);
+// Frees a block of kl_allocate_block.
+void kl_free_block(void *block);
 
 // ---- Process control (kl_process.c) ------------------------------------------------------------
 // Asks the kernel to send SIGKILL to this process when its parent dies (Linux prctl

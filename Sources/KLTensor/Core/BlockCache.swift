@@ -1,3 +1,4 @@
+import CKLKernels
 import Foundation
 
 /// Keeps freed large tensor buffers for reuse.
@@ -7,7 +8,9 @@ import Foundation
 /// free, and each new mapping is paid for in page faults and page zeroing: 15–20% of an attention
 /// pass at L = 2048 in a profile. Blocks of at least 1 MiB are therefore rounded up to a multiple of
 /// 2 MiB and, when freed, kept here (up to `limit` bytes in all) to serve the next request of the
-/// same rounded size.
+/// same rounded size. Those blocks are 2 MiB-aligned and marked for transparent huge pages
+/// (`kl_allocate_block`): the per-head products of linear attention read a 16 MiB feature map in
+/// 256-byte pieces 1 KiB apart, and with 4 KiB pages such a read misses the TLB on most rows.
 enum BlockCache {
     /// Blocks smaller than this go straight to the system allocator.
     static let minimumBytes = 1 << 20
@@ -41,6 +44,8 @@ enum BlockCache {
                 return block
             }
             if let reused { return reused }
+            guard let block = kl_allocate_block(size) else { fatalError("KLTensor: out of memory for a block of \(size) bytes") }
+            return block
         }
         return UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
     }
@@ -57,6 +62,8 @@ enum BlockCache {
                 return true
             }
             if kept { return }
+            kl_free_block(block)
+            return
         }
         block.deallocate()
     }
@@ -67,7 +74,7 @@ enum BlockCache {
             defer { blocks = [:]; cachedBytes = 0 }
             return blocks.values.flatMap { $0 }
         }
-        for block in all { block.deallocate() }
+        for block in all { kl_free_block(block) }
     }
 
     /// Bytes held for reuse now.
