@@ -14,10 +14,11 @@
 static inline uint32_t kl_dropout_word(const uint32_t *const lanes[4], size_t e) { return lanes[e & 3][e >> 2]; }
 
 static void kl_dropout_forward_portable(const uint32_t *const lanes[4], size_t offset, size_t n, uint32_t threshold,
-                                        float scale, const float *x, float *y, uint8_t *keep) {
+                                        float scale, const float *x, const float *residual, float *y, uint8_t *keep) {
     for (size_t i = 0; i < n; i++) {
         const int kept = kl_dropout_word(lanes, offset + i) < threshold;
-        y[i] = x[i] * (kept ? scale : 0.0f);
+        const float dropped = x[i] * (kept ? scale : 0.0f);   // rounded before the residual joins it
+        y[i] = residual ? residual[i] + dropped : dropped;
         keep[i] = (uint8_t)kept;
     }
 }
@@ -29,22 +30,23 @@ static void kl_dropout_backward_portable(const uint8_t *keep, float scale, const
 #if KL_DROPOUT_X86
 #define KL_DROPOUT_TGT __attribute__((target("avx512f,avx512bw,avx512vl")))
 
-// 16 elements from their 16 words: y = x·m, keep = 1 where kept.
+// 16 elements from their 16 words: y = x·m (+ residual), keep = 1 where kept.
 static KL_DROPOUT_TGT inline void kl_dropout_vector(__m512i words, __m512i threshold, __m512 scale, const float *x,
-                                                    float *y, uint8_t *keep) {
+                                                    const float *residual, float *y, uint8_t *keep) {
     const __mmask16 kept = _mm512_cmplt_epu32_mask(words, threshold);
-    _mm512_storeu_ps(y, _mm512_mul_ps(_mm512_loadu_ps(x), _mm512_maskz_mov_ps(kept, scale)));
+    const __m512 dropped = _mm512_mul_ps(_mm512_loadu_ps(x), _mm512_maskz_mov_ps(kept, scale));
+    _mm512_storeu_ps(y, residual ? _mm512_add_ps(_mm512_loadu_ps(residual), dropped) : dropped);
     _mm_storeu_si128((__m128i *)keep, _mm_maskz_mov_epi8(kept, _mm_set1_epi8(1)));
 }
 
 static KL_DROPOUT_TGT void kl_dropout_forward_avx512(const uint32_t *const lanes[4], size_t offset, size_t n,
-                                                     uint32_t threshold, float scale, const float *x, float *y,
-                                                     uint8_t *keep) {
+                                                     uint32_t threshold, float scale, const float *x,
+                                                     const float *residual, float *y, uint8_t *keep) {
     // Up to the first block boundary element by element, then 16 blocks (64 elements) at a time:
     // the four lanes' words transposed into element order (block j's words are elements 4j…4j+3).
     size_t head = (4 - (offset & 3)) & 3;
     if (head > n) head = n;
-    kl_dropout_forward_portable(lanes, offset, head, threshold, scale, x, y, keep);
+    kl_dropout_forward_portable(lanes, offset, head, threshold, scale, x, residual, y, keep);
     size_t i = head, block = (offset + head) >> 2;
     const __m512i limit = _mm512_set1_epi32((int)threshold);
     const __m512 multiplier = _mm512_set1_ps(scale);
@@ -59,12 +61,12 @@ static KL_DROPOUT_TGT void kl_dropout_forward_avx512(const uint32_t *const lanes
         // Output vector v = blocks 4v…4v+3 = lane v of u0, u1, u2, u3.
         const __m512i low01 = _mm512_shuffle_i32x4(u0, u1, 0x44), low23 = _mm512_shuffle_i32x4(u2, u3, 0x44);
         const __m512i high01 = _mm512_shuffle_i32x4(u0, u1, 0xEE), high23 = _mm512_shuffle_i32x4(u2, u3, 0xEE);
-        kl_dropout_vector(_mm512_shuffle_i32x4(low01, low23, 0x88), limit, multiplier, x + i, y + i, keep + i);
-        kl_dropout_vector(_mm512_shuffle_i32x4(low01, low23, 0xDD), limit, multiplier, x + i + 16, y + i + 16, keep + i + 16);
-        kl_dropout_vector(_mm512_shuffle_i32x4(high01, high23, 0x88), limit, multiplier, x + i + 32, y + i + 32, keep + i + 32);
-        kl_dropout_vector(_mm512_shuffle_i32x4(high01, high23, 0xDD), limit, multiplier, x + i + 48, y + i + 48, keep + i + 48);
+        kl_dropout_vector(_mm512_shuffle_i32x4(low01, low23, 0x88), limit, multiplier, x + i, residual ? residual + i : 0, y + i, keep + i);
+        kl_dropout_vector(_mm512_shuffle_i32x4(low01, low23, 0xDD), limit, multiplier, x + i + 16, residual ? residual + i + 16 : 0, y + i + 16, keep + i + 16);
+        kl_dropout_vector(_mm512_shuffle_i32x4(high01, high23, 0x88), limit, multiplier, x + i + 32, residual ? residual + i + 32 : 0, y + i + 32, keep + i + 32);
+        kl_dropout_vector(_mm512_shuffle_i32x4(high01, high23, 0xDD), limit, multiplier, x + i + 48, residual ? residual + i + 48 : 0, y + i + 48, keep + i + 48);
     }
-    kl_dropout_forward_portable(lanes, offset + i, n - i, threshold, scale, x + i, y + i, keep + i);
+    kl_dropout_forward_portable(lanes, offset + i, n - i, threshold, scale, x + i, residual ? residual + i : 0, y + i, keep + i);
 }
 
 static KL_DROPOUT_TGT void kl_dropout_backward_avx512(const uint8_t *keep, float scale, const float *g, float *dx,
@@ -82,22 +84,23 @@ static KL_DROPOUT_TGT void kl_dropout_backward_avx512(const uint8_t *keep, float
 
 int kl_dropout_forward_at_level(int level, const uint32_t *w0, const uint32_t *w1, const uint32_t *w2,
                                 const uint32_t *w3, size_t offset, size_t n, uint32_t threshold, float scale,
-                                const float *x, float *y, uint8_t *keep) {
+                                const float *x, const float *residual, float *y, uint8_t *keep) {
     const uint32_t *const lanes[4] = {w0, w1, w2, w3};
 #if KL_DROPOUT_X86
     if (level >= 2 && kl_vmath_max_level() >= 2) {
-        kl_dropout_forward_avx512(lanes, offset, n, threshold, scale, x, y, keep);
+        kl_dropout_forward_avx512(lanes, offset, n, threshold, scale, x, residual, y, keep);
         return 2;
     }
 #endif
     (void)level;
-    kl_dropout_forward_portable(lanes, offset, n, threshold, scale, x, y, keep);
+    kl_dropout_forward_portable(lanes, offset, n, threshold, scale, x, residual, y, keep);
     return 0;
 }
 
 void kl_dropout_forward(const uint32_t *w0, const uint32_t *w1, const uint32_t *w2, const uint32_t *w3, size_t offset,
-                        size_t n, uint32_t threshold, float scale, const float *x, float *y, uint8_t *keep) {
-    kl_dropout_forward_at_level(kl_vmath_max_level(), w0, w1, w2, w3, offset, n, threshold, scale, x, y, keep);
+                        size_t n, uint32_t threshold, float scale, const float *x, const float *residual, float *y,
+                        uint8_t *keep) {
+    kl_dropout_forward_at_level(kl_vmath_max_level(), w0, w1, w2, w3, offset, n, threshold, scale, x, residual, y, keep);
 }
 
 void kl_dropout_backward(const uint8_t *keep, float scale, const float *g, float *dx, size_t n) {

@@ -47,26 +47,69 @@ import Testing
         }
     }
 
+    /// Dropout added to a residual gives the bits, gradients and generator state of `residual +
+    /// x.dropout(…)`, on one thread and two; outside training it is the plain sum, drawing nothing;
+    /// and its gradients pass a finite-difference check.
+    @Test(arguments: [1, 2])
+    func residualDropoutIsTheSumOfTheTwoOps(threads: Int) throws {
+        let saved = Parallel.threadCount
+        Parallel.threadCount = threads
+        defer { Parallel.threadCount = saved }
+        var data = TestData(seed: 64)
+        let shape = [3, 70_001]
+        let x = data.tensor(shape, -2, 2, requiresGrad: true), residual = data.tensor(shape, -3, 3, requiresGrad: true)
+        let upstream = data.tensor(shape)
+        var generator = RandomGenerator(seed: 19), reference = generator
+        let fused = x.dropout(probability: 0.25, generator: &generator, addedTo: residual)
+        try (fused * upstream).sum().backward()
+        let (fusedX, fusedResidual) = (try #require(x.grad).scalars, try #require(residual.grad).scalars)
+        x.grad = nil
+        residual.grad = nil
+        let separate = residual + x.dropout(probability: 0.25, generator: &reference)
+        try (separate * upstream).sum().backward()
+        #expect(generator == reference)
+        #expect(fused.scalars.map(\.bitPattern) == separate.scalars.map(\.bitPattern))
+        #expect(fusedX.map(\.bitPattern) == (try #require(x.grad)).scalars.map(\.bitPattern))
+        #expect(fusedResidual.map(\.bitPattern) == (try #require(residual.grad)).scalars.map(\.bitPattern))
+
+        let untouched = generator
+        let evaluation = x.dropout(probability: 0.25, generator: &generator, training: false, addedTo: residual)
+        #expect(evaluation.scalars == (residual + x).scalars && generator == untouched)
+        let small = data.tensor([4, 5], requiresGrad: true), base = data.tensor([4, 5], requiresGrad: true)
+        checkGradients([small, base]) { inputs in
+            var fixed = RandomGenerator(seed: 5)
+            return inputs[0].dropout(probability: 0.4, generator: &fixed, addedTo: inputs[1])
+        }
+    }
+
     /// The AVX-512 kernel transposes 16 blocks' words at a time into element order: it gives the
     /// portable loop's values and bytes at every offset into a block and length around 64,
-    /// negative inputs and zeros included (a dropped −x gives −0, as x·0 does).
+    /// negative inputs and zeros included (a dropped −x gives −0, as x·0 does), with and without
+    /// a residual added.
     @Test func vectorKernelMatchesThePortableLoop() {
         var data = TestData(seed: 63)
         let lanes = (0..<4).map { _ in (0..<40).map { _ in UInt32(truncatingIfNeeded: data.next()) } }
         let x = (0..<160).map { i in i % 9 == 0 ? Float(0) : Float(data.unit() * 4 - 2) }
+        let r = (0..<160).map { _ in Float(data.unit() * 6 - 3) }
         let threshold = UInt32(0.6 * 0x1p32)
         for offset in 0..<5 {
             for n in [0, 1, 3, 63, 64, 65, 130, 160 - offset] {
                 var results: [[UInt32]] = []
-                for level in [Int32(0), 2] {
+                for (level, residual) in [(Int32(0), nil), (2, nil), (0, r), (2, r)] as [(Int32, [Float]?)] {
                     var y = [Float](repeating: .nan, count: n), keep = [UInt8](repeating: 9, count: n)
-                    _ = kl_dropout_forward_at_level(level, lanes[0], lanes[1], lanes[2], lanes[3], offset, n, threshold, 2.5,
-                                                    x, &y, &keep)
+                    let added: [Float] = residual ?? []
+                    added.withUnsafeBufferPointer { added in
+                        _ = kl_dropout_forward_at_level(level, lanes[0], lanes[1], lanes[2], lanes[3], offset, n, threshold, 2.5,
+                                                        x, residual == nil ? nil : added.baseAddress, &y, &keep)
+                    }
                     let expected = (0..<n).map { i in lanes[(offset + i) % 4][(offset + i) / 4] < threshold }
                     #expect(keep == expected.map { $0 ? 1 : 0 }, "level \(level) offset \(offset) n \(n)")
-                    #expect(zip(y, zip(x, expected)).allSatisfy { $0.bitPattern == ($1.0 * ($1.1 ? 2.5 : 0)).bitPattern })
+                    let dropped = zip(x, expected).map { $0 * ($1 ? 2.5 : 0) }
+                    let sums = residual.map { zip($0, dropped).map { $0 + $1 } } ?? dropped
+                    #expect(zip(y, sums).allSatisfy { $0.bitPattern == $1.bitPattern })
                     results.append(y.map(\.bitPattern))
                 }
+                #expect(results[2] == results[3], "offset \(offset) n \(n), residual")
                 #expect(results[0] == results[1], "offset \(offset) n \(n)")
             }
         }

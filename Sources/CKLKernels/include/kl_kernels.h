@@ -108,13 +108,16 @@ int kl_vaxpy_at_level(int level, float a, const float *x, float *y, size_t n);
 // ---- Dropout (kl_dropout.c) ------------------------------------------------------------------
 // Elements offset…offset + n − 1 of a batch of Philox blocks (element e is word e % 4 of block e / 4:
 // w0[e / 4] when e % 4 == 0, and so on), for x[0…n): y[i] = x[i]·m with m = scale where the word is
-// below `threshold` (kept) and +0 otherwise, keep[i] = 1 or 0. AVX-512 (F, BW, VL) when the CPU has it.
+// below `threshold` (kept) and +0 otherwise, keep[i] = 1 or 0; with a `residual` (else NULL), y[i] =
+// residual[i] + x[i]·m, the product rounded first (the bits of the two ops in sequence). AVX-512 (F, BW,
+// VL) when the CPU has it.
 void kl_dropout_forward(const uint32_t *w0, const uint32_t *w1, const uint32_t *w2, const uint32_t *w3, size_t offset,
-                        size_t n, uint32_t threshold, float scale, const float *x, float *y, uint8_t *keep);
+                        size_t n, uint32_t threshold, float scale, const float *x, const float *residual, float *y,
+                        uint8_t *keep);
 // kl_dropout_forward at level `level` (2 = AVX-512 where present, else portable), for tests; returns the level used.
 int kl_dropout_forward_at_level(int level, const uint32_t *w0, const uint32_t *w1, const uint32_t *w2,
                                 const uint32_t *w3, size_t offset, size_t n, uint32_t threshold, float scale,
-                                const float *x, float *y, uint8_t *keep);
+                                const float *x, const float *residual, float *y, uint8_t *keep);
 // dx[i] = g[i]·(keep[i] ? scale : +0).
 void kl_dropout_backward(const uint8_t *keep, float scale, const float *g, float *dx, size_t n);
 

@@ -48,16 +48,17 @@ public final class EncoderLayer: Module {
         switch ordering {
         case .official:
             let normalized = firstNorm(x)
-            let attended = normalized + drop(attend(normalized, &context), &context)
-            return attended + drop(feedForward(secondNorm(attended), context: &context), &context)
+            let attended = residual(normalized, plus: attend(normalized, &context), &context)
+            return residual(attended, plus: feedForward(secondNorm(attended), context: &context), &context)
         case .preLayerNorm:
-            let attended = x + drop(attend(firstNorm(x), &context), &context)
-            return attended + drop(feedForward(secondNorm(attended), context: &context), &context)
+            let attended = residual(x, plus: attend(firstNorm(x), &context), &context)
+            return residual(attended, plus: feedForward(secondNorm(attended), context: &context), &context)
         }
     }
 
-    private func drop(_ x: Tensor, _ context: inout ForwardContext) -> Tensor {
-        x.dropout(probability: dropout, generator: &context.generator, training: context.training)
+    /// `x + dropout(block)`, in one pass (`Tensor.dropout(…, addedTo:)`).
+    private func residual(_ x: Tensor, plus block: Tensor, _ context: inout ForwardContext) -> Tensor {
+        block.dropout(probability: dropout, generator: &context.generator, training: context.training, addedTo: x)
     }
 
     /// The configuration's stack of layers, each with its own attention and feature map, drawing
