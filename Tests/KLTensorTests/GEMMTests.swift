@@ -230,6 +230,14 @@ struct GEMMTests {
         // Rows stay the cut when columns would be only a little more even (72 + 56 rows against 32 + 32
         // columns), and for tall products.
         #expect(GEMM.parallelSplit(m: 128, n: 64, work: 1, schedule: eager).byRows)
+        // A product the built-in GEMM runs as (Bᵀ·A)ᵀ keeps its rows whole: the QKV weight gradient
+        // of a 128-wide model, 128 × 384 over 64000 tokens.
+        #expect(kl_sgemm_runs_transposed(kl_vmath_max_level(), 1, 0, 128, 384, 64000, 128, 384) != 0)
+        #expect(kl_sgemm_runs_transposed(kl_vmath_max_level(), 1, 0, 128, 384, 100, 128, 384) == 0)
+        #expect(kl_sgemm_runs_transposed(kl_vmath_max_level(), 0, 0, 128, 384, 64000, 64000, 384) == 0)
+        #expect(GEMM.parallelSplit(m: 128, n: 384, work: 1, schedule: eager).byRows)
+        let keptRows = GEMM.parallelSplit(m: 128, n: 384, work: 1, schedule: eager, keepingRows: true)
+        #expect(!keptRows.byRows && keptRows.range(0) == 0..<192 && keptRows.range(1) == 192..<384)
         let tall = GEMM.parallelSplit(m: 16384, n: 64, work: 1, schedule: eager)
         #expect(tall.byRows && tall.range(0) == 0..<8184 && tall.range(1) == 8184..<16384)
         let normal = GEMM.Schedule(prefersBLAS: false, threads: 2, minimumParallelFlops: GEMM.minimumParallelFlops, pieces: 2)
@@ -277,12 +285,13 @@ struct GEMMTests {
     /// shapes at and around its tiles: full and partial tiles of the wide and narrow shapes, A read
     /// packed and unpacked, a depth beyond one block, B packed (padded rows) and read in place
     /// (contiguous rows of at most four panels, with a packed partial last panel), and A packed over
-    /// several depth blocks (40 × 129 × 800).
+    /// several depth blocks (40 × 129 × 800); Aᵀ·B with B's rows too long to read in place, run as
+    /// (Bᵀ·A)ᵀ (40 × 160 × 800).
     @Test(arguments: [Int32(0), 1, 2])
     func builtInLevels(level: Int32) {
         let available = kl_vmath_max_level()
         for (ta, tb) in transposeCombos {
-            for (m, n, k) in [(1, 1, 1), (12, 32, 5), (13, 33, 3), (24, 16, 7), (25, 15, 31), (7, 8, 390), (50, 40, 20), (40, 129, 800)] {
+            for (m, n, k) in [(1, 1, 1), (12, 32, 5), (13, 33, 3), (24, 16, 7), (25, 15, 31), (7, 8, 390), (50, 40, 20), (40, 129, 800), (40, 160, 800)] {
                 for padB in [1, 0] {
                     let problem = GEMMProblem(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: -0.5, beta: 0.25,
                                               padA: 2, padB: padB, padC: 1)

@@ -165,6 +165,9 @@ int kl_sgemm_at_level(int level, int trans_a, int trans_b, long m, long n, long 
                       long ldc);
 // The register tile kl_sgemm_at_level uses for a product with n columns, e.g. "AVX-512 12×32".
 const char *kl_sgemm_shape(int level, long n);
+// Whether kl_sgemm_at_level runs this product as Cᵀ = op(B)ᵀ·op(A)ᵀ (weight gradients Aᵀ·B whose B
+// rows are too long to read in place): callers cutting it should keep all m rows in every piece.
+int kl_sgemm_runs_transposed(int level, int trans_a, int trans_b, long m, long n, long k, long lda, long ldb);
 
 // ---- Row reductions (kl_rows.c) -------------------------------------------------------------
 // The largest of n floats (-inf for n = 0; NaNs are skipped) and their sum, sixteen lanes at a time

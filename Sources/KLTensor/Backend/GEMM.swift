@@ -154,7 +154,9 @@ public enum GEMM {
         validate(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
         guard m > 0, n > 0 else { return }
         let useBLAS = schedule.usesBLAS(m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
-        let split = parallelSplit(m: m, n: n, work: flops(m: m, n: n, k: k), schedule: schedule)
+        let keepsRows = !useBLAS && kl_sgemm_runs_transposed(kl_vmath_max_level(), transposeA ? 1 : 0, transposeB ? 1 : 0,
+                                                              m, n, k, lda, ldb) != 0
+        let split = parallelSplit(m: m, n: n, work: flops(m: m, n: n, k: k), schedule: schedule, keepingRows: keepsRows)
         guard split.pieces > 1 else {
             run(useBLAS: useBLAS, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                 a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
@@ -333,7 +335,12 @@ public enum GEMM {
     /// products (Xᵀ·∂Y: m and n the layer widths, k the tokens) have few row blocks, and 64 rows
     /// cut on 24-row boundaries gave pieces of 24 and 40 rows, so one thread waited for the other
     /// a quarter of the product; 64 columns cut on 32-column boundaries are even.
-    static func parallelSplit(m: Int, n: Int, work: Int, schedule: Schedule) -> Split {
+    ///
+    /// `keepingRows` cuts by columns whenever it can: for products the built-in GEMM runs as
+    /// (Bᵀ·A)ᵀ (`kl_sgemm_runs_transposed`), whose m rows become the swapped product's columns,
+    /// where 72 of 128 rows (32 + 32 + 8) would leave a panel three-quarters empty. 2 threads,
+    /// 128×384×64000 Aᵀ·B (the paper config's QKV weight gradient): see `klt-bench gemm`.
+    static func parallelSplit(m: Int, n: Int, work: Int, schedule: Schedule, keepingRows: Bool = false) -> Split {
         let serial = Split(pieces: 1, byRows: true, extent: m, quantum: 1)
         let limit = schedule.pieces
         guard limit > 1, work >= schedule.minimumParallelFlops else { return serial }
@@ -341,7 +348,8 @@ public enum GEMM {
                          extent: m, quantum: GEMM.rowQuantum)
         let columns = Split(pieces: min(limit, (n + GEMM.columnQuantum - 1) / GEMM.columnQuantum), byRows: false,
                             extent: n, quantum: GEMM.columnQuantum)
-        let best = columns.largestShare + columnPreference <= rows.largestShare ? columns : rows
+        let best = keepingRows && columns.pieces > 1 || columns.largestShare + columnPreference <= rows.largestShare
+            ? columns : rows
         return best.pieces > 1 ? best : serial
     }
 
