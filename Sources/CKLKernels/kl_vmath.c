@@ -229,37 +229,37 @@ int kl_vgelu_backward_at_level(int level, const float *x, const float *g, float 
     return level;
 }
 
-typedef void (*kl_norm_offset_exp_fn)(const float *u, const float *x, size_t rows, size_t m, size_t d, float constant,
+typedef void (*kl_norm_offset_exp_fn)(const float *u, const float *x, size_t rows, size_t m, size_t d, float norm_weight, float constant,
                                       int hyperbolic, const float *shift_table, size_t l, size_t h, size_t first_row,
                                       float *phi);
 typedef void (*kl_norm_offset_exp_backward_fn)(const float *g, const float *phi, const float *x, size_t rows, size_t m,
-                                               size_t d, int hyperbolic, float *scratch, float *du, float *dx);
+                                               size_t d, float norm_weight, int hyperbolic, float *scratch, float *du, float *dx);
 static const kl_norm_offset_exp_fn kl_norm_offset_exp_impls[3] = KL_IMPLS(kl_norm_offset_exp_rows);
 static const kl_norm_offset_exp_backward_fn kl_norm_offset_exp_backward_impls[3] = KL_IMPLS(kl_norm_offset_exp_backward_rows);
 
 int kl_norm_offset_exp_rows_at_level(int level, const float *u, const float *x, size_t rows, size_t m, size_t d,
-                                     float constant, int hyperbolic, const float *shift_table, size_t l, size_t h,
+                                     float norm_weight, float constant, int hyperbolic, const float *shift_table, size_t l, size_t h,
                                      size_t first_row, float *phi) {
     level = kl_vmath_capped_level(level);
-    kl_norm_offset_exp_impls[level](u, x, rows, m, d, constant, hyperbolic, shift_table, l, h, first_row, phi);
+    kl_norm_offset_exp_impls[level](u, x, rows, m, d, norm_weight, constant, hyperbolic, shift_table, l, h, first_row, phi);
     return level;
 }
 
 int kl_norm_offset_exp_backward_rows_at_level(int level, const float *g, const float *phi, const float *x, size_t rows,
-                                              size_t m, size_t d, int hyperbolic, float *scratch, float *du, float *dx) {
+                                              size_t m, size_t d, float norm_weight, int hyperbolic, float *scratch, float *du, float *dx) {
     level = kl_vmath_capped_level(level);
-    kl_norm_offset_exp_backward_impls[level](g, phi, x, rows, m, d, hyperbolic, scratch, du, dx);
+    kl_norm_offset_exp_backward_impls[level](g, phi, x, rows, m, d, norm_weight, hyperbolic, scratch, du, dx);
     return level;
 }
 
-void kl_norm_offset_exp_rows(const float *u, const float *x, size_t rows, size_t m, size_t d, float constant,
+void kl_norm_offset_exp_rows(const float *u, const float *x, size_t rows, size_t m, size_t d, float norm_weight, float constant,
                              int hyperbolic, const float *shift_table, size_t l, size_t h, size_t first_row, float *phi) {
-    kl_norm_offset_exp_impls[kl_vmath_max_level()](u, x, rows, m, d, constant, hyperbolic, shift_table, l, h, first_row, phi);
+    kl_norm_offset_exp_impls[kl_vmath_max_level()](u, x, rows, m, d, norm_weight, constant, hyperbolic, shift_table, l, h, first_row, phi);
 }
 
 void kl_norm_offset_exp_backward_rows(const float *g, const float *phi, const float *x, size_t rows, size_t m, size_t d,
-                                      int hyperbolic, float *scratch, float *du, float *dx) {
-    kl_norm_offset_exp_backward_impls[kl_vmath_max_level()](g, phi, x, rows, m, d, hyperbolic, scratch, du, dx);
+                                      float norm_weight, int hyperbolic, float *scratch, float *du, float *dx) {
+    kl_norm_offset_exp_backward_impls[kl_vmath_max_level()](g, phi, x, rows, m, d, norm_weight, hyperbolic, scratch, du, dx);
 }
 
 void kl_vexp(const float *x, float *y, size_t n) { kl_exp_impls[kl_vmath_max_level()](x, y, n); }
@@ -713,14 +713,14 @@ static KL_TGT void KL_FN(kl_vgelu_backward)(const float *x, const float *g, floa
 // Rows of PosRF features from projections u and inputs x (kl_kernels.h): the operations of
 // Swift's NormOffsetRows and StabilizedExponential, one rounding each, in their order.
 static KL_TGT void KL_FN(kl_norm_offset_exp_rows)(const float *u, const float *x, size_t rows, size_t m, size_t d,
-                                                 float constant, int hyperbolic, const float *shift_table, size_t l,
+                                                 float norm_weight, float constant, int hyperbolic, const float *shift_table, size_t l,
                                                  size_t h, size_t first_row, float *phi) {
     const size_t width = hyperbolic ? 2 * m : m;
     for (size_t r = 0; r < rows; r++) {
         const float *ur = u + r * m, *xr = x + r * d;
         float *out = phi + r * width;
-        const float half = -0.5f * kl_row_dot(xr, xr, d);
-        const float offset = half + constant;
+        const float norm = -norm_weight * kl_row_dot(xr, xr, d);
+        const float offset = norm + constant;
         const V vo = v_set(offset);
         size_t j = 0;
         for (; j + W <= m; j += W) v_store(out + j, v_add(v_load(ur + j), vo));
@@ -743,7 +743,7 @@ static KL_TGT void KL_FN(kl_norm_offset_exp_rows)(const float *u, const float *x
 }
 
 static KL_TGT void KL_FN(kl_norm_offset_exp_backward_rows)(const float *g, const float *phi, const float *x, size_t rows,
-                                                          size_t m, size_t d, int hyperbolic, float *scratch, float *du,
+                                                          size_t m, size_t d, float norm_weight, int hyperbolic, float *scratch, float *du,
                                                           float *dx) {
     const size_t width = hyperbolic ? 2 * m : m;
     for (size_t r = 0; r < rows; r++) {
@@ -753,7 +753,7 @@ static KL_TGT void KL_FN(kl_norm_offset_exp_backward_rows)(const float *g, const
         size_t j = 0;
         for (; j + W <= width; j += W) v_store(gamma + j, v_mul(v_load(gr + j), v_load(pr + j)));
         for (; j < width; j++) gamma[j] = gr[j] * pr[j];
-        const float scale = -kl_row_sum(gamma, width);
+        const float scale = -(2 * norm_weight) * kl_row_sum(gamma, width);
         if (hyperbolic) {
             for (j = 0; j + W <= m; j += W) v_store(dur + j, v_sub(v_load(gamma + j), v_load(gamma + m + j)));
             for (; j < m; j++) dur[j] = gamma[j] - gamma[m + j];

@@ -107,6 +107,51 @@ import Testing
         }
     }
 
+    /// The Gaussian-kernel version of PosRF (Generator-PRF's and FastFood-PRF's component) takes the
+    /// fused op at norm weight 1: its features and their gradients (queries, keys, learned or fixed
+    /// frequencies) are those of its log-features, ωᵀx − ½‖x‖² + c − ½‖x‖², exponentiated with the
+    /// query and key shifts, to float rounding (the norms are summed in another order). (The shifts
+    /// carry no gradient, so finite differences of these features would not match; those of the fused
+    /// op under a given shift are checked above, at weight ½, and `normOffsetRowsAtEveryLevel` checks
+    /// the rows at weight 1.)
+    @Test(arguments: [false, true])
+    func gaussianVersionFusesLikePosRF(hyperbolic: Bool) throws {
+        let component = GaussianKernelVersion(of: PositiveComponent(hyperbolic: hyperbolic))
+        #expect(GaussianKernelVersion(of: PositiveComponent(hyperbolic: true, mirrorsMean: true))
+            .stabilizedFeatures(queries: Tensor.zeros([1, 1, 1, 2]), keys: Tensor.zeros([1, 1, 1, 2]), omega: Tensor.zeros([2, 3]), keyMask: nil) == nil)
+        var data = TestData(seed: 47)
+        let (n, l, h, d, m) = (2, 9, 2, 6, 5)
+        let mask = Tensor(shape: [n, l], scalars: (0..<(n * l)).map { $0 < l + 6 ? 1 : 0 })
+        for learned in [false, true] {
+            let queryValues = data.tensor([n, l, h, d], -1, 1), keyValues = data.tensor([n, l, h, d], -1, 1)
+            let omegaValues = data.tensor([d, m], -1, 1)
+            let width = hyperbolic ? 2 * m : m
+            let upstream = (data.tensor([n, l, h, width]), data.tensor([n, l, h, width]))
+            func run(fused: Bool) throws -> [[Float]] {
+                let q = queryValues.copy(), k = keyValues.copy(), omega = omegaValues.copy()
+                (q.requiresGrad, k.requiresGrad, omega.requiresGrad) = (true, true, learned)
+                let (phiQ, phiK): (Tensor, Tensor)
+                if fused {
+                    (phiQ, phiK) = try #require(component.stabilizedFeatures(queries: q, keys: k, omega: omega, keyMask: mask))
+                } else {
+                    let statistics = SequenceStatistics(queries: q, keys: k, keyMask: mask)
+                    guard case .logarithmic(let logQ, let logK) = component.features(queries: q, keys: k, omega: omega,
+                                                                                     statistics: statistics, phases: nil) else {
+                        Issue.record("no log-features"); return []
+                    }
+                    (phiQ, phiK) = (StabilizedExponential.apply(logQ, shift: .perRow).features,
+                                    StabilizedExponential.apply(logK, shift: .perSequence(keyMask: mask)).features)
+                }
+                try ((phiQ * upstream.0).sum() + (phiK * upstream.1).sum()).backward()
+                return [phiQ.scalars, phiK.scalars, try #require(q.grad).scalars, try #require(k.grad).scalars]
+                    + (learned ? [try #require(omega.grad).scalars] : [])
+            }
+            let (fused, reference) = (try run(fused: true), try run(fused: false))
+            #expect(fused.count == reference.count)
+            for (actual, expected) in zip(fused, reference) { expectClose(actual, expected, tolerance: 1e-5) }
+        }
+    }
+
     /// For every shift, runs `path(x, shift, fused)` on a fresh copy of `xValues` and its backward from
     /// `upstream`, fused and not, and expects the same bits of φ, of the shift and of ∂x.
     static func expectSameBits(x xValues: Tensor, upstream: Tensor, shifts: [StabilizedExponential.Shift],
@@ -136,12 +181,14 @@ import Testing
             let width = hyperbolic ? 2 * m : m
             let u = data.tensor([n, l, h, m], -2, 2), x = data.tensor([n, l, h, d], -1.5, 1.5)
             let g = data.tensor([n, l, h, width]), table = data.tensor([n, 1, h, 1], -1, 3)
-            let rows = NormOffsetRows(u, x, constant: -1.7, hyperbolic: hyperbolic)
+            // PosRF's norm weight ½ and its Gaussian-kernel version's 1, on alternate shapes.
+            let normWeight: Float = m % 2 == 0 ? 1 : 0.5
+            let rows = NormOffsetRows(u, x, constant: -1.7, hyperbolic: hyperbolic, normWeight: normWeight)
             for level in [Int32(0), 1, 2] {
                 for shifts in [nil, table] {
                     var phi = [Float](repeating: .nan, count: rowCount * width), expected = phi
-                    let used = kl_norm_offset_exp_rows_at_level(level, u.storage.pointer, x.storage.pointer, rowCount, m, d, -1.7,
-                                                                hyperbolic ? 1 : 0, shifts?.storage.pointer, l, h, 0, &phi)
+                    let used = kl_norm_offset_exp_rows_at_level(level, u.storage.pointer, x.storage.pointer, rowCount, m, d, normWeight,
+                                                                -1.7, hyperbolic ? 1 : 0, shifts?.storage.pointer, l, h, 0, &phi)
                     expected.withUnsafeMutableBufferPointer { out in
                         for row in 0..<rowCount {
                             let target = out.baseAddress! + row * width
@@ -155,7 +202,7 @@ import Testing
                     var du = [Float](repeating: .nan, count: rowCount * m), dx = [Float](repeating: .nan, count: rowCount * d)
                     var scratch = [Float](repeating: 0, count: width)
                     _ = kl_norm_offset_exp_backward_rows_at_level(level, g.storage.pointer, phi, x.storage.pointer, rowCount, m, d,
-                                                                  hyperbolic ? 1 : 0, &scratch, &du, &dx)
+                                                                  normWeight, hyperbolic ? 1 : 0, &scratch, &du, &dx)
                     var expectedDu = du, expectedDx = dx
                     for row in 0..<rowCount {
                         let gamma = (0..<width).map { g.scalars[row * width + $0] * phi[row * width + $0] }

@@ -123,21 +123,24 @@ void kl_dropout_backward(const uint8_t *keep, float scale, const float *g, float
 
 // ---- PosRF feature rows (kl_vmath.c) -----------------------------------------------------------
 // For `rows` rows of projections u (m each) and inputs x (d each): ℓ = [u + o, o − u] (`hyperbolic`)
-// or u + o with o = −½·kl_row_dot(x, x) + constant, and phi = exp(ℓ − c), c = the row's maximum of ℓ
-// when shift_table is NULL, else shift_table[(row / (l·h))·h + row % h] for the row's index
-// row = first_row + r in an (N, L, H) layout; every step rounded once, in that order.
-void kl_norm_offset_exp_rows(const float *u, const float *x, size_t rows, size_t m, size_t d, float constant,
-                             int hyperbolic, const float *shift_table, size_t l, size_t h, size_t first_row, float *phi);
-// The backward from g = ∂/∂phi: γ = g·phi, du = γ₁ − γ₂ (or γ), dx = x·(−kl_row_sum(γ)); `scratch` holds
-// one row of γ (2m floats) when `hyperbolic`.
+// or u + o with o = −norm_weight·kl_row_dot(x, x) + constant (norm_weight ½ for PosRF, 1 for its
+// Gaussian-kernel version), and phi = exp(ℓ − c), c = the row's maximum of ℓ when shift_table is NULL,
+// else shift_table[(row / (l·h))·h + row % h] for the row's index row = first_row + r in an (N, L, H)
+// layout; every step rounded once, in that order.
+void kl_norm_offset_exp_rows(const float *u, const float *x, size_t rows, size_t m, size_t d, float norm_weight,
+                             float constant, int hyperbolic, const float *shift_table, size_t l, size_t h,
+                             size_t first_row, float *phi);
+// The backward from g = ∂/∂phi: γ = g·phi, du = γ₁ − γ₂ (or γ), dx = x·(−(2·norm_weight)·kl_row_sum(γ));
+// `scratch` holds one row of γ (2m floats) when `hyperbolic`.
 void kl_norm_offset_exp_backward_rows(const float *g, const float *phi, const float *x, size_t rows, size_t m, size_t d,
-                                      int hyperbolic, float *scratch, float *du, float *dx);
+                                      float norm_weight, int hyperbolic, float *scratch, float *du, float *dx);
 // The same at instruction-set level `level` (capped), for tests; return the level used.
 int kl_norm_offset_exp_rows_at_level(int level, const float *u, const float *x, size_t rows, size_t m, size_t d,
-                                     float constant, int hyperbolic, const float *shift_table, size_t l, size_t h,
-                                     size_t first_row, float *phi);
+                                     float norm_weight, float constant, int hyperbolic, const float *shift_table,
+                                     size_t l, size_t h, size_t first_row, float *phi);
 int kl_norm_offset_exp_backward_rows_at_level(int level, const float *g, const float *phi, const float *x, size_t rows,
-                                              size_t m, size_t d, int hyperbolic, float *scratch, float *du, float *dx);
+                                              size_t m, size_t d, float norm_weight, int hyperbolic, float *scratch,
+                                              float *du, float *dx);
 
 // ---- Philox4x32-10 counter blocks (kl_philox.c) ---------------------------------------------
 // Blocks for the `count` consecutive 128-bit counters first, first + 1, … (first_low the low 64 bits,

@@ -27,15 +27,20 @@ enum ExponentialFeatures {
 
     /// exp(ℓ − c) for the log-features `logFeatures(x, omega: omega, a: nil, hyperbolic:)` and the
     /// stabiliser `shift`, without writing ℓ (`StabilizedExponential.apply(projections:…)`): the
-    /// same features as exponentiating those log-features with that shift, bit for bit.
-    /// Fixed frequencies (no gradient) take the op that also fuses the projection's backward.
-    static func stabilizedFeatures(_ x: Tensor, omega: Tensor, hyperbolic: Bool, shift: StabilizedExponential.Shift) -> Tensor {
+    /// same features as exponentiating those log-features with that shift, bit for bit. A
+    /// `normWeight` of 1 rather than ½ gives the Gaussian-kernel version's log-features ωᵀx − ‖x‖² + c
+    /// (`GaussianKernelVersion`). Fixed frequencies (no gradient) take the op that also fuses the
+    /// projection's backward.
+    static func stabilizedFeatures(_ x: Tensor, omega: Tensor, hyperbolic: Bool, normWeight: Float = 0.5,
+                                   shift: StabilizedExponential.Shift) -> Tensor {
         let constant = countConstant(frequencies: omega.shape[1], hyperbolic: hyperbolic)
         if !omega.requiresGrad && omega.shape[1] <= GEMM.singleBlockDepth {
-            return StabilizedExponential.apply(inputs: x, frequencies: omega, constant: constant, hyperbolic: hyperbolic, shift: shift).features
+            return StabilizedExponential.apply(inputs: x, frequencies: omega, constant: constant, hyperbolic: hyperbolic,
+                                               normWeight: normWeight, shift: shift).features
         }
         let u = Tensor.matmul(x, omega)                                                      // (N, L, H, M)
-        return StabilizedExponential.apply(projections: u, offsetOf: x, constant: constant, hyperbolic: hyperbolic, shift: shift).features
+        return StabilizedExponential.apply(projections: u, offsetOf: x, constant: constant, hyperbolic: hyperbolic,
+                                           normWeight: normWeight, shift: shift).features
     }
 
     /// −½ log m' for the m' = M (or 2M hyperbolic) features of M frequencies: the 1/√m' of the estimate.
@@ -97,9 +102,11 @@ struct NormOffsetRows: @unchecked Sendable {
     /// Rows, M, d, and the width of a row of ℓ (2M when `hyperbolic`).
     let count: Int, m: Int, d: Int, width: Int
     let constant: Float, hyperbolic: Bool
+    /// The weight w of the norm in the offset −w‖x‖²: ½ for PosRF, 1 for its Gaussian-kernel version.
+    let normWeight: Float
 
     /// The rows of `u` and `x`; they must stay alive while these rows are used.
-    init(_ u: Tensor, _ x: Tensor, constant: Float, hyperbolic: Bool) {
+    init(_ u: Tensor, _ x: Tensor, constant: Float, hyperbolic: Bool, normWeight: Float = 0.5) {
         m = u.shape[u.rank - 1]
         count = u.count / max(m, 1)
         d = x.shape[x.rank - 1]
@@ -109,16 +116,17 @@ struct NormOffsetRows: @unchecked Sendable {
         inputs = UnsafePointer(x.storage.pointer)
         self.constant = constant
         self.hyperbolic = hyperbolic
+        self.normWeight = normWeight
     }
 
     /// Work per row for `Parallel.forRanges`.
     var cost: Int { 2 * width + 2 * d }
 
-    /// r = −½‖x‖² + constant of row `row`.
+    /// r = −w‖x‖² + constant of row `row` (w = `normWeight`).
     @inline(__always)
     func offset(_ row: Int) -> Float {
         let x = inputs + row * d
-        return -0.5 * VectorMath.dot(x, x, count: d) + constant
+        return -normWeight * VectorMath.dot(x, x, count: d) + constant
     }
 
     /// Writes row `row` of ℓ (`width` values) to `y`.
@@ -144,7 +152,7 @@ struct NormOffsetRows: @unchecked Sendable {
     }
 
     /// Row `row` of the gradients from ∂/∂ℓ of that row (`gradient`, `width` values): ∂/∂u = g₁ − g₂
-    /// (or g) into `du`, ∂/∂x = −x·Σ_j g_j into `dx` (both whole tensors, indexed by `row`).
+    /// (or g) into `du`, ∂/∂x = −2w·x·Σ_j g_j into `dx` (both whole tensors, indexed by `row`).
     @inline(__always)
     func backward(_ row: Int, gradient g: UnsafePointer<Float>, du: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>) {
         let dr = du + row * m
@@ -153,7 +161,7 @@ struct NormOffsetRows: @unchecked Sendable {
         } else if UnsafePointer(dr) != g {
             dr.update(from: g, count: m)
         }
-        let scale = -VectorMath.sum(g, count: width), x = inputs + row * d, dxr = dx + row * d
+        let scale = -(2 * normWeight) * VectorMath.sum(g, count: width), x = inputs + row * d, dxr = dx + row * d
         for i in 0..<d { dxr[i] = x[i] * scale }
     }
 }

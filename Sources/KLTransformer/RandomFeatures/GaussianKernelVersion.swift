@@ -37,4 +37,15 @@ public struct GaussianKernelVersion: ComponentFunction {
         func halfSquaredNorm(_ x: Tensor) -> Tensor { x.squared().sum(alongAxes: [-1], keepingDimensions: true) * 0.5 }
         return .logarithmic(queries: logQ - halfSquaredNorm(queries), keys: logK - halfSquaredNorm(keys))
     }
+
+    /// For plain PosRF (not mirrored), the stabilised features in the one fused op PosRF itself
+    /// uses: its log-features ωᵀx − ½‖x‖² + c less another ½‖x‖² are ωᵀx − ‖x‖² + c, the norm offset
+    /// at weight 1. Replaces a log-feature pass, a subtraction pass and the exponential's two passes
+    /// (Generator-PRF and FastFood-PRF, whose learned ω has no spectrum transform).
+    public func stabilizedFeatures(queries: Tensor, keys: Tensor, omega: Tensor, keyMask: Tensor?) -> (queries: Tensor, keys: Tensor)? {
+        guard let positive = base as? PositiveComponent, !positive.mirrorsMean else { return nil }
+        return (ExponentialFeatures.stabilizedFeatures(queries, omega: omega, hyperbolic: positive.hyperbolic, normWeight: 1, shift: .perRow),
+                ExponentialFeatures.stabilizedFeatures(keys, omega: omega, hyperbolic: positive.hyperbolic, normWeight: 1,
+                                                       shift: .perSequence(keyMask: keyMask)))
+    }
 }

@@ -38,13 +38,14 @@ enum StabilizedExponential {
     }
 
     /// φ = exp(ℓ − c) of the log-features ℓ = [u, −u] (`hyperbolic`) or u, plus the row offset
-    /// −½‖x‖² + `constant` (`NormOffsetRows`), for projections u (N, L, H, M) and inputs x (N, L, H, d),
+    /// −w‖x‖² + `constant` (`NormOffsetRows`; w = `normWeight`, ½ for PosRF), for projections u (N, L, H, M) and inputs x (N, L, H, d),
     /// without writing ℓ: `ExponentialFeatures`' norm offset and this op fused into one pass each
     /// way (one more scan forward for a shift per sequence), with the values and gradients of the
-    /// two ops in sequence bit for bit. ∂/∂u = γ₁ − γ₂ (or γ), ∂/∂x = −x·Σ_j γ_j, γ = g ⊙ φ.
-    static func apply(projections u: Tensor, offsetOf x: Tensor, constant: Float, hyperbolic: Bool,
+    /// two ops in sequence bit for bit. ∂/∂u = γ₁ − γ₂ (or γ), ∂/∂x = −2w·x·Σ_j γ_j, γ = g ⊙ φ.
+    static func apply(projections u: Tensor, offsetOf x: Tensor, constant: Float, hyperbolic: Bool, normWeight: Float = 0.5,
                       shift: Shift) -> (features: Tensor, shift: Tensor?) {
-        let (output, sequenceShift) = normOffsetFeatures(u, x, constant: constant, hyperbolic: hyperbolic, shift: shift)
+        let (output, sequenceShift) = normOffsetFeatures(u, x, constant: constant, hyperbolic: hyperbolic, normWeight: normWeight,
+                                                         shift: shift)
         let (rowCount, m, d, width) = (Shape.count(u.shape.dropLast()), u.shape[3], x.shape[3], output.shape[3])
         let features = Tensor.record("stabilizedNormOffsetExponential", output, inputs: [u, x]) { g in
             let gradU = Tensor.uninitialized(u.shape), gradX = Tensor.uninitialized(x.shape)
@@ -54,7 +55,7 @@ enum StabilizedExponential {
             Parallel.forRanges(rowCount, costPerItem: 2 * width + 2 * d) { start, end in
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: hyperbolic ? width : 0) { scratch in
                     kl_norm_offset_exp_backward_rows(gp + start * width, phi + start * width, inputs + start * d, end - start,
-                                                     m, d, hyperbolic ? 1 : 0, scratch.baseAddress, du + start * m, dx + start * d)
+                                                     m, d, normWeight, hyperbolic ? 1 : 0, scratch.baseAddress, du + start * m, dx + start * d)
                 }
             }
             return [gradU, gradX]
@@ -69,7 +70,7 @@ enum StabilizedExponential {
     /// the offset's ∂x in a separate pass. Values and gradients are those of `Tensor.matmul(x, ω)`
     /// followed by `apply(projections:offsetOf:…)`, bit for bit: each element of ∂u·ωᵀ is one sum
     /// over M ≤ `GEMM`'s depth block, rounded and then added to the offset's gradient, as there.
-    static func apply(inputs x: Tensor, frequencies omega: Tensor, constant: Float, hyperbolic: Bool,
+    static func apply(inputs x: Tensor, frequencies omega: Tensor, constant: Float, hyperbolic: Bool, normWeight: Float = 0.5,
                       shift: Shift) -> (features: Tensor, shift: Tensor?) {
         precondition(!omega.requiresGrad, "StabilizedExponential: the frequencies of the fused projection take no gradient")
         precondition(x.rank == 4 && omega.rank == 2 && omega.shape[0] == x.shape[3],
@@ -77,7 +78,8 @@ enum StabilizedExponential {
         precondition(omega.shape[1] <= GEMM.singleBlockDepth,
                      "StabilizedExponential: \(omega.shape[1]) frequencies exceed the fused projection's \(GEMM.singleBlockDepth)")
         let u = withoutGradients { Tensor.matmul(x, omega) }
-        let (output, sequenceShift) = normOffsetFeatures(u, x, constant: constant, hyperbolic: hyperbolic, shift: shift)
+        let (output, sequenceShift) = normOffsetFeatures(u, x, constant: constant, hyperbolic: hyperbolic, normWeight: normWeight,
+                                                         shift: shift)
         let (rowCount, m, d, width) = (Shape.count(u.shape.dropLast()), u.shape[3], x.shape[3], output.shape[3])
         let features = Tensor.record("stabilizedProjectedExponential", output, inputs: [x]) { g in
             let gradX = Tensor.uninitialized(x.shape)
@@ -89,7 +91,7 @@ enum StabilizedExponential {
                     for first in stride(from: start, to: end, by: backwardBlockRows) {
                         let rows = min(backwardBlockRows, end - first)
                         kl_norm_offset_exp_backward_rows(gp + first * width, phi + first * width, inputs + first * d, rows,
-                                                         m, d, hyperbolic ? 1 : 0, scratch, du, dx + first * d)
+                                                         m, d, normWeight, hyperbolic ? 1 : 0, scratch, du, dx + first * d)
                         GEMM.multiply(transposeA: false, transposeB: true, m: rows, n: d, k: m, a: du, lda: m,
                                       b: frequencies, ldb: m, beta: 1, c: dx + first * d, ldc: d)
                     }
@@ -106,11 +108,11 @@ enum StabilizedExponential {
     static let backwardBlockRows = 256
 
     /// The forward of both fused ops: φ (N, L, H, width) and the shift per sequence (nil per row).
-    private static func normOffsetFeatures(_ u: Tensor, _ x: Tensor, constant: Float, hyperbolic: Bool,
+    private static func normOffsetFeatures(_ u: Tensor, _ x: Tensor, constant: Float, hyperbolic: Bool, normWeight: Float,
                                            shift: Shift) -> (features: Tensor, shift: Tensor?) {
         precondition(u.rank == 4, "StabilizedExponential: projections \(u.shape) must be (N, L, H, M)")
         let (n, l, h) = (u.shape[0], u.shape[1], u.shape[2])
-        let rows = NormOffsetRows(u, x, constant: constant, hyperbolic: hyperbolic)
+        let rows = NormOffsetRows(u, x, constant: constant, hyperbolic: hyperbolic, normWeight: normWeight)
         let sequenceShift = shifts(shift, n: n, l: l, h: h, width: rows.width) { row in rows.maximum(row) }
         let (m, d, width) = (rows.m, rows.d, rows.width)
         let output = Tensor.uninitialized([n, l, h, width])
@@ -118,7 +120,7 @@ enum StabilizedExponential {
         // The rows' operations are `NormOffsetRows.write` and `exponentiated`'s, in C with the
         // vector ISA (kl_norm_offset_exp_rows); the two ops in sequence give the same bits.
         Parallel.forRanges(rows.count, costPerItem: rows.cost + 10 * width) { start, end in
-            kl_norm_offset_exp_rows(rows.projections + start * m, rows.inputs + start * d, end - start, m, d, constant,
+            kl_norm_offset_exp_rows(rows.projections + start * m, rows.inputs + start * d, end - start, m, d, normWeight, constant,
                                     hyperbolic ? 1 : 0, table, l, h, start, phi + start * width)
         }
         return (output, sequenceShift)
