@@ -28,8 +28,9 @@ enum ExponentialFeatures {
     /// exp(ℓ − c) for the log-features `logFeatures(x, omega: omega, a: nil, hyperbolic:)` and the
     /// stabiliser `shift`, without writing ℓ (`StabilizedExponential.apply(projections:…)`): the
     /// same features as exponentiating those log-features with that shift, bit for bit. A
-    /// `normWeight` of 1 rather than ½ gives the Gaussian-kernel version's log-features ωᵀx − ‖x‖² + c
-    /// (`GaussianKernelVersion`). Fixed frequencies (no gradient) take the op that also fuses the
+    /// `normWeight` of 1 rather than ½ gives the features of the Gaussian-kernel version's
+    /// log-features ωᵀx − ‖x‖² + c (`GaussianKernelVersion`), to float rounding (its unfused path sums
+    /// the norm in another order). Fixed frequencies (no gradient) take the op that also fuses the
     /// projection's backward.
     static func stabilizedFeatures(_ x: Tensor, omega: Tensor, hyperbolic: Bool, normWeight: Float = 0.5,
                                    shift: StabilizedExponential.Shift) -> Tensor {
