@@ -72,6 +72,10 @@ public final class MultiHeadAttention: Module {
                                            dropout: dropout, context: &context)
         case .linear(let map):
             map.prepareForward(training: context.training)
+            if !causal, let fused = map.fusedLinearAttention(queries: queries, keys: keys, values: values, keyMask: keyMask,
+                                                            denominatorGuard: denominatorGuard, training: context.training) {
+                return fused
+            }
             let phiQ: Tensor, phiK: Tensor
             if causal {
                 let features = map.causalFeatures(queries: queries, keys: keys, keyShift: nil, training: context.training)

@@ -43,6 +43,12 @@ public protocol FeatureMap: Module {
     /// (N, L, H, C·m) — the C components' features side by side — and attention runs one normalised
     /// linear attention per component and mixes the outputs with `mixtureWeights()`.
     var mixtureComponents: Int { get }
+    /// Non-causal linear attention over this map's features, made inside the attention op and never
+    /// written out, for maps that have such an op (`PositiveFeatureAttention`); nil (the default) to
+    /// compute the features with `features(queries:keys:keyMask:training:)` and then attend. Queries
+    /// (N, L, H, d), keys (N, S, H, d), values (N, S, H, d_v) → (N, L, H, d_v).
+    func fusedLinearAttention(queries: Tensor, keys: Tensor, values: Tensor, keyMask: Tensor?,
+                              denominatorGuard: DenominatorGuard, training: Bool) -> Tensor?
     /// The C mixture weights (summing to 1), or nil for an ordinary map.
     func mixtureWeights() -> Tensor?
     /// State that is not trained but determines φ: the current random draw (ε, ω, Π, …) and running
@@ -80,6 +86,9 @@ extension FeatureMap {
 
     /// An ordinary map is one kernel.
     public var mixtureComponents: Int { 1 }
+    /// No fused attention unless a map has one.
+    public func fusedLinearAttention(queries: Tensor, keys: Tensor, values: Tensor, keyMask: Tensor?,
+                                     denominatorGuard: DenominatorGuard, training: Bool) -> Tensor? { nil }
 
     /// An ordinary map has no mixture weights.
     public func mixtureWeights() -> Tensor? { nil }

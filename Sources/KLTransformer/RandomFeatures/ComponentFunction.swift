@@ -61,6 +61,10 @@ public protocol ComponentFunction: Sendable {
     /// component that implements it gives those same features, which the map then need not write
     /// out as log-features first.
     func stabilizedFeatures(queries: Tensor, keys: Tensor, omega: Tensor, keyMask: Tensor?) -> (queries: Tensor, keys: Tensor)?
+    /// The form of those stabilised features when they are exp([±]ωᵀx − w‖x‖² + c − shift) of the
+    /// inputs themselves (plain PosRF and its Gaussian-kernel version), so that attention can make
+    /// them block by block inside its own op (`PositiveFeatureAttention`); nil (the default) otherwise.
+    var positiveFeatureForm: PositiveFeatureForm? { get }
 }
 
 extension ComponentFunction {
@@ -74,6 +78,8 @@ extension ComponentFunction {
     public var normPenalty: Float { 0.5 }
     /// No fused path unless a component has one: the map exponentiates the log-features.
     public func stabilizedFeatures(queries: Tensor, keys: Tensor, omega: Tensor, keyMask: Tensor?) -> (queries: Tensor, keys: Tensor)? { nil }
+    /// No positive form unless a component has one.
+    public var positiveFeatureForm: PositiveFeatureForm? { nil }
 }
 
 /// Means over the real tokens of one attention call, per batch element and head, computed without

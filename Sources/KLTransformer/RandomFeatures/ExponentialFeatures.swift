@@ -45,7 +45,7 @@ enum ExponentialFeatures {
     }
 
     /// −½ log m' for the m' = M (or 2M hyperbolic) features of M frequencies: the 1/√m' of the estimate.
-    private static func countConstant(frequencies m: Int, hyperbolic: Bool) -> Float {
+    static func countConstant(frequencies m: Int, hyperbolic: Bool) -> Float {
         -0.5 * Float(Foundation.log(Double(hyperbolic ? 2 * m : m)))
     }
 
@@ -118,6 +118,15 @@ struct NormOffsetRows: @unchecked Sendable {
         self.constant = constant
         self.hyperbolic = hyperbolic
         self.normWeight = normWeight
+    }
+
+    /// `count` rows of M projections and of d inputs, each row contiguous; they must stay alive
+    /// while these rows are used.
+    init(projections: UnsafePointer<Float>, inputs: UnsafePointer<Float>, count: Int, m: Int, d: Int, constant: Float,
+         hyperbolic: Bool, normWeight: Float) {
+        (self.projections, self.inputs, self.count, self.m, self.d) = (projections, inputs, count, m, d)
+        width = hyperbolic ? 2 * m : m
+        (self.constant, self.hyperbolic, self.normWeight) = (constant, hyperbolic, normWeight)
     }
 
     /// Work per row for `Parallel.forRanges`.

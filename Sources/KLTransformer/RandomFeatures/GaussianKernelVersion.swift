@@ -48,4 +48,10 @@ public struct GaussianKernelVersion: ComponentFunction {
                 ExponentialFeatures.stabilizedFeatures(keys, omega: omega, hyperbolic: positive.hyperbolic, normWeight: 1,
                                                        shift: .perSequence(keyMask: keyMask)))
     }
+
+    /// PosRF's form with the norm at weight 1 (see `stabilizedFeatures`).
+    public var positiveFeatureForm: PositiveFeatureForm? {
+        guard let form = base.positiveFeatureForm, form.normWeight == 0.5 else { return nil }
+        return PositiveFeatureForm(hyperbolic: form.hyperbolic, normWeight: 1)
+    }
 }

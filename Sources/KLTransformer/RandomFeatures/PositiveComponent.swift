@@ -41,6 +41,11 @@ public struct PositiveComponent: ComponentFunction {
          ExponentialFeatures.stabilizedFeatures(keys, omega: omega, hyperbolic: hyperbolic, shift: .perSequence(keyMask: keyMask)))
     }
 
+    /// exp([±]ωᵀx − ½‖x‖² + c − shift), unless the pairs mirror a learned mean.
+    public var positiveFeatureForm: PositiveFeatureForm? {
+        mirrorsMean ? nil : PositiveFeatureForm(hyperbolic: hyperbolic, normWeight: 0.5)
+    }
+
     /// The map adds the spectrum's log-factor, μᵀx included, to every log-feature; for ±ω the
     /// second half needs −μᵀx instead, so it is given −2μᵀx here.
     private func mirrored(_ logFeatures: Tensor, phase: Tensor) -> Tensor {

@@ -99,6 +99,19 @@ public final class RandomFeatureMap: FeatureMap {
         }
     }
 
+    /// `PositiveFeatureAttention` for a positive-feature component with fixed frequencies (no learned
+    /// spectrum or source): the features of `features(queries:keys:keyMask:training:)`, never written.
+    public func fusedLinearAttention(queries: Tensor, keys: Tensor, values: Tensor, keyMask: Tensor?,
+                                     denominatorGuard: DenominatorGuard, training: Bool) -> Tensor? {
+        let omega = currentOmega(training: training)
+        guard spectrum == nil, let form = kernel.component.positiveFeatureForm, !omega.requiresGrad,
+              omega.shape[1] <= GEMM.singleBlockDepth else { return nil }
+        let constant = ExponentialFeatures.countConstant(frequencies: omega.shape[1], hyperbolic: form.hyperbolic)
+        return PositiveFeatureAttention.attend(queries: FeatureMath.scaled(queries), keys: FeatureMath.scaled(keys), values: values,
+                                               frequencies: omega, constant: constant, form: form, keyMask: keyMask,
+                                               denominatorGuard: denominatorGuard)
+    }
+
     /// Refused when the component reads statistics of the whole sequence (OPRF's A*, SADERF's Ψ*).
     public var causalRefusal: String? { kernel.causalRefusal }
 
