@@ -183,6 +183,8 @@ import KLTestSupport
         expectClose(x.sigmoid().scalars, v.map { Float(1 / (1 + Foundation.exp(-$0))) }, tolerance: 1e-5)
         expectClose(x.gelu().scalars, v.map { Float(0.5 * $0 * (1 + Foundation.erf($0 / 2.0.squareRoot()))) }, tolerance: 1e-5)
         expectClose(x.elu().scalars, v.map { Float($0 > 0 ? $0 : Foundation.exp($0) - 1) }, tolerance: 1e-5)
+        // The offset is the sum's bits: elu + 1 in one pass.
+        #expect(x.elu(plus: 1).scalars.map(\.bitPattern) == (x.elu() + 1).scalars.map(\.bitPattern))
         let positive = data.tensor([1000], 0.01, 100)
         expectClose(positive.log().scalars, positive.scalars.map { Float(Foundation.log(Double($0))) }, tolerance: 1e-5)
         expectClose(positive.rsqrt().scalars, positive.scalars.map { Float(1 / Double($0).squareRoot()) }, tolerance: 1e-5)

@@ -67,6 +67,7 @@ import KLTestSupport
         checkGradients([x]) { $0[0].relu() }
         checkGradients([x]) { $0[0].leakyRelu(slope: 0.01) }
         checkGradients([x]) { $0[0].elu() }
+        checkGradients([x]) { $0[0].elu(alpha: 0.5, plus: 1) }
         checkGradients([x]) { $0[0].elu(alpha: 0.5) }
         checkGradients([x]) { $0[0].gelu() }
     }

@@ -77,9 +77,10 @@ extension Tensor {
         }
     }
 
-    /// x for x > 0, α(eˣ − 1) otherwise. One pass forward and one backward (which recomputes eˣ
-    /// rather than keeping it): ∂/∂x = 1 for x > 0, αeˣ otherwise.
-    public func elu(alpha: Float = 1) -> Tensor {
+    /// x for x > 0, α(eˣ − 1) otherwise, plus `offset` (elu + 1 is linear attention's positive feature
+    /// map): the bits of `elu(alpha:) + offset` without the second op's pass. One pass forward and one
+    /// backward (which recomputes eˣ rather than keeping it): ∂/∂x = 1 for x > 0, αeˣ otherwise.
+    public func elu(alpha: Float = 1, plus offset: Float = 0) -> Tensor {
         let x = self
         let y = Tensor(shape: shape, storage: TensorStorage(uninitializedCount: count))
         let source = storage.pointer, out = y.storage.pointer
@@ -89,7 +90,7 @@ extension Tensor {
             // random, and a branch per element mispredicts half the time.
             for i in start..<end {
                 let x = source[i], negative = alpha * (out[i] - 1)
-                out[i] = x > 0 ? x : negative
+                out[i] = (x > 0 ? x : negative) + offset
             }
         }
         return Tensor.record("elu", y, inputs: [x]) { g in

@@ -17,6 +17,6 @@ public final class EluFeatureMap: FeatureMap {
     public func redraw() {}
 
     public func features(_ x: Tensor, isQuery: Bool, training: Bool) -> Tensor {
-        x.elu() + 1
+        x.elu(plus: 1)
     }
 }
