@@ -64,9 +64,16 @@ public struct AttentionCost: Sendable, Equatable {
         let pass = {
             let out: Tensor
             if let featureMap {
+                // What a training step runs: the map's own attention op where it has one, else its
+                // stabilised features and linear attention.
                 featureMap.prepareForward(training: true)
-                out = LinearAttention.attend(queries: featureMap.features(q, isQuery: true, training: true),
-                                             keys: featureMap.features(k, isQuery: false, training: true), values: v)
+                if let fused = featureMap.fusedLinearAttention(queries: q, keys: k, values: v, keyMask: nil,
+                                                               denominatorGuard: DenominatorGuard(), training: true) {
+                    out = fused
+                } else {
+                    let (phiQ, phiK) = featureMap.features(queries: q, keys: k, keyMask: nil, training: true)
+                    out = LinearAttention.attend(queries: phiQ, keys: phiK, values: v)
+                }
             } else {
                 out = SoftmaxAttention.attend(queries: q, keys: k, values: v, context: &context)
             }
