@@ -75,6 +75,22 @@ import Testing
         }
     }
 
+    /// No keys: the sums over keys are zero, as `LinearAttention`'s, and so are the outputs and the
+    /// values' gradient; no queries: the keys' and values' gradients are zero.
+    @Test func emptySequences() throws {
+        var data = TestData(seed: 61)
+        let omega = data.tensor([3, 4], -1, 1), form = PositiveFeatureForm(hyperbolic: true, normWeight: 0.5)
+        for (l, s) in [(5, 0), (0, 6)] {
+            let q = data.tensor([2, l, 2, 3], requiresGrad: true), k = data.tensor([2, s, 2, 3], requiresGrad: true)
+            let v = data.tensor([2, s, 2, 4], requiresGrad: true)
+            let out = PositiveFeatureAttention.attend(queries: q, keys: k, values: v, frequencies: omega, constant: -1, form: form,
+                                                      keyMask: nil, denominatorGuard: DenominatorGuard())
+            #expect(out.shape == [2, l, 2, 4] && out.scalars.allSatisfy { $0 == 0 })
+            try (out * 2).sum().backward()
+            #expect(try #require(v.grad).scalars.allSatisfy { $0 == 0 } && (try #require(k.grad)).scalars.allSatisfy { $0 == 0 })
+        }
+    }
+
     /// The gradients against finite differences, on a small problem with padding.
     @Test func gradients() {
         var data = TestData(seed: 59)

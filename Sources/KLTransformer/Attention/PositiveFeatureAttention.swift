@@ -53,8 +53,9 @@ enum PositiveFeatureAttention {
             let kvItem = kv + item * width * dv, ksItem = ks + item * width
             problem.withBlockMemory { block in
                 shifts[item] = problem.keyShift(b, head, block)
-                // KV = φ(K)ᵀV and Σφ(K) over the real keys, block by block.
+                // KV = φ(K)ᵀV and Σφ(K) over the real keys, block by block (zero without keys).
                 ksItem.update(repeating: 0, count: width)
+                if problem.s == 0 { kvItem.update(repeating: 0, count: width * dv) }
                 for first in stride(from: 0, to: problem.s, by: blockRows) {
                     let rows = problem.keyFeatures(b, head, first, shift: shifts + item, masked: true, block)
                     GEMM.multiply(transposeA: true, transposeB: false, m: width, n: dv, k: rows, a: block.phi, lda: width,
@@ -107,6 +108,7 @@ enum PositiveFeatureAttention {
                 // The query side: dnum = G/den, dden = −G·out/den (0 where clamped), dφQ = dnum·KVᵀ + dden ⊗ Σφ(K),
                 // dKV += φQᵀ·dnum, dΣφ(K) += dden·φQ, then the features' backward into dx.
                 dksItem.update(repeating: 0, count: width)
+                if l == 0 { dkvItem.update(repeating: 0, count: width * dv) }
                 for first in stride(from: 0, to: l, by: blockRows) {
                     let rows = problem.queryFeatures(b, head, first, block)
                     for row in 0..<rows {
