@@ -42,7 +42,11 @@ extension Tensor {
         withoutGradients {
             for node in order.reversed() {
                 guard let gradient = pending.removeValue(forKey: ObjectIdentifier(node)) else { continue }
-                for (input, inputGradient) in node.run(gradient) {
+                // Taken one at a time, so each input's gradient is freed once it is passed on (a leaf
+                // keeps a copy): a node's gradients and the leaves' copies are never all alive at once.
+                var results = node.run(gradient)
+                results.reverse()
+                while let (input, inputGradient) = results.popLast() {
                     switch input {
                     case .node(let producer):
                         let key = ObjectIdentifier(producer)
