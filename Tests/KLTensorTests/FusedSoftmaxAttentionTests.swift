@@ -43,11 +43,12 @@ import Testing
         Case(queries: 140, keys: 140, causal: true, dropout: 0.1),
     ]
 
-    /// The second batch element keeps its first 37 keys (or none at all for a key count of 70,
-    /// to check that a query seeing no key gets 0 output and 0 gradient).
+    /// The first batch element pads every 11th key from the 5th, scattered over every key block; the
+    /// second keeps its first 37 keys (or none at all for a key count of 70, to check that a query
+    /// seeing no key gets 0 output and 0 gradient).
     static func mask(_ c: Case) -> Tensor {
         let kept = c.queries == 70 ? 0 : 37
-        return Tensor(shape: [2, c.keys], scalars: (0..<(2 * c.keys)).map { $0 < c.keys || $0 - c.keys < kept ? 1 : 0 })
+        return Tensor(shape: [2, c.keys], scalars: (0..<(2 * c.keys)).map { $0 < c.keys ? ($0 % 11 == 5 ? 0 : 1) : ($0 - c.keys < kept ? 1 : 0) })
     }
 
     /// The dropout decisions of the fused op as the reference's (N, H, L, S) multiplier.

@@ -73,19 +73,37 @@ enum FusedSoftmaxAttention {
                  a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
 
-    /// Scores of one block, scale·Q_i K_jᵀ, with masked keys (and keys after the query, when causal)
-    /// set to −∞. `scores` is (rows × columns).
+    /// The positions of one item's padded keys (mask 0), ascending; empty without a mask. Found once
+    /// per item so that a block without padding costs nothing to mask.
+    static func paddedKeys(_ keyMask: UnsafePointer<Float>?, keys: Int) -> [Int] {
+        guard let keyMask else { return [] }
+        return (0..<keys).filter { keyMask[$0] == 0 }
+    }
+
+    /// Scores of one block, scale·Q_i K_jᵀ, with padded keys (and keys after the query, when causal)
+    /// set to −∞. `scores` is (rows × columns); `paddedKeys` is the item's `paddedKeys`.
     @inline(__always)
-    static func blockScores(_ p: Problem, item: Int, q: UnsafePointer<Float>, k: UnsafePointer<Float>, keyMask: UnsafePointer<Float>?,
+    static func blockScores(_ p: Problem, q: UnsafePointer<Float>, k: UnsafePointer<Float>, paddedKeys: [Int],
                             firstQuery: Int, rows: Int, firstKey: Int, columns: Int, scores: UnsafeMutablePointer<Float>) {
         product(transposeB: true, m: rows, n: columns, k: p.dimension, alpha: p.scale, a: q + firstQuery * p.queryStride,
                 lda: p.queryStride, b: k + firstKey * p.queryStride, ldb: p.queryStride, beta: 0, c: scores, ldc: columns)
+        var firstPadded = paddedKeys.count
+        if !paddedKeys.isEmpty {
+            var (low, high) = (0, paddedKeys.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if paddedKeys[middle] < firstKey { low = middle + 1 } else { high = middle }
+            }
+            firstPadded = low
+        }
         for r in 0..<rows {
             let row = scores + r * columns
             let limit = p.keyLimit(query: firstQuery + r) - firstKey
             if limit < columns { (row + max(limit, 0)).update(repeating: -.infinity, count: columns - max(limit, 0)) }
-            if let keyMask {
-                for c in 0..<min(limit, columns) where keyMask[firstKey + c] == 0 { row[c] = -.infinity }
+            var index = firstPadded
+            while index < paddedKeys.count, paddedKeys[index] - firstKey < min(limit, columns) {
+                row[paddedKeys[index] - firstKey] = -.infinity
+                index += 1
             }
         }
     }
@@ -109,7 +127,7 @@ enum FusedSoftmaxAttention {
                 let kItem = k + n * p.keys * p.queryStride + h * p.dimension
                 let vItem = v + n * p.keys * p.valueStride + h * dv
                 let oItem = output + n * p.queries * p.valueStride + h * dv
-                let maskItem = keyMask.map { $0 + n * p.keys }
+                let padded = paddedKeys(keyMask.map { $0 + n * p.keys }, keys: p.keys)
                 for i0 in stride(from: 0, to: p.queries, by: bq) {
                     let rows = min(bq, p.queries - i0)
                     for r in 0..<rows { rowMax[r] = -.infinity; rowSum[r] = 0 }
@@ -117,7 +135,7 @@ enum FusedSoftmaxAttention {
                     let keyEnd = p.keyLimit(query: i0 + rows - 1)
                     for j0 in stride(from: 0, to: keyEnd, by: bk) {
                         let columns = min(bk, keyEnd - j0)
-                        blockScores(p, item: item, q: qItem, k: kItem, keyMask: maskItem, firstQuery: i0, rows: rows,
+                        blockScores(p, q: qItem, k: kItem, paddedKeys: padded, firstQuery: i0, rows: rows,
                                     firstKey: j0, columns: columns, scores: scores)
                         for r in 0..<rows {
                             let row = scores + r * columns
@@ -182,7 +200,7 @@ enum FusedSoftmaxAttention {
                 let gItem = outputGradient + n * p.queries * p.valueStride + h * e
                 let dqItem = dq + n * p.queries * p.queryStride + h * d, dkItem = dk + n * p.keys * p.queryStride + h * d
                 let dvItem = dvOut + n * p.keys * p.valueStride + h * e
-                let maskItem = keyMask.map { $0 + n * p.keys }
+                let padded = paddedKeys(keyMask.map { $0 + n * p.keys }, keys: p.keys)
                 let lse = logSumExp + item * p.queries
                 for i in 0..<p.queries {
                     var dot: Float = 0
@@ -198,7 +216,7 @@ enum FusedSoftmaxAttention {
                     let firstBlock = p.causal ? (j0 / bq) * bq : 0
                     for i0 in stride(from: firstBlock, to: p.queries, by: bq) {
                         let rows = min(bq, p.queries - i0)
-                        blockScores(p, item: item, q: qItem, k: kItem, keyMask: maskItem, firstQuery: i0, rows: rows,
+                        blockScores(p, q: qItem, k: kItem, paddedKeys: padded, firstQuery: i0, rows: rows,
                                     firstKey: j0, columns: columns, scores: probabilities)
                         for r in 0..<rows {
                             let row = probabilities + r * columns, logTotal = lse[i0 + r]
