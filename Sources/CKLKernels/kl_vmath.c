@@ -262,6 +262,17 @@ void kl_norm_offset_exp_backward_rows(const float *g, const float *phi, const fl
     kl_norm_offset_exp_backward_impls[kl_vmath_max_level()](g, phi, x, rows, m, d, norm_weight, hyperbolic, scratch, du, dx);
 }
 
+typedef float (*kl_exp_shifted_sum_fn)(float *x, size_t n, float shift);
+static const kl_exp_shifted_sum_fn kl_exp_shifted_sum_impls[3] = KL_IMPLS(kl_exp_shifted_sum);
+
+float kl_exp_shifted_sum(float *x, size_t n, float shift) { return kl_exp_shifted_sum_impls[kl_vmath_max_level()](x, n, shift); }
+
+int kl_exp_shifted_sum_at_level(int level, float *x, size_t n, float shift, float *sum) {
+    level = kl_vmath_capped_level(level);
+    *sum = kl_exp_shifted_sum_impls[level](x, n, shift);
+    return level;
+}
+
 void kl_vexp(const float *x, float *y, size_t n) { kl_exp_impls[kl_vmath_max_level()](x, y, n); }
 void kl_vlog(const float *x, float *y, size_t n) { kl_log_impls[kl_vmath_max_level()](x, y, n); }
 void kl_vsin(const float *x, float *y, size_t n) { kl_sin_impls[kl_vmath_max_level()](x, y, n); }
@@ -685,6 +696,33 @@ static KL_TGT void KL_FN(kl_vsin)(const float *x, float *y, size_t n) { KL_TRIG_
 static KL_TGT void KL_FN(kl_vcos)(const float *x, float *y, size_t n) { KL_TRIG_DRIVER(cos_v, cosf) }
 static KL_TGT void KL_FN(kl_vtanh)(const float *x, float *y, size_t n) { KL_DRIVER(tanh_v) }
 static KL_TGT void KL_FN(kl_verf)(const float *x, float *y, size_t n) { KL_DRIVER(erf_v) }
+
+// x ← exp(x − shift) in place and the sum of the results: the online softmax's row pass in one
+// sweep. The sum goes lane by lane, then over the lanes in order, the tail last.
+static KL_TGT float KL_FN(kl_exp_shifted_sum)(float *x, size_t n, float shift) {
+    const V vs = v_set(shift);
+    V sum = v_set(0.0f);
+    size_t i = 0;
+    for (; i + W <= n; i += W) {
+        const V e = exp_v(v_sub(v_load(x + i), vs));
+        v_store(x + i, e);
+        sum = v_add(sum, e);
+    }
+    float lanes[W];
+    v_store(lanes, sum);
+    float total = 0.0f;
+    for (int l = 0; l < W; l++) total += lanes[l];
+    if (i < n) {
+        float buf[W] = {0};
+        for (size_t t = 0; t < n - i; t++) buf[t] = x[i + t] - shift;
+        v_store(buf, exp_v(v_load(buf)));
+        for (size_t t = 0; t < n - i; t++) {
+            x[i + t] = buf[t];
+            total += buf[t];
+        }
+    }
+    return total;
+}
 
 // GELU x·Φ(x), Φ(x) = ½(1 + erf(x/√2)), and its gradient g·(Φ(x) + x·φ(x)), φ(x) = e^{−x²/2}/√(2π),
 // each in one pass. Multiplies and adds are kept separate (no FMA) in the order of the unfused

@@ -41,6 +41,9 @@ import Testing
         Case(queries: 130, keys: 130, masked: true, causal: true),
         Case(queries: 100, keys: 260, masked: true, dropout: 0.3),
         Case(queries: 140, keys: 140, causal: true, dropout: 0.1),
+        // More queries than one query block (256), so blocks after the first are checked too.
+        Case(queries: 530, keys: 150, masked: true),
+        Case(queries: 300, keys: 300, masked: true, causal: true, dropout: 0.2),
     ]
 
     /// The first batch element pads every 11th key from the 5th, scattered over every key block; the

@@ -412,3 +412,24 @@ struct GELUKernelTests {
         #expect(kl_vmath_apply_at_level(7, level, xs, &ys, count) == -1)
     }
 }
+
+/// `kl_exp_shifted_sum`, the online softmax's row pass, at every instruction-set level this CPU has:
+/// each value the level's own exp of x − shift, bit for bit, and the sum that of the values to float
+/// rounding, for lengths below, at and across the vector width.
+struct ShiftedExponentialKernelTests {
+    @Test(arguments: [Int32(0), 1, 2])
+    func valuesAreTheShiftedExponentialAndTheSumTheirSum(level: Int32) {
+        var rng = TestData(seed: 78)
+        for count in [0, 1, 7, 15, 16, 17, 33, 128, 257] {
+            let shift = Float(rng.uniformDouble(-5, 5))
+            let xs = (0..<count).map { i in i == 3 ? -Float.infinity : shift + Float(rng.uniformDouble(-30, 0.5)) }
+            var expected = [Float](repeating: .nan, count: count)
+            let used = kl_vmath_apply_at_level(Int32(KL_VMATH_EXP.rawValue), level, xs.map { $0 - shift }, &expected, count)
+            var values = xs, sum: Float = .nan
+            #expect(kl_exp_shifted_sum_at_level(level, &values, count, shift, &sum) == used)
+            #expect(values.map(\.bitPattern) == expected.map(\.bitPattern), "level \(level) count \(count)")
+            let total = expected.reduce(0.0) { $0 + Double($1) }
+            #expect(abs(Double(sum) - total) <= 1e-6 * max(1, total), "level \(level) count \(count): sum \(sum), expected \(total)")
+        }
+    }
+}

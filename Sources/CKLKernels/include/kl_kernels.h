@@ -122,6 +122,12 @@ int kl_dropout_forward_at_level(int level, const uint32_t *w0, const uint32_t *w
 void kl_dropout_backward(const uint8_t *keep, float scale, const float *g, float *dx, size_t n);
 
 // ---- PosRF feature rows (kl_vmath.c) -----------------------------------------------------------
+// x ← exp(x − shift) for n values in place, returning the sum of the results (in a fixed order for
+// each level): one row of the online softmax. The _at_level form (for tests) stores the sum in *sum
+// and returns the level used.
+float kl_exp_shifted_sum(float *x, size_t n, float shift);
+int kl_exp_shifted_sum_at_level(int level, float *x, size_t n, float shift, float *sum);
+
 // For `rows` rows of projections u (m each) and inputs x (d each): ℓ = [u + o, o − u] (`hyperbolic`)
 // or u + o with o = −norm_weight·kl_row_dot(x, x) + constant (norm_weight ½ for PosRF, 1 for its
 // Gaussian-kernel version), and phi = exp(ℓ − c), c = the row's maximum of ℓ when shift_table is NULL,

@@ -125,6 +125,14 @@ extension VectorMath {
     @inline(__always)
     public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float { kl_row_sum(x, count) }
 
+    /// x ← exp(x − shift) for `count` values in place, in one pass that also returns the sum of the
+    /// results (`kl_exp_shifted_sum`): a row of the online softmax.
+    @inline(__always)
+    @discardableResult
+    static func exponentiateShifted(_ x: UnsafeMutablePointer<Float>, count: Int, by shift: Float) -> Float {
+        kl_exp_shifted_sum(x, count, shift)
+    }
+
     /// The dot product of two rows of `count` values in a fixed order (the same bits on every call),
     /// by `kl_row_dot`.
     @inline(__always)
