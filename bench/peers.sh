@@ -23,11 +23,16 @@ BENCH=.build/release/klt-bench
 
 # The fastest of several numbers.
 fastest() { sort -g | head -n 1; }
-# ms/step of our step: klt-bench training's s/step column for one kernel.
+# ms/step of one kernel's row of klt-bench training, from its tokens/s column (the s/step column keeps
+# only a millisecond's digits).
+stepMilliseconds() { # kernel tokens-per-step
+  awk -F'|' -v k="$1" -v tokens="$2" 'index($2, " " k " ") { gsub(/ /, "", $5); printf "%.1f\n", tokens * 1000 / $5 }'
+}
+# ms/step of our step on the small peer model.
 ours() { # length kernel [extra options…]
   local length=$1 kernel=$2; shift 2
   "$BENCH" training --preset cpu --width 64 --heads 4 --head-dim 16 --ff 128 --layers 2 --batch 8 --steps 5 --dropout 0 \
-    --length "$length" --kernels "$kernel" "$@" | awk -F'|' -v k="$kernel" 'index($2, " " k " ") { gsub(/ /, "", $4); print $4 * 1000 }'
+    --length "$length" --kernels "$kernel" "$@" | stepMilliseconds "$kernel" $((8 * length))
 }
 # ms/step (minimum) of a peer script's line.
 theirs() { awk '/ms\/step/ { for (i = 1; i <= NF; i++) if ($i == "min=") v = $(i + 1); else if ($i ~ /^min=/) { sub("min=", "", $i); v = $i }; print v }'; }
@@ -40,6 +45,13 @@ row() { # label ours-ms theirs-ms
   fi
 }
 
+# The machine, and how much of its CPU time the host took (steal) while the rows ran: machines of one
+# kind have differed in CPU (AMD EPYC, Intel Xeon) and in load, and the ratios with them.
+cpuTimes() { awk '/^cpu / { total = 0; for (i = 2; i <= NF; i++) total += $i; print total, $9 }' /proc/stat 2>/dev/null; }
+machine=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
+echo "Machine: ${machine:-unknown CPU}, $(getconf _NPROCESSORS_ONLN) cores; ROUNDS=$ROUNDS"
+read -r startTotal startSteal <<< "$(cpuTimes)"
+echo
 echo "| configuration | KLTransformer ms/step | peer ms/step | our speed ÷ theirs |"
 echo "|---|---|---|---|"
 for length in $LENGTHS; do
@@ -67,9 +79,16 @@ if [ -n "${KLCODE_DIR:-}" ] && [ -n "${TORCH_PY:-}" ]; then
     IFS=: read -r kernel official features <<< "$pair"
     extra=(); [ -n "$features" ] && extra=(--features "$features")
     ourTime=$("$BENCH" training --preset cpu --width 128 --heads 4 --head-dim 32 --ff 256 --layers 2 --classifier 256 \
-      --batch 32 --length 2000 --kernels "$kernel" "${extra[@]}" | awk -F'|' -v k="$kernel" 'index($2, " " k " ") { gsub(/ /, "", $4); print $4 * 1000 }')
+      --batch 32 --length 2000 --kernels "$kernel" "${extra[@]}" | stepMilliseconds "$kernel" $((32 * 2000)))
     paperTime=$(KLCODE_DIR="$KLCODE_DIR" "$TORCH_PY" "$PEERS_DIR/paper_code_bench.py" --kernels "$official" 2>/dev/null |
       awk '/^paper kernel/ { for (i = 1; i <= NF; i++) if ($i ~ /^s\/step=/) { sub("s/step=", "", $i); print $i * 1000 } }')
     row "L 2000 paper config, $kernel vs the paper's $official" "$ourTime" "$paperTime"
   done
+fi
+
+read -r endTotal endSteal <<< "$(cpuTimes)"
+if [ -n "${startTotal:-}" ] && [ -n "${endTotal:-}" ] && [ "$endTotal" -gt "$startTotal" ]; then
+  echo
+  printf 'Steal (CPU time the host gave to others) during the run: %.1f%%\n' \
+    "$(echo "100 * ($endSteal - $startSteal) / ($endTotal - $startTotal)" | bc -l)"
 fi
