@@ -25,7 +25,7 @@ public enum Parallel {
             if count > 0 { body(0, count) }
             return
         }
-        runChunks(chunks, threads: min(chunks, threadCount)) { chunk in
+        runChunks(chunks, threads: chunks) { chunk in
             let start = count * chunk / chunks
             let end = count * (chunk + 1) / chunks
             if start < end { body(start, end) }
@@ -58,26 +58,15 @@ public enum Parallel {
         }
     }
 
-    /// The number of chunks `forRanges` uses: `chunksPerThread` per thread when the work exceeds the
-    /// threshold (at most one per item).
+    /// The number of chunks `forRanges` uses: one per thread when the work exceeds the threshold.
     @usableFromInline
     static func chunkCount(count: Int, costPerItem: Int) -> Int {
         let threads = threadCount
         guard threads > 1, count > 1 else { return 1 }
         let work = count.multipliedReportingOverflow(by: max(1, costPerItem))
         if !work.overflow && work.partialValue < minimumParallelWork { return 1 }
-        return min(threads * chunksPerThread, count)
+        return min(threads, count)
     }
-
-    /// Chunks per thread in a parallel loop. The pool's threads claim chunks as they come free, so with
-    /// several each, a thread that starts a loop late (woken, or descheduled by the host) takes fewer
-    /// rather than holding the others at the loop's end. One per thread left the caller waiting in
-    /// `kl_pool_run` for 5–11% of a step's samples on the Intel Xeon machines. Measured there
-    /// (`klt-bench training`, small peer model, L 2048, `KLT_DISABLE_BLAS=1`, 5 alternated runs each),
-    /// tokens/s with one chunk per thread → four: FAVOR+ 103.7–112.5k → 122.8–165.6k, softmax
-    /// 17.7–20.1k → 20.5–28.9k. (Two per thread read even with one, 6 runs of FAVOR+.)
-    @usableFromInline
-    static let chunksPerThread = 4
 
     /// Work (in elementary operations) below which splitting across threads costs more than it saves.
     @usableFromInline
